@@ -1,0 +1,216 @@
+"""Chart builders: a long-format DataFrame in, an Altair chart out, no UI.
+
+The same definitions serve the Streamlit pages and the exported report, so nothing here imports
+Streamlit or sets a width: pages render with the container width, the report picks its own.
+Every builder copies only the columns it draws, so nothing else in the caller's frame (ids,
+names) is embedded in the chart spec, and an empty frame still yields a valid, empty chart.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+LEVELS = (1, 2, 3, 4, 5)
+LEVEL_NAMES = ("Strangers", "Acquaintances", "Colleagues", "Partners", "Soul mates")
+SCORE_DOMAIN = [1, 5]
+GAP_DOMAIN = [-4, 4]
+GAP_THRESHOLD = 1  # |gap| at or above this is flagged upstream; drawn as dashed rules
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+SIDE_ORDER = ("IT", "Marketing", "Other")
+SIDE_COLORS = {"IT": "#0072B2", "Marketing": "#E69F00", "Other": "#009E73"}
+SCORE_COLOR = "#D55E00"
+BAND_COLOR = "#BBBBBB"
+MEDIAN_COLOR = "#555555"
+RULE_COLOR = "#888888"
+DIMENSION_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+HEATMAP_SCHEME = "viridis"  # sequential, perceptually uniform and colour-blind safe
+
+IQR_LABEL = "Peer interquartile range"
+MEDIAN_LABEL = "Peer median"
+GAP_DIRECTION_COLORS = {"IT rates higher": SIDE_COLORS["IT"], "Marketing rates higher": SIDE_COLORS["Marketing"]}
+FLAG_LABELS = ("Gap of 1 level or more (flagged)", "Gap under 1 level")
+PRIORITY_COLORS = {"Top 3 priorities": SCORE_COLOR, "Other dimensions": MEDIAN_COLOR}
+
+ROW_HEIGHT = 36  # px per dimension row: room for a band, a tick and a 120 px² marker
+LABEL_LIMIT = 260  # px; dimension titles are long and must not be cut too early
+QUESTION_LABEL_CHARS = 60
+
+_BENCHMARK_COLUMNS = ["dimension", "score", "p25", "median", "p75", "n"]
+
+
+def _select(df: pd.DataFrame, columns: Sequence[str], builder: str) -> pd.DataFrame:
+    """Copy just `columns`; an empty frame may lack them, a non-empty one may not."""
+    if df.empty:
+        return df.reindex(columns=list(columns)).iloc[0:0]
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{builder}: missing columns {missing}")
+    return df.loc[:, list(columns)].copy()
+
+
+def _order(df: pd.DataFrame, column: str) -> list[str]:
+    """Values of `column` in order of first appearance: the caller's order is the display order."""
+    return [str(v) for v in df[column].dropna().unique()]
+
+
+def _js(text: str) -> str:
+    """A Vega expression string literal (labels may hold quotes)."""
+    return json.dumps(text)
+
+
+def _title(text: str, subtitle: str | None = None) -> alt.Title:
+    return alt.Title(text, subtitle=subtitle or alt.Undefined, anchor="start")
+
+
+def _dimension_y(dims: list[str]) -> alt.Y:
+    # An explicit domain keeps a dimension on the axis even when its values are missing.
+    scale = alt.Scale(domain=dims, paddingInner=0.15) if dims else alt.Scale(paddingInner=0.15)
+    return alt.Y("dimension:N", sort=dims, scale=scale, axis=alt.Axis(title=None, labelLimit=LABEL_LIMIT))
+
+
+def _level_axis(title: str) -> alt.Axis:
+    """Axis ticks at the five levels, labelled "3 Colleagues" so numbers keep their meaning."""
+    names = _js(list(LEVEL_NAMES))  # type: ignore[arg-type]
+    return alt.Axis(title=title, values=list(LEVELS), labelExpr=f"datum.value + ' ' + {names}[datum.value - 1]")
+
+
+def _score_x(field: str, title: str = "Score") -> alt.X:
+    return alt.X(f"{field}:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=_level_axis(title))
+
+
+def _rows_height(n_rows: int, row: int = ROW_HEIGHT) -> int:
+    return max(n_rows, 1) * row
+
+
+def _benchmark_chart(
+    df: pd.DataFrame, *, title: str, score_label: str, extra_tooltips: Sequence[alt.Tooltip] = ()
+) -> alt.LayerChart:
+    """Band p25..p75, median tick and score marker per dimension; shared by two builders."""
+    dims = _order(df, "dimension")
+    series = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=[IQR_LABEL, MEDIAN_LABEL, score_label], range=[BAND_COLOR, MEDIAN_COLOR, SCORE_COLOR]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    tooltips = [
+        alt.Tooltip("dimension:N", title="Dimension"),
+        alt.Tooltip("score:Q", title=score_label, format=".2f"),
+        alt.Tooltip("median:Q", title="Peer median", format=".2f"),
+        alt.Tooltip("p25:Q", title="Peer 25th percentile", format=".2f"),
+        alt.Tooltip("p75:Q", title="Peer 75th percentile", format=".2f"),
+        alt.Tooltip("n:Q", title="Organisations in benchmark", format="d"),
+        *extra_tooltips,
+    ]
+    base = alt.Chart(df).encode(y=_dimension_y(dims), color=series, tooltip=tooltips)
+    # Each layer names its own series so one colour scale (and one legend) explains all three.
+    band = (
+        base.transform_calculate(series=_js(IQR_LABEL))
+        .mark_bar(height=alt.RelativeBandSize(0.45), cornerRadius=2)
+        .encode(x=_score_x("p25"), x2="p75:Q")
+    )
+    median = (
+        base.transform_calculate(series=_js(MEDIAN_LABEL))
+        .mark_tick(thickness=3, size=ROW_HEIGHT * 0.7)
+        .encode(x=_score_x("median"))
+    )
+    score = (
+        base.transform_filter("isValid(datum.score)")
+        .transform_calculate(series=_js(score_label))
+        .mark_point(filled=True, size=120, opacity=1, stroke="white", strokeWidth=1)
+        .encode(x=_score_x("score"))
+    )
+    return alt.layer(band, median, score).properties(title=_title(title), height=_rows_height(len(dims)))
+
+
+def build_benchmark_chart(
+    df: pd.DataFrame, *, title: str = "Your alignment against the benchmark", score_label: str = "Your score"
+) -> alt.LayerChart:
+    """Score per dimension against the peers' interquartile band and median.
+
+    Columns: dimension, score (may be NA), p25, median, p75, n.
+    """
+    data = _select(df, _BENCHMARK_COLUMNS, "build_benchmark_chart")
+    return _benchmark_chart(data, title=title, score_label=score_label)
+
+
+def build_distribution_chart(
+    df: pd.DataFrame, *, title: str = "Where you sit among your peers", score_label: str = "Your score"
+) -> alt.LayerChart:
+    """The benchmark chart plus the percentile rank in the tooltip.
+
+    Columns: dimension, p25, median, p75, n, score (may be NA), percentile (0..100, may be NA).
+    """
+    data = _select(df, [*_BENCHMARK_COLUMNS, "percentile"], "build_distribution_chart")
+    percentile = alt.Tooltip("percentile:Q", title="Percentile rank", format=".0f")
+    return _benchmark_chart(data, title=title, score_label=score_label, extra_tooltips=[percentile])
+
+
+def build_gap_chart(
+    df: pd.DataFrame, *, title: str = "Where IT and marketing see things differently"
+) -> alt.LayerChart:
+    """Diverging bars of gap = marketing mean - IT mean, flagged gaps outlined and opaque.
+
+    Columns: dimension, it, marketing, gap, flagged (bool, computed by scoring; not recomputed here).
+    """
+    data = _select(df, ["dimension", "it", "marketing", "gap", "flagged"], "build_gap_chart")
+    dims = _order(data, "dimension")
+    x = alt.X(
+        "gap:Q",
+        scale=alt.Scale(domain=GAP_DOMAIN),
+        axis=alt.Axis(
+            title="Gap in levels (marketing mean − IT mean)",
+            values=list(range(GAP_DOMAIN[0], GAP_DOMAIN[1] + 1)),
+            labelExpr="datum.value > 0 ? '+' + datum.value : datum.value",
+        ),
+    )
+    flag = alt.Legend(title=None, orient="top")
+    bars = (
+        alt.Chart(data)
+        .transform_filter("isValid(datum.gap)")
+        # A zero gap draws a zero-length bar, so its direction colour is never seen.
+        .transform_calculate(
+            direction="datum.gap > 0 ? 'Marketing rates higher' : 'IT rates higher'",
+            flag_label=f"datum.flagged ? {_js(FLAG_LABELS[0])} : {_js(FLAG_LABELS[1])}",
+            flagged_text="datum.flagged ? 'Yes' : 'No'",
+        )
+        .mark_bar(height=alt.RelativeBandSize(0.6), stroke="black")
+        .encode(
+            x=x,
+            y=_dimension_y(dims),
+            color=alt.Color(
+                "direction:N",
+                scale=alt.Scale(domain=list(GAP_DIRECTION_COLORS), range=list(GAP_DIRECTION_COLORS.values())),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            # Opacity and outline carry the flag, so it survives greyscale printing; same field and
+            # title, so Vega-Lite merges both into one legend.
+            opacity=alt.Opacity(
+                "flag_label:N", scale=alt.Scale(domain=list(FLAG_LABELS), range=[1, 0.45]), legend=flag
+            ),
+            strokeWidth=alt.StrokeWidth(
+                "flag_label:N", scale=alt.Scale(domain=list(FLAG_LABELS), range=[1.5, 0]), legend=flag
+            ),
+            tooltip=[
+                alt.Tooltip("dimension:N", title="Dimension"),
+                alt.Tooltip("it:Q", title="IT mean", format=".2f"),
+                alt.Tooltip("marketing:Q", title="Marketing mean", format=".2f"),
+                alt.Tooltip("gap:Q", title="Gap (marketing − IT)", format="+.2f"),
+                alt.Tooltip("flagged_text:N", title="Flagged"),
+            ],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"gap": [0]})).mark_rule(color=MEDIAN_COLOR, strokeWidth=1.5).encode(x=x)
+    thresholds = (
+        alt.Chart(pd.DataFrame({"gap": [-GAP_THRESHOLD, GAP_THRESHOLD]}))
+        .mark_rule(color=RULE_COLOR, strokeDash=[4, 4])
+        .encode(x=x)
+    )
+    subtitle = "Bars point towards the side that rates higher; dashed lines mark a gap of one level."
+    return alt.layer(bars, zero, thresholds).properties(
+        title=_title(title, subtitle), height=_rows_height(len(dims))
+    )

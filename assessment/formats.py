@@ -1,0 +1,419 @@
+"""Tandem's public file formats: the benchmark CSV (export and import) and the raw responses CSV.
+
+Both are public interfaces (BRIEF.md, "Benchmark CSV" and "Raw responses CSV"): other Tandem
+installations, consultancies and spreadsheets read them, so the columns and their meaning stay
+stable and a change of meaning means a new ``format_version``.
+
+Benchmark CSV, format_version "1": UTF-8 (a BOM is accepted on import), comma-separated, one header
+row with ``BENCHMARK_COLUMNS``, one row per segment and dimension. Scores are written with 4
+decimals, ``generated_at`` as ISO 8601 UTC with a "Z" suffix (``2026-05-01T12:00:00Z``). Text cells
+that a spreadsheet would run as a formula get a leading "'" (``spreadsheet_safe``); the importer
+removes that quote again. Import accepts the columns in any order and LF or CRLF line ends.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from assessment.questionnaire import Questionnaire
+
+BENCHMARK_FORMAT_VERSION = "1"
+BENCHMARK_COLUMNS = (
+    "format_version",
+    "questionnaire_id",
+    "questionnaire_version",
+    "segment_type",
+    "segment_value",
+    "dimension_id",
+    "n_orgs",
+    "mean",
+    "p25",
+    "median",
+    "p75",
+    "generated_at",
+    "source",
+)
+RESPONSE_COLUMNS = (
+    "questionnaire_id",
+    "questionnaire_version",
+    "organisation",
+    "round",
+    "respondent",
+    "side",
+    "question_id",
+    "dimension_id",
+    "level",
+    "answered_at",
+)
+SEGMENT_TYPES = ("all", "industry", "size", "region")
+MIN_ORGS = 5
+OVERALL = "overall"
+MAX_PROBLEMS = 50
+SCORE_COLUMNS = ("mean", "p25", "median", "p75")
+# Columns of the rows handed to format_benchmark_csv and returned by parse_benchmark_csv.
+ROW_COLUMNS = BENCHMARK_COLUMNS[1:11]
+
+_UNSAFE_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# ASCII only: Python's int() and float() also accept other scripts' digits, "1_0", "nan" and "inf".
+_INT_RE = re.compile(r"[+-]?[0-9]{1,18}")
+_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NOT_FINITE = {"nan", "inf", "infinity"}
+
+
+class BenchmarkImportError(ValueError):
+    """A benchmark file was rejected whole; ``problems`` names the row and column of each fault."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        listing = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"benchmark file rejected, nothing was imported:\n{listing}")
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: a DataFrame field cannot be compared or hashed
+class BenchmarkTable:
+    """A validated benchmark set: one questionnaire version, its source and date, and its rows.
+
+    ``rows`` has ``ROW_COLUMNS``: n_orgs int64, scores float64, text as str; segment_value is ""
+    for the "all" segment (not None, so that groupby keeps it). ``generated_at`` is UTC; when rows
+    carry different dates it is the latest. ``source`` joins distinct sources with "; ".
+    """
+
+    questionnaire_id: str
+    questionnaire_version: str
+    source: str
+    generated_at: datetime
+    rows: pd.DataFrame
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Prefix "'" to text a spreadsheet would read as a formula (OWASP CSV injection guidance)."""
+    return "'" + value if value.startswith(_UNSAFE_STARTS) else value
+
+
+def _unsafe(value: str) -> str:
+    """Undo spreadsheet_safe (lossy only for text that itself began with "'" and a formula sign)."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_UNSAFE_STARTS) else value
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _text_cell(value: Any) -> str:
+    if _missing(value):
+        return ""
+    # Python 3.11's csv writer does not quote a lone "\r" when lines end in "\n", so a reader would
+    # split the row there; a line break inside a cell is therefore always written as "\n".
+    text = spreadsheet_safe(str(value))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC with a "Z" suffix, to the second; a naive datetime is taken as UTC."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.replace(microsecond=0, tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def _write_csv(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _dimension_key(dimension_id: str) -> tuple[int, str]:
+    return (1, dimension_id) if dimension_id == OVERALL else (0, dimension_id)
+
+
+def format_benchmark_csv(rows: pd.DataFrame, *, source: str, generated_at: datetime | None = None) -> str:
+    """Write benchmark rows as benchmark CSV text (format_version "1").
+
+    ``rows`` has ``ROW_COLUMNS``; segment_value is None or "" for "all". ``generated_at`` (default:
+    now) is written as ISO 8601 UTC with a "Z" suffix, scores with 4 decimals. Rows are sorted by
+    segment type (all, industry, size, region), segment value, then dimension id with "overall" last.
+    Raises ValueError for any row the importer would reject, above all n_orgs below ``MIN_ORGS``:
+    the anonymity floor is checked here too, whatever the caller did.
+    """
+    missing = [c for c in ROW_COLUMNS if c not in rows.columns]
+    if missing:
+        raise ValueError(f"benchmark rows lack column(s): {', '.join(missing)}")
+    if _missing(source) or not str(source).strip():
+        raise ValueError("a benchmark set needs a source")
+    stamp = _iso_utc(generated_at if generated_at is not None else datetime.now(UTC))
+    safe_source = _text_cell(source)
+    questionnaire: tuple[str, str] | None = None
+    seen: set[tuple[str, str, str]] = set()
+    records = []
+    for i, values in enumerate(zip(*(rows[c].tolist() for c in ROW_COLUMNS))):
+        qid, qver, stype, svalue, dim, n, *scores = values
+        where = f"benchmark row {i} ({stype} {svalue!r}, {dim})"
+        if _missing(n) or float(n) != int(n):
+            raise ValueError(f"{where}: n_orgs must be a whole number, found {n!r}")
+        if int(n) < MIN_ORGS:
+            raise ValueError(
+                f"{where}: refusing to export a segment of {int(n)} organisations, "
+                f"below the anonymity floor of {MIN_ORGS}"
+            )
+        if questionnaire is None:
+            questionnaire = (str(qid), str(qver))
+        elif (str(qid), str(qver)) != questionnaire:
+            raise ValueError(f"{where}: one file holds one questionnaire version, found {qid} {qver}")
+        svalue = "" if _missing(svalue) else str(svalue)
+        if stype not in SEGMENT_TYPES or (stype == "all") == bool(svalue):
+            raise ValueError(f"{where}: bad segment; segment_value is empty exactly when the type is 'all'")
+        if (stype, svalue, str(dim)) in seen:
+            raise ValueError(f"{where}: duplicate segment and dimension")
+        seen.add((stype, svalue, str(dim)))
+        texts = []
+        for column, score in zip(SCORE_COLUMNS, scores):
+            text = "nan" if _missing(score) else f"{float(score):.4f}"
+            if not 1 <= float(text) <= 5:  # False for NaN as well
+                raise ValueError(f"{where}: {column} {score!r} is not a score in [1, 5]")
+            texts.append(text)
+        if not float(texts[1]) <= float(texts[2]) <= float(texts[3]):
+            raise ValueError(f"{where}: p25 <= median <= p75 does not hold")
+        records.append((stype, svalue, str(dim), [str(qid), str(qver), int(n), texts]))
+    records.sort(key=lambda r: (SEGMENT_TYPES.index(r[0]), r[1], _dimension_key(r[2])))
+    lines = (
+        [BENCHMARK_FORMAT_VERSION, qid, qver, stype, _text_cell(svalue), dim, str(n), *texts, stamp, safe_source]
+        for stype, svalue, dim, (qid, qver, n, texts) in records
+    )
+    return _write_csv(BENCHMARK_COLUMNS, lines)
+
+
+class _Problems:
+    """Counts every problem but keeps only the first MAX_PROBLEMS, so a bad 100,000-row file stays cheap."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.count = 0
+
+    def add(self, message: str) -> None:
+        self.count += 1
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(message)
+
+    def listing(self) -> list[str]:
+        extra = self.count - len(self.items)
+        return self.items + ([f"... and {extra} more"] if extra else [])
+
+
+def _parse_stamp(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # astimezone overflows for year 1 with a positive offset
+        return None
+
+
+def _score_problem(text: str) -> str | None:
+    if _FLOAT_RE.fullmatch(text):
+        value = float(text)
+        if not math.isfinite(value):  # "1e999" matches the pattern and becomes inf
+            return f"{text} is not a finite number"
+        return None if 1 <= value <= 5 else f"{text} is outside [1, 5]"
+    if text.lower().lstrip("+-") in _NOT_FINITE:
+        return f"{text!r} is not a finite number"
+    return f"{text!r} is not a number"
+
+
+def _decode(data: bytes, problems: _Problems) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add("file: looks UTF-16 encoded, expected UTF-8 (save it as 'CSV UTF-8')")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        problems.add(f"file: not UTF-8 text (byte 0x{byte:02x} on line {line}); save it as 'CSV UTF-8'")
+        return None
+    if not text.strip():
+        problems.add("header: the file is empty")
+        return None
+    return text
+
+
+def _read_records(text: str, problems: _Problems) -> list[list[str]]:
+    records: list[list[str]] = []
+    try:
+        records.extend(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        where = f"row {len(records)}" if records else "header"
+        problems.add(f"{where}: malformed CSV ({exc})")
+    return records
+
+
+def _header_index(header: list[str], problems: _Problems) -> dict[str, int] | None:
+    names = [h.strip() for h in header]
+    if len(names) < len(BENCHMARK_COLUMNS) and any(";" in n for n in names):
+        problems.add("header: looks semicolon-separated, expected commas")
+        return None
+    index: dict[str, int] = {}
+    for position, name in enumerate(names):
+        if name in index and name in BENCHMARK_COLUMNS:
+            problems.add(f"header: column {name} appears twice")
+        index.setdefault(name, position)
+    missing = [c for c in BENCHMARK_COLUMNS if c not in index]
+    unexpected = [n or "(unnamed)" for n in names if n not in BENCHMARK_COLUMNS]
+    if missing:
+        problems.add(f"header: missing column(s): {', '.join(missing)}")
+    if unexpected:
+        problems.add(f"header: unexpected column(s): {', '.join(unexpected)}")
+    return None if problems.count else index
+
+
+def parse_benchmark_csv(data: bytes, questionnaires: Mapping[tuple[str, str], Questionnaire]) -> BenchmarkTable:
+    """Validate benchmark CSV bytes against the known questionnaires, all or nothing.
+
+    Raises BenchmarkImportError listing every problem (up to MAX_PROBLEMS, then "... and N more"),
+    each naming the 1-based data row ("header" for the header) and the column. Never raises any
+    other exception, whatever the bytes.
+    """
+    problems = _Problems()
+    try:
+        table = _parse(bytes(data), questionnaires, problems)
+    except Exception as exc:  # noqa: BLE001 - defence in depth: a bad upload must never crash the page
+        problems.add(f"file: unexpected error while reading ({type(exc).__name__}: {exc})")
+        table = None
+    if problems.count or table is None:
+        raise BenchmarkImportError(problems.listing() or ["file: could not be read"])
+    return table
+
+
+def _parse(
+    data: bytes, questionnaires: Mapping[tuple[str, str], Questionnaire], problems: _Problems
+) -> BenchmarkTable | None:
+    text = _decode(data, problems)
+    if text is None:
+        return None
+    records = _read_records(text, problems)
+    if problems.count:
+        return None
+    index = _header_index(records[0], problems)
+    if index is None:
+        return None
+    positions = [index[c] for c in BENCHMARK_COLUMNS]
+    width = len(records[0])
+    columns: dict[str, list[Any]] = {c: [] for c in ROW_COLUMNS}
+    expected: tuple[str, str, int] | None = None
+    dimensions: set[str] | None = None
+    seen: dict[tuple[str, str, str], int] = {}
+    stamps: dict[str, datetime | None] = {}  # most files repeat one date on every row
+    sources: dict[str, None] = {}  # an ordered set
+    data_rows = 0
+    for row, record in enumerate(records[1:], start=1):
+        if not any(field.strip() for field in record):
+            continue  # blank lines and the ",,,," rows spreadsheets leave at the end
+        data_rows += 1
+        if len(record) != width:
+            problems.add(f"row {row}: expected {width} fields, found {len(record)}")
+            continue
+        fmt, qid, qver, stype, svalue, dim, n_text, *score_texts, stamp_text, source = [
+            record[p].strip() for p in positions
+        ]
+        svalue, source = _unsafe(svalue), _unsafe(source)
+        at = f"row {row}, column"
+        if fmt != BENCHMARK_FORMAT_VERSION:
+            problems.add(f"{at} format_version: {fmt!r} is not supported (expected '{BENCHMARK_FORMAT_VERSION}')")
+        if expected is None:
+            expected = (qid, qver, row)
+            questionnaire = questionnaires.get((qid, qver))
+            if questionnaire is not None:
+                dimensions = {*questionnaire.dimension_ids, OVERALL}
+            elif any(key[0] == qid for key in questionnaires):
+                known = ", ".join(sorted(v for i, v in questionnaires if i == qid))
+                problems.add(f"{at} questionnaire_version: {qid} has no version {qver!r} (known: {known})")
+            else:
+                known = ", ".join(sorted({i for i, _ in questionnaires})) or "none"
+                problems.add(f"{at} questionnaire_id: unknown questionnaire {qid!r} (known: {known})")
+        elif (qid, qver) != expected[:2]:
+            column = "questionnaire_id" if qid != expected[0] else "questionnaire_version"
+            problems.add(
+                f"{at} {column}: {qid} {qver} differs from {expected[0]} {expected[1]} on row {expected[2]}; "
+                "one file holds one questionnaire version"
+            )
+        if stype not in SEGMENT_TYPES:
+            problems.add(f"{at} segment_type: {stype!r} is not one of {', '.join(SEGMENT_TYPES)}")
+        elif stype == "all" and svalue:
+            problems.add(f"{at} segment_value: must be empty when segment_type is 'all', found {svalue!r}")
+        elif stype != "all" and not svalue:
+            problems.add(f"{at} segment_value: must name the {stype} (it is empty only for 'all')")
+        if dimensions is not None and dim not in dimensions:
+            problems.add(f"{at} dimension_id: {dim!r} is not a dimension of {qid} {qver} (nor '{OVERALL}')")
+        key = (stype, svalue, dim)
+        if key in seen:
+            problems.add(f"{at} dimension_id: duplicates row {seen[key]} ({stype} {svalue!r}, {dim})")
+        seen.setdefault(key, row)
+        n = 0
+        if not _INT_RE.fullmatch(n_text):
+            problems.add(f"{at} n_orgs: {n_text!r} is not a whole number")
+        else:
+            n = int(n_text)
+            if n < MIN_ORGS:
+                problems.add(f"{at} n_orgs: {n} is below the anonymity floor of {MIN_ORGS} organisations")
+        scores = []
+        for column, score_text in zip(SCORE_COLUMNS, score_texts):
+            problem = _score_problem(score_text)
+            if problem:
+                problems.add(f"{at} {column}: {problem}")
+            scores.append(math.nan if problem else float(score_text))
+        p25, median, p75 = scores[1:]
+        if p25 > median:  # False whenever one side is NaN, i.e. already reported
+            problems.add(f"{at} p25: {score_texts[1]} is greater than the median {score_texts[2]}")
+        if median > p75:
+            problems.add(f"{at} median: {score_texts[2]} is greater than p75 {score_texts[3]}")
+        if stamp_text not in stamps:
+            stamps[stamp_text] = _parse_stamp(stamp_text)
+        if stamps[stamp_text] is None:
+            problems.add(f"{at} generated_at: {stamp_text!r} is not an ISO 8601 date-time like 2026-05-01T12:00:00Z")
+        if not source:
+            problems.add(f"{at} source: is empty; say where the figures come from")
+        sources[source] = None
+        if not problems.count:  # once the file is rejected the values are never used
+            for column, value in zip(ROW_COLUMNS, (qid, qver, stype, svalue, dim, n, *scores)):
+                columns[column].append(value)
+    if data_rows == 0:
+        problems.add("header: the file has a header but no data rows")
+    if problems.count or expected is None:
+        return None
+    rows = pd.DataFrame(
+        {
+            **{c: pd.Series(columns[c], dtype="str") for c in ROW_COLUMNS[:5]},
+            "n_orgs": pd.Series(columns["n_orgs"], dtype="int64"),
+            **{c: pd.Series(columns[c], dtype="float64") for c in SCORE_COLUMNS},
+        }
+    )
+    return BenchmarkTable(
+        questionnaire_id=expected[0],
+        questionnaire_version=expected[1],
+        source="; ".join(sources),
+        generated_at=max(s for s in stamps.values() if s is not None),
+        rows=rows,
+    )
+
+
+def format_responses_csv(df: pd.DataFrame) -> str:
+    """Write raw responses (``RESPONSE_COLUMNS``, one row per answer) as CSV text.
+
+    ``level`` is written empty for "don't know" (NA); ``answered_at`` as ISO 8601 UTC with a "Z"
+    suffix (naive times are taken as UTC). Every text cell goes through ``spreadsheet_safe``.
+    """
+    missing = [c for c in RESPONSE_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"responses lack column(s): {', '.join(missing)}")
+    stamps = pd.to_datetime(df["answered_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    cells = {c: [_text_cell(v) for v in df[c].tolist()] for c in RESPONSE_COLUMNS[:8]}
+    cells["level"] = ["" if _missing(v) else str(int(v)) for v in df["level"].tolist()]
+    cells["answered_at"] = ["" if _missing(v) else v for v in stamps.tolist()]
+    return _write_csv(RESPONSE_COLUMNS, zip(*(cells[c] for c in RESPONSE_COLUMNS)))

@@ -1,0 +1,24 @@
+"""Organisation profile choices. Segments for benchmarks are built from these, so they are a
+closed list: free text would scatter peers into segments too small to show."""
+
+INDUSTRIES = (
+    "Consumer goods",
+    "Energy and utilities",
+    "Financial services",
+    "Healthcare",
+    "Manufacturing",
+    "Media and telecoms",
+    "Public sector",
+    "Retail",
+    "Technology",
+    "Travel and hospitality",
+    "Other",
+)
+SIZE_BANDS = ("1-249", "250-999", "1,000-4,999", "5,000-19,999", "20,000+")
+REGIONS = ("Africa", "Asia-Pacific", "Europe", "Latin America", "Middle East", "North America")
+ROLES = {
+    "it": ("CIO", "IT leadership", "IT team member"),
+    "marketing": ("CMO", "Marketing leadership", "Marketing team member", "Marketing technologist"),
+    "other": ("CEO", "Chief digital officer", "Other executive", "Observer"),
+}
+MAX_NAME_LENGTH = 200

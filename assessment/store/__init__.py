@@ -1,0 +1,31 @@
+"""The store: the only part of Tandem that speaks SQL. Parameterised queries only."""
+
+from assessment.store.database import (
+    Database,
+    SchemaTooNewError,
+    StoreError,
+    StoreLockedError,
+    utcnow,
+)
+from assessment.store.records import (
+    InvalidInputError,
+    Organisation,
+    RespondentRecord,
+    Round,
+    RoundClosedError,
+)
+from assessment.store.store import Store
+
+__all__ = [
+    "Database",
+    "InvalidInputError",
+    "Organisation",
+    "RespondentRecord",
+    "Round",
+    "RoundClosedError",
+    "SchemaTooNewError",
+    "Store",
+    "StoreError",
+    "StoreLockedError",
+    "utcnow",
+]

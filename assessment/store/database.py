@@ -1,0 +1,134 @@
+"""The DuckDB connection: open, migrate, hand out cursors, run transactions.
+
+DuckDB's rule for threads is one connection per process and a cursor per thread; sharing the
+connection itself across threads loses writes. Every call here takes a fresh cursor.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from assessment.store.migrations import MIGRATIONS
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why and what to do."""
+
+
+class StoreLockedError(StoreError):
+    pass
+
+
+class SchemaTooNewError(StoreError):
+    pass
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored as naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Database:
+    def __init__(self, path: str | Path | None) -> None:
+        self.path = ":memory:" if path is None else str(path)
+        self._con = _connect(self.path)
+        self._lock = threading.Lock()
+        self.migrate()
+
+    def close(self) -> None:
+        self._con.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside BEGIN ... COMMIT; any error rolls the whole unit back."""
+        with self.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.cursor() as cur:
+            return cur.execute(sql, params).fetchall()
+
+    def frame(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self.cursor() as cur:
+            return cur.execute(sql, params).df()
+
+    def schema_version(self) -> int:
+        return int(self.execute("SELECT coalesce(max(version), 0) FROM schema_migrations")[0][0])
+
+    def migrate(self) -> None:
+        with self.cursor() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+            )
+        current = self.schema_version()
+        if current > len(MIGRATIONS):
+            raise SchemaTooNewError(
+                f"The database {self.path} has schema version {current}, but this version of Tandem "
+                f"knows versions up to {len(MIGRATIONS)}. It was written by a newer Tandem: upgrade "
+                "Tandem to open it. Nothing was changed."
+            )
+        for version, (name, sql) in enumerate(MIGRATIONS, start=1):
+            if version <= current:
+                continue
+            with self.transaction() as cur:
+                cur.execute(sql)
+                cur.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()]
+                )
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    if path != ":memory:":
+        parent = Path(path).resolve().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot create the data directory {parent} for the database {path}: "
+                f"{exc.strerror or exc}. Set TANDEM_DB to a writable path."
+            ) from exc
+    try:
+        return duckdb.connect(path)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            raise StoreLockedError(
+                f"The database {path} is in use by another process ({_holder(text)}). Tandem runs "
+                "one process per database file: stop the other process or set TANDEM_DB to "
+                "another file. Nothing was changed."
+            ) from exc
+        raise StoreError(
+            f"Cannot open the database {path}: {text}. Check that the path is writable, or set "
+            "TANDEM_DB to another file."
+        ) from exc
+    except duckdb.Error as exc:
+        raise StoreError(f"Cannot open the database {path}: {exc}") from exc
+
+
+def _holder(message: str) -> str:
+    marker = "Conflicting lock is held in "
+    if marker in message:
+        return message.split(marker, 1)[1].split(". See", 1)[0]
+    return "unknown process"

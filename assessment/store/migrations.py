@@ -1,0 +1,84 @@
+"""Numbered schema migrations. Each runs once, in a transaction, and is recorded in
+``schema_migrations``. Released migrations are never edited: a change is a new step."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "core: organisations, rounds, respondents, answers, importance",
+        """
+        CREATE TABLE organisations (
+            id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            industry VARCHAR NOT NULL,
+            size_band VARCHAR NOT NULL,
+            region VARCHAR NOT NULL,
+            synthetic BOOLEAN NOT NULL DEFAULT FALSE,
+            created_at TIMESTAMP NOT NULL,
+            archived_at TIMESTAMP
+        );
+        CREATE TABLE rounds (
+            id VARCHAR PRIMARY KEY,
+            organisation_id VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            questionnaire_id VARCHAR NOT NULL,
+            questionnaire_version VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL CHECK (kind IN ('self', 'consultant')),
+            status VARCHAR NOT NULL CHECK (status IN ('open', 'closed')),
+            join_code VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            closed_at TIMESTAMP
+        );
+        CREATE UNIQUE INDEX rounds_join_code ON rounds (join_code);
+        CREATE INDEX rounds_organisation ON rounds (organisation_id);
+        CREATE TABLE respondents (
+            id VARCHAR PRIMARY KEY,
+            token VARCHAR NOT NULL,
+            round_id VARCHAR NOT NULL,
+            side VARCHAR NOT NULL CHECK (side IN ('it', 'marketing', 'other')),
+            role VARCHAR NOT NULL,
+            display_name VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            completed_at TIMESTAMP
+        );
+        CREATE UNIQUE INDEX respondents_token ON respondents (token);
+        CREATE INDEX respondents_round ON respondents (round_id);
+        CREATE TABLE answers (
+            respondent_id VARCHAR NOT NULL,
+            question_id VARCHAR NOT NULL,
+            level TINYINT CHECK (level BETWEEN 1 AND 5),
+            answered_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (respondent_id, question_id)
+        );
+        CREATE TABLE importance (
+            respondent_id VARCHAR NOT NULL,
+            dimension_id VARCHAR NOT NULL,
+            rating TINYINT NOT NULL CHECK (rating BETWEEN 1 AND 5),
+            rated_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (respondent_id, dimension_id)
+        );
+        CREATE TABLE questionnaire_items (
+            questionnaire_id VARCHAR NOT NULL,
+            questionnaire_version VARCHAR NOT NULL,
+            question_id VARCHAR NOT NULL,
+            dimension_id VARCHAR NOT NULL,
+            question_weight DOUBLE NOT NULL,
+            dimension_weight DOUBLE NOT NULL,
+            PRIMARY KEY (questionnaire_id, questionnaire_version, question_id)
+        );
+        """,
+    ),
+    (
+        "round scores kept current for benchmarks",
+        """
+        CREATE TABLE round_scores (
+            round_id VARCHAR NOT NULL,
+            dimension_id VARCHAR NOT NULL,
+            score DOUBLE,
+            it_score DOUBLE,
+            marketing_score DOUBLE,
+            PRIMARY KEY (round_id, dimension_id)
+        );
+        """,
+    ),
+)

@@ -1,0 +1,328 @@
+"""Organisations, rounds, respondents and their answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from assessment import codes, profile
+from assessment.questionnaire import SIDES, Questionnaire
+from assessment.scoring import Respondent
+from assessment.store.database import Database, utcnow
+from assessment.store.peers import PeerQueries
+from assessment.store.records import (
+    InvalidInputError,
+    Organisation,
+    RespondentRecord,
+    Round,
+    RoundClosedError,
+)
+from assessment.store.scores_sql import REFRESH_ROUND_SCORES
+
+_ORG_COLS = "id, name, industry, size_band, region, synthetic, created_at, archived_at"
+_ROUND_COLS = (
+    "id, organisation_id, name, questionnaire_id, questionnaire_version, kind, status, join_code,"
+    " created_at, closed_at"
+)
+_BULK_TABLES = frozenset({"organisations", "rounds", "respondents", "answers", "importance"})
+_RESP_COLS = "id, token, round_id, side, role, display_name, created_at, completed_at"
+
+
+def clean_name(value: str, field: str, max_length: int = profile.MAX_NAME_LENGTH) -> str:
+    """Names are stored verbatim (no HTML or SQL escaping here: that is the output's job)."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInputError(f"{field} cannot be empty.")
+    if len(text) > max_length:
+        raise InvalidInputError(f"{field} is {len(text)} characters long; the limit is {max_length}.")
+    return text
+
+
+def _choice(value: str, options: Iterable[str], field: str) -> str:
+    options = tuple(options)
+    if value not in options:
+        raise InvalidInputError(f"{field} must be one of: {', '.join(options)}.")
+    return value
+
+
+class Store(PeerQueries):
+    """All persistent state. ``Store(None)`` is an in-memory store for tests."""
+
+    def __init__(self, path: str | Path | None) -> None:
+        self.db = Database(path)
+
+    @property
+    def path(self) -> str:
+        return self.db.path
+
+    def close(self) -> None:
+        self.db.close()
+
+    # questionnaires ---------------------------------------------------------------------
+
+    def register_questionnaire(self, q: Questionnaire) -> None:
+        """Record a questionnaire version's structure so SQL can score and benchmark it.
+        Released versions never change, so an existing registration is left as it is."""
+        rows = [(q.id, q.version, x.id, d.id, x.weight, d.weight) for d in q.dimensions for x in d.questions]
+        with self.db.transaction() as cur:
+            cur.executemany(
+                "INSERT INTO questionnaire_items VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows
+            )
+
+    # organisations and rounds -----------------------------------------------------------
+
+    def create_organisation(
+        self, name: str, industry: str, size_band: str, region: str, *, synthetic: bool = False
+    ) -> Organisation:
+        org = Organisation(
+            id=codes.new_id("org"),
+            name=clean_name(name, "Organisation name"),
+            industry=_choice(industry, profile.INDUSTRIES, "Industry"),
+            size_band=_choice(size_band, profile.SIZE_BANDS, "Size band"),
+            region=_choice(region, profile.REGIONS, "Region"),
+            synthetic=synthetic,
+            created_at=utcnow(),
+        )
+        with self.db.transaction() as cur:
+            cur.execute(
+                f"INSERT INTO organisations ({_ORG_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [org.id, org.name, org.industry, org.size_band, org.region, org.synthetic, org.created_at, None],
+            )
+        return org
+
+    def organisation(self, org_id: str) -> Organisation | None:
+        rows = self.db.execute(f"SELECT {_ORG_COLS} FROM organisations WHERE id = ?", [org_id])
+        return Organisation(*rows[0]) if rows else None
+
+    def create_round(
+        self, organisation_id: str, name: str, questionnaire: Questionnaire, *, kind: str = "self"
+    ) -> Round:
+        rnd = Round(
+            id=codes.new_id("rnd"),
+            organisation_id=organisation_id,
+            name=clean_name(name, "Round name", 80),
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            kind=_choice(kind, ("self", "consultant"), "Round kind"),
+            status="open",
+            join_code=codes.new_join_code(),
+            created_at=utcnow(),
+        )
+        self.register_questionnaire(questionnaire)
+        with self.db.transaction() as cur:
+            if not cur.execute("SELECT 1 FROM organisations WHERE id = ?", [organisation_id]).fetchall():
+                raise InvalidInputError(f"No organisation {organisation_id}.")
+            open_rounds = cur.execute(
+                "SELECT name FROM rounds WHERE organisation_id = ? AND status = 'open'", [organisation_id]
+            ).fetchall()
+            if open_rounds and kind == "consultant":
+                raise InvalidInputError(
+                    f"Round '{open_rounds[0][0]}' is still open: close it before starting another."
+                )
+            cur.execute(
+                f"INSERT INTO rounds ({_ROUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    rnd.id, rnd.organisation_id, rnd.name, rnd.questionnaire_id, rnd.questionnaire_version,
+                    rnd.kind, rnd.status, rnd.join_code, rnd.created_at, None,
+                ],
+            )  # fmt: skip
+        return rnd
+
+    def round(self, round_id: str) -> Round | None:
+        rows = self.db.execute(f"SELECT {_ROUND_COLS} FROM rounds WHERE id = ?", [round_id])
+        return Round(*rows[0]) if rows else None
+
+    def round_by_join_code(self, code: str) -> Round | None:
+        canonical = codes.normalise_join_code(code)
+        if canonical is None:
+            return None
+        rows = self.db.execute(f"SELECT {_ROUND_COLS} FROM rounds WHERE join_code = ?", [canonical])
+        return Round(*rows[0]) if rows else None
+
+    def rounds_of(self, organisation_id: str) -> list[Round]:
+        rows = self.db.execute(
+            f"SELECT {_ROUND_COLS} FROM rounds WHERE organisation_id = ? ORDER BY created_at", [organisation_id]
+        )
+        return [Round(*r) for r in rows]
+
+    # respondents ------------------------------------------------------------------------
+
+    def create_respondent(
+        self, round_id: str, side: str, role: str, display_name: str | None = None
+    ) -> RespondentRecord:
+        rec = RespondentRecord(
+            id=codes.new_id("R", 5),
+            token=codes.new_resume_token(),
+            round_id=round_id,
+            side=_choice(side, SIDES, "Side"),
+            role=clean_name(role, "Role", 80),
+            display_name=clean_name(display_name, "Display name", 80) if display_name else None,
+            created_at=utcnow(),
+        )
+        with self.db.transaction() as cur:
+            status = cur.execute("SELECT status FROM rounds WHERE id = ?", [round_id]).fetchall()
+            if not status:
+                raise InvalidInputError("That round does not exist.")
+            if status[0][0] != "open":
+                raise RoundClosedError("This round is closed and takes no new respondents.")
+            cur.execute(
+                f"INSERT INTO respondents ({_RESP_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [rec.id, rec.token, rec.round_id, rec.side, rec.role, rec.display_name, rec.created_at, None],
+            )
+        return rec
+
+    def respondent_by_token(self, token: str) -> RespondentRecord | None:
+        if not token or len(token) > 64:
+            return None
+        rows = self.db.execute(f"SELECT {_RESP_COLS} FROM respondents WHERE token = ?", [token])
+        return RespondentRecord(*rows[0]) if rows else None
+
+    def respondent(self, respondent_id: str) -> RespondentRecord | None:
+        rows = self.db.execute(f"SELECT {_RESP_COLS} FROM respondents WHERE id = ?", [respondent_id])
+        return RespondentRecord(*rows[0]) if rows else None
+
+    def _check_open(self, cur: Any, respondent_id: str) -> tuple[str, str, str]:
+        rows = cur.execute(
+            "SELECT r.status, r.questionnaire_id, r.questionnaire_version FROM respondents p"
+            " JOIN rounds r ON r.id = p.round_id WHERE p.id = ?",
+            [respondent_id],
+        ).fetchall()
+        if not rows:
+            raise InvalidInputError("Unknown respondent.")
+        if rows[0][0] != "open":
+            raise RoundClosedError(
+                "This round has been closed, so this change was not saved. Every answer you gave "
+                "before it closed is kept."
+            )
+        return rows[0]
+
+    def save_answer(self, respondent_id: str, question_id: str, level: int | None) -> None:
+        """Upsert one answer (``None`` is "don't know") in its own transaction."""
+        if level is not None and (isinstance(level, bool) or level not in (1, 2, 3, 4, 5)):
+            raise InvalidInputError(f"A level must be 1 to 5 or don't know, not {level!r}.")
+        with self.db.transaction() as cur:
+            _, qid, qver = self._check_open(cur, respondent_id)
+            known = cur.execute(
+                "SELECT 1 FROM questionnaire_items WHERE questionnaire_id = ? AND questionnaire_version = ?"
+                " AND question_id = ?",
+                [qid, qver, question_id],
+            ).fetchall()
+            if not known:
+                raise InvalidInputError(f"Question {question_id} is not in questionnaire {qid} {qver}.")
+            cur.execute(
+                "INSERT INTO answers VALUES (?, ?, ?, ?) ON CONFLICT (respondent_id, question_id)"
+                " DO UPDATE SET level = excluded.level, answered_at = excluded.answered_at",
+                [respondent_id, question_id, level, utcnow()],
+            )
+
+    def save_importance(self, respondent_id: str, dimension_id: str, rating: int) -> None:
+        if isinstance(rating, bool) or rating not in (1, 2, 3, 4, 5):
+            raise InvalidInputError(f"Importance must be 1 to 5, not {rating!r}.")
+        with self.db.transaction() as cur:
+            self._check_open(cur, respondent_id)
+            cur.execute(
+                "INSERT INTO importance VALUES (?, ?, ?, ?) ON CONFLICT (respondent_id, dimension_id)"
+                " DO UPDATE SET rating = excluded.rating, rated_at = excluded.rated_at",
+                [respondent_id, dimension_id, rating, utcnow()],
+            )
+
+    def answers_for(self, respondent_id: str) -> dict[str, int | None]:
+        rows = self.db.execute("SELECT question_id, level FROM answers WHERE respondent_id = ?", [respondent_id])
+        return {q: (int(lv) if lv is not None else None) for q, lv in rows}
+
+    def importance_for(self, respondent_id: str) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT dimension_id, rating FROM importance WHERE respondent_id = ?", [respondent_id]
+        )
+        return {d: int(r) for d, r in rows}
+
+    def mark_complete(self, respondent_id: str) -> None:
+        """Finishing makes the respondent count in the round's benchmark scores."""
+        with self.db.transaction() as cur:
+            self._check_open(cur, respondent_id)
+            cur.execute(
+                "UPDATE respondents SET completed_at = coalesce(completed_at, ?) WHERE id = ?",
+                [utcnow(), respondent_id],
+            )
+        rec = self.respondent(respondent_id)
+        if rec is not None:
+            self.refresh_round_scores([rec.round_id])
+
+    # reading a round --------------------------------------------------------------------
+
+    def respondents_of(self, round_id: str, *, completed_only: bool = False) -> list[Respondent]:
+        """Every respondent of a round with their answers and importance, ready to score."""
+        people = self.db.execute(
+            "SELECT id, side FROM respondents WHERE round_id = ?"
+            + (" AND completed_at IS NOT NULL" if completed_only else "")
+            + " ORDER BY created_at, id",
+            [round_id],
+        )
+        answers: dict[str, dict[str, int | None]] = {pid: {} for pid, _ in people}
+        for pid, qid, level in self.db.execute(
+            "SELECT a.respondent_id, a.question_id, a.level FROM answers a"
+            " JOIN respondents p ON p.id = a.respondent_id WHERE p.round_id = ?",
+            [round_id],
+        ):
+            if pid in answers:
+                answers[pid][qid] = int(level) if level is not None else None
+        importance: dict[str, dict[str, int]] = {pid: {} for pid, _ in people}
+        for pid, did, rating in self.db.execute(
+            "SELECT i.respondent_id, i.dimension_id, i.rating FROM importance i"
+            " JOIN respondents p ON p.id = i.respondent_id WHERE p.round_id = ?",
+            [round_id],
+        ):
+            if pid in importance:
+                importance[pid][did] = int(rating)
+        return [Respondent(pid, side, answers[pid], importance[pid]) for pid, side in people]
+
+    def progress(self, round_id: str) -> pd.DataFrame:
+        """Started and finished respondents per side: counts only, never names."""
+        return self.db.frame(
+            "SELECT side, count(*) AS started, count(completed_at) AS finished FROM respondents"
+            " WHERE round_id = ? GROUP BY side ORDER BY side",
+            [round_id],
+        )
+
+    def responses_frame(self, round_id: str, respondent_id: str | None = None) -> pd.DataFrame:
+        """Raw answers in the BRIEF's long format (pseudonymous ids, no names or tokens)."""
+        return self.db.frame(
+            "SELECT r.questionnaire_id, r.questionnaire_version, o.name AS organisation, r.name AS round,"
+            " p.id AS respondent, p.side, a.question_id, i.dimension_id, a.level, a.answered_at"
+            " FROM answers a JOIN respondents p ON p.id = a.respondent_id"
+            " JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = r.organisation_id"
+            " LEFT JOIN questionnaire_items i ON i.questionnaire_id = r.questionnaire_id"
+            "  AND i.questionnaire_version = r.questionnaire_version AND i.question_id = a.question_id"
+            " WHERE r.id = ? AND (? IS NULL OR p.id = ?) ORDER BY p.created_at, p.id, a.question_id",
+            [round_id, respondent_id, respondent_id],
+        )
+
+    # benchmark inputs -------------------------------------------------------------------
+
+    def refresh_round_scores(self, round_ids: Sequence[str] | None = None) -> None:
+        """Recompute the stored per-round scores (all rounds when ``round_ids`` is None)."""
+        ids = list(round_ids) if round_ids is not None else None
+        with self.db.transaction() as cur:
+            if ids is None:
+                cur.execute("DELETE FROM round_scores")
+            else:
+                cur.execute("DELETE FROM round_scores WHERE list_contains(?, round_id)", [ids])
+            cur.execute(REFRESH_ROUND_SCORES, [ids, ids])
+
+    def bulk_insert(self, frames: dict[str, pd.DataFrame]) -> None:
+        """Insert whole DataFrames (demo and benchmark data) in one transaction."""
+        with self.db.transaction() as cur:
+            for table, frame in frames.items():
+                if table not in _BULK_TABLES:
+                    raise ValueError(f"bulk insert into {table} is not allowed")
+                cur.register("bulk_frame", frame)
+                cols = ", ".join(frame.columns)
+                cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM bulk_frame")  # noqa: S608
+                cur.unregister("bulk_frame")
+
+    def round_scores(self, round_id: str) -> dict[str, float | None]:
+        rows = self.db.execute("SELECT dimension_id, score FROM round_scores WHERE round_id = ?", [round_id])
+        return dict(rows)
