@@ -27,18 +27,23 @@ SCORE_COLOR = "#D55E00"
 BAND_COLOR = "#BBBBBB"
 MEDIAN_COLOR = "#555555"
 RULE_COLOR = "#888888"
+MISSING_COLOR = "#EEEEEE"
 DIMENSION_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 HEATMAP_SCHEME = "viridis"  # sequential, perceptually uniform and colour-blind safe
 
 IQR_LABEL = "Peer interquartile range"
 MEDIAN_LABEL = "Peer median"
-GAP_DIRECTION_COLORS = {"IT rates higher": SIDE_COLORS["IT"], "Marketing rates higher": SIDE_COLORS["Marketing"]}
+GAP_DIRECTION_COLORS = {
+    "IT rates higher": SIDE_COLORS["IT"],
+    "Marketing rates higher": SIDE_COLORS["Marketing"],
+}
 FLAG_LABELS = ("Gap of 1 level or more (flagged)", "Gap under 1 level")
 PRIORITY_COLORS = {"Top 3 priorities": SCORE_COLOR, "Other dimensions": MEDIAN_COLOR}
 
 ROW_HEIGHT = 36  # px per dimension row: room for a band, a tick and a 120 px² marker
 LABEL_LIMIT = 260  # px; dimension titles are long and must not be cut too early
 QUESTION_LABEL_CHARS = 60
+QUESTION_LABEL_LIMIT = 420  # px; fits the question id plus 60 characters
 
 _BENCHMARK_COLUMNS = ["dimension", "score", "p25", "median", "p75", "n"]
 
@@ -67,16 +72,18 @@ def _title(text: str, subtitle: str | None = None) -> alt.Title:
     return alt.Title(text, subtitle=subtitle or alt.Undefined, anchor="start")
 
 
-def _dimension_y(dims: list[str]) -> alt.Y:
+def _dimension_y(dims: list[str], padding: float = 0.15) -> alt.Y:
     # An explicit domain keeps a dimension on the axis even when its values are missing.
-    scale = alt.Scale(domain=dims, paddingInner=0.15) if dims else alt.Scale(paddingInner=0.15)
+    scale = alt.Scale(domain=dims or alt.Undefined, paddingInner=padding)
     return alt.Y("dimension:N", sort=dims, scale=scale, axis=alt.Axis(title=None, labelLimit=LABEL_LIMIT))
 
 
 def _level_axis(title: str) -> alt.Axis:
     """Axis ticks at the five levels, labelled "3 Colleagues" so numbers keep their meaning."""
     names = _js(list(LEVEL_NAMES))  # type: ignore[arg-type]
-    return alt.Axis(title=title, values=list(LEVELS), labelExpr=f"datum.value + ' ' + {names}[datum.value - 1]")
+    return alt.Axis(
+        title=title, values=list(LEVELS), labelExpr=f"datum.value + ' ' + {names}[datum.value - 1]"
+    )
 
 
 def _score_x(field: str, title: str = "Score") -> alt.X:
@@ -94,7 +101,9 @@ def _benchmark_chart(
     dims = _order(df, "dimension")
     series = alt.Color(
         "series:N",
-        scale=alt.Scale(domain=[IQR_LABEL, MEDIAN_LABEL, score_label], range=[BAND_COLOR, MEDIAN_COLOR, SCORE_COLOR]),
+        scale=alt.Scale(
+            domain=[IQR_LABEL, MEDIAN_LABEL, score_label], range=[BAND_COLOR, MEDIAN_COLOR, SCORE_COLOR]
+        ),
         legend=alt.Legend(title=None, orient="top"),
     )
     tooltips = [
@@ -168,7 +177,8 @@ def build_gap_chart(
             labelExpr="datum.value > 0 ? '+' + datum.value : datum.value",
         ),
     )
-    flag = alt.Legend(title=None, orient="top")
+    # A neutral fill in the legend so it shows only what the flag changes: outline and opacity.
+    flag = alt.Legend(title=None, orient="top", symbolFillColor=MEDIAN_COLOR, symbolStrokeColor="black")
     bars = (
         alt.Chart(data)
         .transform_filter("isValid(datum.gap)")
@@ -213,4 +223,229 @@ def build_gap_chart(
     subtitle = "Bars point towards the side that rates higher; dashed lines mark a gap of one level."
     return alt.layer(bars, zero, thresholds).properties(
         title=_title(title, subtitle), height=_rows_height(len(dims))
+    )
+
+
+def build_priority_chart(df: pd.DataFrame, *, title: str = "Where to act first") -> alt.LayerChart:
+    """Maturity (x) against importance (y), sized by priority; the top three are named.
+
+    Columns: dimension, score, importance, priority (= importance * (5 - score)), rank (1 = top).
+    """
+    data = _select(df, ["dimension", "score", "importance", "priority", "rank"], "build_priority_chart")
+    x = _score_x("score", title="Maturity (your score)")
+    y = alt.Y(
+        "importance:Q",
+        scale=alt.Scale(domain=SCORE_DOMAIN),
+        axis=alt.Axis(title="Importance", values=list(LEVELS)),
+    )
+    points = (
+        alt.Chart(data)
+        .transform_filter("isValid(datum.score) && isValid(datum.importance)")
+        .transform_calculate(tier=f"datum.rank <= 3 ? {_js('Top 3 priorities')} : {_js('Other dimensions')}")
+    )
+    circles = points.mark_circle(opacity=0.8, stroke="white", strokeWidth=1).encode(
+        x=x,
+        y=y,
+        # importance * (5 - score) runs from 0 to 20 whatever the data, so sizes compare across rounds.
+        size=alt.Size(
+            "priority:Q",
+            scale=alt.Scale(domain=[0, 20], range=[30, 900]),
+            legend=alt.Legend(title="Priority"),
+        ),
+        color=alt.Color(
+            "tier:N",
+            scale=alt.Scale(domain=list(PRIORITY_COLORS), range=list(PRIORITY_COLORS.values())),
+            legend=alt.Legend(title=None),
+        ),
+        tooltip=[
+            alt.Tooltip("dimension:N", title="Dimension"),
+            alt.Tooltip("score:Q", title="Maturity", format=".2f"),
+            alt.Tooltip("importance:Q", title="Importance", format=".2f"),
+            alt.Tooltip("priority:Q", title="Priority", format=".1f"),
+            alt.Tooltip("rank:Q", title="Rank", format="d"),
+        ],
+    )
+    # Names of points in the right half go to their left so they stay inside the plot.
+    names = [
+        points.transform_filter(f"datum.rank <= 3 && ({side})")
+        .mark_text(align=align, dx=dx, fontWeight="bold", limit=LABEL_LIMIT)
+        .encode(x=x, y=y, text="dimension:N")
+        for side, align, dx in [("datum.score <= 3.5", "left", 14), ("datum.score > 3.5", "right", -14)]
+    ]
+    rules = [
+        alt.Chart(pd.DataFrame({"score": [3]})).mark_rule(color=RULE_COLOR, strokeDash=[4, 4]).encode(x=x),
+        alt.Chart(pd.DataFrame({"importance": [3]}))
+        .mark_rule(color=RULE_COLOR, strokeDash=[4, 4])
+        .encode(y=y),
+    ]
+    # Quadrant names sit in the corners, away from where points usually cluster.
+    quadrants = pd.DataFrame(
+        {
+            "score": [1.05, 3.05, 1.05, 3.05],
+            "importance": [4.9, 4.9, 1.1, 1.1],
+            "quadrant": ["Fix first", "Keep strong", "Watch", "Do not over-invest"],
+        }
+    )
+    corner_text = (
+        alt.Chart(quadrants)
+        .mark_text(align="left", baseline="middle", color=MEDIAN_COLOR, fontStyle="italic")
+        .encode(x=x, y=y, text="quadrant:N")
+    )
+    subtitle = "Larger circles: more important and less mature (importance × (5 − score))."
+    return alt.layer(*rules, corner_text, circles, *names).properties(
+        title=_title(title, subtitle), height=420
+    )
+
+
+def build_heatmap(df: pd.DataFrame, *, title: str = "Mean answer per question and side") -> alt.LayerChart:
+    """Question (rows) by side (columns), coloured by the mean answer on the 1..5 scale.
+
+    Columns: question_id, question, dimension, side, mean (may be NA, e.g. too few answers), n.
+    """
+    data = _select(df, ["question_id", "question", "dimension", "side", "mean", "n"], "build_heatmap")
+    n_questions = data["question_id"].nunique()
+    keep = QUESTION_LABEL_CHARS - 1
+    base = (
+        alt.Chart(data)
+        # Full text stays in the data for the tooltip; the axis gets a short label.
+        .transform_calculate(
+            # The id keeps labels unique when two questions share their first words.
+            question_label=f"datum.question_id + ' · ' + (length(datum.question) > {QUESTION_LABEL_CHARS}"
+            f" ? trim(substring(datum.question, 0, {keep})) + '…' : datum.question)",
+            mean_text="isValid(datum.mean) ? format(datum.mean, '.1f') : '–'",
+        )
+        # The label is computed in Vega, so order rows by each question's first row.
+        .transform_window(question_order="row_number()")
+        .encode(
+            x=alt.X("side:N", sort=list(SIDE_ORDER), axis=alt.Axis(title=None, orient="top", labelAngle=0)),
+            y=alt.Y(
+                "question_label:N",
+                sort=alt.EncodingSortField(field="question_order", op="min"),
+                axis=alt.Axis(title=None, labelLimit=QUESTION_LABEL_LIMIT),
+            ),
+            tooltip=[
+                alt.Tooltip("question:N", title="Question"),
+                alt.Tooltip("dimension:N", title="Dimension"),
+                alt.Tooltip("side:N", title="Side"),
+                alt.Tooltip("mean:Q", title="Mean", format=".2f"),
+                alt.Tooltip("n:Q", title="Answers", format="d"),
+            ],
+        )
+    )
+    # Cells without a mean (too few answers) are dropped by the colour layer; grey shows through.
+    blank = base.mark_rect(color=MISSING_COLOR, stroke="white", strokeWidth=1)
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "mean:Q",
+            scale=alt.Scale(domain=SCORE_DOMAIN, scheme=HEATMAP_SCHEME),
+            legend=alt.Legend(title="Mean score", orient="top", values=list(LEVELS)),
+        )
+    )
+    # Viridis is dark below the middle of the scale: white text there, black above.
+    labels = base.mark_text(fontSize=12).encode(
+        text="mean_text:N",
+        color=alt.when("isValid(datum.mean) && datum.mean < 2.8")
+        .then(alt.value("white"))
+        .otherwise(alt.value("black")),
+    )
+    return alt.layer(blank, cells, labels).properties(
+        title=_title(title), height=_rows_height(n_questions, row=26)
+    )
+
+
+def _spread_lanes(data: pd.DataFrame, sides: list[str]) -> pd.DataFrame:
+    """Give each answer a vertical position in its side's lane within the dimension row.
+
+    Deterministic (golden-ratio spacing by score rank) so reruns do not make points jump, and
+    rows are reordered by score so row position cannot link one respondent across dimensions.
+    """
+    data = data.dropna(subset=["score"]).sort_values(["dimension", "side", "score"], kind="stable")
+    rank = data.groupby(["dimension", "side"], sort=False).cumcount()
+    lane = data["side"].map({s: i for i, s in enumerate(sides)}).astype(float)
+    data["lane"] = lane + 0.15 + 0.7 * ((rank * 0.618034) % 1.0)
+    return data.reset_index(drop=True)
+
+
+def build_spread_chart(df: pd.DataFrame, *, title: str = "How individual answers spread") -> alt.LayerChart:
+    """One dot per anonymous respondent per dimension, a lane per side, a tick at each side's mean.
+
+    Columns: dimension, side, score. Tooltips show side and score only.
+    """
+    data = _select(df, ["dimension", "side", "score"], "build_spread_chart")
+    dims = _order(data, "dimension")
+    present = _order(data, "side")
+    sides = [s for s in SIDE_ORDER if s in present] + [s for s in present if s not in SIDE_ORDER]
+    points = _spread_lanes(data, sides)
+    means = data.groupby(["dimension", "side"], sort=False, as_index=False)["score"].mean().dropna()
+    means["lane"] = means["side"].map({s: i + 0.5 for i, s in enumerate(sides)})
+    n_lanes = max(len(sides), 1)
+    lane_px = 18
+    y = _dimension_y(dims, padding=0.35)  # a clear gap between dimensions
+    y_offset = alt.YOffset("lane:Q", scale=alt.Scale(domain=[0, n_lanes]))
+    color = alt.Color(
+        "side:N",
+        scale=alt.Scale(domain=list(SIDE_COLORS), range=list(SIDE_COLORS.values())),
+        legend=alt.Legend(title="Side", orient="top"),
+    )
+    dots = (
+        alt.Chart(points)
+        .mark_circle(size=45, opacity=0.6)
+        .encode(
+            x=_score_x("score"),
+            y=y,
+            yOffset=y_offset,
+            color=color,
+            tooltip=[
+                alt.Tooltip("side:N", title="Side"),
+                alt.Tooltip("score:Q", title="Score", format=".2f"),
+            ],
+        )
+    )
+    ticks = (
+        alt.Chart(means)
+        .mark_tick(thickness=3, size=lane_px, opacity=1)
+        .encode(
+            x=_score_x("score"),
+            y=y,
+            yOffset=y_offset,
+            color=color,
+            tooltip=[
+                alt.Tooltip("side:N", title="Side"),
+                alt.Tooltip("score:Q", title="Mean score", format=".2f"),
+            ],
+        )
+    )
+    subtitle = "Dots: individual answers, one per respondent; bars: the mean of each side."
+    height = _rows_height(len(dims), row=int(n_lanes * lane_px / 0.65))
+    return alt.layer(dots, ticks).properties(title=_title(title, subtitle), height=height)
+
+
+def build_trend_chart(df: pd.DataFrame, *, title: str = "Alignment across rounds") -> alt.Chart:
+    """One line per dimension across assessment rounds.
+
+    Columns: round (label), round_order (int, sorts the rounds), dimension, score.
+    """
+    data = _select(df, ["round", "round_order", "dimension", "score"], "build_trend_chart")
+    rounds = [str(r) for r in data.sort_values("round_order", kind="stable")["round"].dropna().unique()]
+    dims = _order(data, "dimension")
+    return (
+        alt.Chart(data, title=_title(title), height=340)
+        .transform_filter("isValid(datum.score)")
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=60), strokeWidth=2)
+        .encode(
+            x=alt.X("round:O", sort=rounds, axis=alt.Axis(title="Round", labelAngle=0)),
+            y=alt.Y("score:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=_level_axis("Score")),
+            # More than eight dimensions cycle the palette; the tooltip still names each line.
+            color=alt.Color(
+                "dimension:N",
+                sort=dims,
+                scale=alt.Scale(domain=dims or alt.Undefined, range=list(DIMENSION_COLORS)),
+                legend=alt.Legend(title="Dimension", orient="bottom", columns=2, labelLimit=LABEL_LIMIT),
+            ),
+            tooltip=[
+                alt.Tooltip("round:O", title="Round"),
+                alt.Tooltip("dimension:N", title="Dimension"),
+                alt.Tooltip("score:Q", title="Score", format=".2f"),
+            ],
+        )
     )

@@ -1,0 +1,28 @@
+"""Tandem: the CIO-CMO alignment assessment. Entry point and router: `streamlit run app.py`."""
+
+import streamlit as st
+
+from assessment import ui
+
+st.set_page_config(page_title="Tandem · CIO–CMO alignment", page_icon="🚲", layout="wide")
+
+PAGES = {
+    "Assessment": [
+        st.Page("pages/start.py", title="Start", icon="🏁", default=True),
+        st.Page("pages/questionnaire.py", title="Questionnaire", icon="📝"),
+        st.Page("pages/results.py", title="Results", icon="📊"),
+    ],
+    "Reference": [
+        st.Page("pages/about.py", title="Method", icon="📖"),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+ui.get_store()  # fail early, with a clear message, if the database cannot be opened
+ui.register_questionnaires()
+record = ui.current_respondent()
+with st.sidebar:
+    st.caption("Tandem measures how well IT and marketing work together, and where they disagree.")
+    if record is not None:
+        st.caption(f"Answering as **{ui.side_label(record.side)}** · {record.role}")
+navigation.run()

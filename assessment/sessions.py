@@ -1,0 +1,55 @@
+"""Starting and joining an assessment: the steps a respondent takes before the first answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assessment.questionnaire import Questionnaire
+from assessment.store import InvalidInputError, RespondentRecord, RoundClosedError, Store
+
+WRONG_CODE = (
+    "That join code does not match any open assessment. Check it with the person who sent it: "
+    "codes look like ABCD-EFGH-JKMN-PQRS."
+)
+CLOSED_ROUND = (
+    "This assessment round has been closed by its organiser, so it takes no new answers. "
+    "Ask them for the code of the current round."
+)
+
+
+class JoinError(ValueError):
+    """A join attempt failed; the message is safe to show and names no other organisation."""
+
+
+def start_self_assessment(
+    store: Store,
+    questionnaire: Questionnaire,
+    *,
+    organisation: str,
+    industry: str,
+    size_band: str,
+    region: str,
+    side: str,
+    role: str,
+    today: date | None = None,
+) -> RespondentRecord:
+    """A new organisation, its first round and its first respondent."""
+    org = store.create_organisation(organisation, industry, size_band, region)
+    day = (today or date.today()).isoformat()
+    rnd = store.create_round(org.id, f"Self-assessment {day}", questionnaire, kind="self")
+    return store.create_respondent(rnd.id, side, role)
+
+
+def join_round(store: Store, code: str, *, side: str, role: str, display_name: str | None = None) -> RespondentRecord:
+    """A new respondent in the round a join code opens."""
+    rnd = store.round_by_join_code(code or "")
+    if rnd is None:
+        raise JoinError(WRONG_CODE)
+    if not rnd.is_open:
+        raise JoinError(CLOSED_ROUND)
+    try:
+        return store.create_respondent(rnd.id, side, role, display_name or None)
+    except RoundClosedError as exc:
+        raise JoinError(CLOSED_ROUND) from exc
+    except InvalidInputError as exc:
+        raise JoinError(str(exc)) from exc

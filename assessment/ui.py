@@ -1,0 +1,146 @@
+"""The thin Streamlit layer shared by pages: the store, the questionnaire, who is answering.
+
+The only module of ``assessment`` that imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from assessment import config
+from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
+from assessment.store import RespondentRecord, Round, Store, StoreError
+from assessment.throttle import Throttle
+
+TOKEN_KEY = "tandem_token"  # plain session key: survives page switches, unlike widget keys
+PARAM = "r"  # the personal link's query parameter
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store(path)
+
+
+@st.cache_resource(show_spinner=False)
+def _load_questionnaires(directory: str) -> dict[tuple[str, str], Questionnaire]:
+    return load_all(directory)
+
+
+def get_store() -> Store:
+    """The process's one store (one DuckDB connection; a cursor per use)."""
+    try:
+        store = _open_store(config.db_path())
+    except StoreError as exc:
+        st.error(f"**Tandem cannot open its database.** {exc}")
+        st.stop()
+    return store
+
+
+def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
+    try:
+        return _load_questionnaires(str(config.questionnaire_dir()))
+    except QuestionnaireError as exc:
+        st.error("**A questionnaire file is invalid, so Tandem cannot start.**")
+        st.code(str(exc), language=None)
+        st.stop()
+
+
+def current_questionnaire() -> Questionnaire:
+    """The latest version: new assessments use it; existing rounds keep their own."""
+    return latest(get_questionnaires(), config.QUESTIONNAIRE_ID)
+
+
+def questionnaire_for(rnd: Round) -> Questionnaire:
+    found = get_questionnaires().get(rnd.questionnaire_key)
+    if found is None:
+        st.error(
+            f"This round was answered with questionnaire {rnd.questionnaire_id} version "
+            f"{rnd.questionnaire_version}, which is not installed here. Its answers are kept."
+        )
+        st.stop()
+    return found
+
+
+def sign_in(record: RespondentRecord) -> None:
+    st.session_state[TOKEN_KEY] = record.token
+    st.query_params[PARAM] = record.token
+
+
+def sign_out() -> None:
+    st.session_state.pop(TOKEN_KEY, None)
+    if PARAM in st.query_params:
+        del st.query_params[PARAM]
+
+
+def current_respondent() -> RespondentRecord | None:
+    """The respondent of this browser session, from session state or the personal link."""
+    token = st.session_state.get(TOKEN_KEY) or st.query_params.get(PARAM)
+    if not token:
+        return None
+    record = get_store().respondent_by_token(token)
+    if record is None:
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state["tandem_bad_link"] = True
+        return None
+    if st.session_state.get(TOKEN_KEY) != token or st.query_params.get(PARAM) != token:
+        sign_in(record)  # navigation clears query parameters; put the personal link back
+    return record
+
+
+def resume_link(token: str) -> str:
+    base = (st.context.url or "").split("?", 1)[0].rstrip("/")
+    for suffix in ("/questionnaire", "/results", "/start", "/benchmarks", "/about"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+    return f"{base}/?{PARAM}={token}"
+
+
+def join_link(code: str) -> str:
+    return resume_link("").replace(f"?{PARAM}=", f"?join={code}")
+
+
+@st.cache_resource(show_spinner=False)
+def _register(path: str, directory: str) -> bool:
+    store = _open_store(path)
+    for q in _load_questionnaires(directory).values():
+        store.register_questionnaire(q)
+    return True
+
+
+def register_questionnaires() -> None:
+    """Record every installed questionnaire version in the store, once per process."""
+    get_store()
+    get_questionnaires()
+    _register(config.db_path(), str(config.questionnaire_dir()))
+
+
+def side_label(side: str) -> str:
+    return SIDE_LABELS[side]
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle() -> Throttle:
+    return Throttle()
+
+
+def _client() -> str:
+    return st.context.ip_address or "local"
+
+
+def throttle(kind: str) -> float:
+    """Wait as long as this client's recent failures ask for, before checking a code or
+    password; returns the wait so a page can say it was slowed down."""
+    wait = _throttle().delay(kind, _client())
+    if wait:
+        time.sleep(wait)
+    return wait
+
+
+def record_failure(kind: str) -> None:
+    _throttle().fail(kind, _client())
+
+
+def record_success(kind: str) -> None:
+    _throttle().succeed(kind, _client())

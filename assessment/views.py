@@ -1,0 +1,188 @@
+"""Tables that pages and reports draw: a scored Result (and its benchmark) in long format.
+
+Pure functions, no Streamlit: the page, the report and the tests all see the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from assessment.benchmarks import Benchmark
+from assessment.questionnaire import SIDE_LABELS, Questionnaire
+from assessment.scoring import Respondent, Result, maturity_level
+
+OVERALL_LABEL = "Overall"
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(value, 2)
+
+
+def dimension_table(result: Result) -> pd.DataFrame:
+    """One row per dimension: score, level, what it rests on, each side's mean and the gap."""
+    q = result.questionnaire
+    rows = []
+    for d in q.dimensions:
+        sb = result.dimensions[d.id]
+        rows.append(
+            {
+                "dimension_id": d.id,
+                "dimension": d.title,
+                "score": _r(sb.value),
+                "level": q.level_name(maturity_level(sb.value)) if sb.value is not None else "Insufficient answers",
+                "basis": sb.basis,
+                "it": _r(sb.it),
+                "marketing": _r(sb.marketing),
+                "gap": _r(sb.gap),
+                "flagged": sb.flagged,
+                "importance": _r(result.importance[d.id]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def benchmark_frame(result: Result, benchmark: Benchmark | None) -> pd.DataFrame:
+    """Scores beside the benchmark's quartiles, overall first (columns the benchmark and
+    distribution charts take)."""
+    q = result.questionnaire
+    titles = {"overall": OVERALL_LABEL, **{d.id: d.title for d in q.dimensions}}
+    scores = {"overall": result.overall, **{d: sb.value for d, sb in result.dimensions.items()}}
+    stats = benchmark.stats.set_index("dimension_id") if benchmark is not None else pd.DataFrame()
+    rows = []
+    for did, title in titles.items():
+        row = {"dimension_id": did, "dimension": title, "score": _r(scores[did])}
+        if did in stats.index:
+            s = stats.loc[did]
+            row |= {k: _r(float(s[k])) for k in ("p25", "median", "p75", "mean")}
+            row["n"] = int(s["n"])
+            row["percentile"] = _r(float(s["percentile"])) if pd.notna(s["percentile"]) else None
+        else:
+            row |= {"p25": None, "median": None, "p75": None, "mean": None, "n": 0, "percentile": None}
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return frame.astype({"n": "int64"})
+
+
+def gap_frame(result: Result) -> pd.DataFrame:
+    """Dimensions where both sides have a score: IT mean, marketing mean, gap, flag."""
+    table = dimension_table(result)
+    both = table[table["gap"].notna()]
+    return both[["dimension_id", "dimension", "it", "marketing", "gap", "flagged"]].reset_index(drop=True)
+
+
+def priority_frame(result: Result) -> pd.DataFrame:
+    """Every scored dimension with importance and priority; rank 1 is the first to work on."""
+    table = dimension_table(result)
+    table = table[table["score"].notna()].copy()
+    table["priority"] = (table["importance"] * (5 - table["score"])).round(2)
+    table = table.sort_values(["priority", "score"], ascending=[False, True])
+    table["rank"] = range(1, len(table) + 1)
+    return table[["dimension_id", "dimension", "score", "importance", "priority", "rank"]].reset_index(drop=True)
+
+
+def question_gap_frame(result: Result) -> pd.DataFrame:
+    """Per question: both sides' means, gap, flag; largest disagreements first."""
+    q = result.questionnaire
+    rows = []
+    for qid, sb in result.questions.items():
+        question = q.question(qid)
+        rows.append(
+            {
+                "question_id": qid,
+                "question": question.text,
+                "dimension": q.dimension(question.dimension_id).title,
+                "it": _r(sb.it),
+                "marketing": _r(sb.marketing),
+                "gap": _r(sb.gap),
+                "flagged": sb.flagged,
+                "n_it": sb.n_it,
+                "n_marketing": sb.n_marketing,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    order = frame["gap"].abs().fillna(-1).sort_values(ascending=False).index
+    return frame.loc[order].reset_index(drop=True)
+
+
+def heatmap_frame(result: Result) -> pd.DataFrame:
+    """Question x side means (the heatmap's long format)."""
+    q = result.questionnaire
+    rows = []
+    for qid, sb in result.questions.items():
+        question = q.question(qid)
+        for side, mean, n in (("it", sb.it, sb.n_it), ("marketing", sb.marketing, sb.n_marketing)):
+            rows.append(
+                {
+                    "question_id": qid,
+                    "question": question.text,
+                    "dimension": q.dimension(question.dimension_id).title,
+                    "side": SIDE_LABELS[side],
+                    "mean": _r(mean),
+                    "n": n,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def spread_frame(result: Result, respondents: list[Respondent]) -> pd.DataFrame:
+    """Each respondent's dimension score, anonymous: side and score only."""
+    q = result.questionnaire
+    rows = []
+    for r in respondents:
+        for d in q.dimensions:
+            score = result.respondent_scores[r.id][d.id].score
+            if score is not None:
+                rows.append({"dimension": d.title, "side": SIDE_LABELS[r.side], "score": round(score, 2)})
+    return pd.DataFrame(rows, columns=["dimension", "side", "score"])
+
+
+def recommendations(result: Result) -> list[dict[str, object]]:
+    """The top priorities with the next level's description of their weakest questions."""
+    q = result.questionnaire
+    out = []
+    for p in result.priorities:
+        out.append(
+            {
+                "rank": p.rank,
+                "dimension": q.dimension(p.dimension_id).title,
+                "score": round(p.score, 2),
+                "level": q.level_name(maturity_level(p.score)),
+                "importance": round(p.importance, 1),
+                "priority": round(p.priority, 2),
+                "steps": [
+                    {"question": q.question(qid).text, "next_level": q.level_name(nxt), "description": text}
+                    for qid, nxt, text in p.recommendations
+                ],
+            }
+        )
+    return out
+
+
+def reference_rows(result: Result, own_answers: dict[str, int | None] | None = None) -> pd.DataFrame:
+    """Published survey figures beside the matching answers, with their citation."""
+    q = result.questionnaire
+    rows = []
+    for ref in q.references:
+        sb = result.questions.get(ref.question_id)
+        own = (own_answers or {}).get(ref.question_id)
+        rows.append(
+            {
+                "question": q.question(ref.question_id).text,
+                "published figure": ref.statement,
+                "population": ref.population,
+                "your answer": f"Level {own}: {q.question(ref.question_id).describe(own)}" if own else "—",
+                "IT mean": _r(sb.it) if sb else None,
+                "marketing mean": _r(sb.marketing) if sb else None,
+                "source": f"{ref.citation} ({ref.source})",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def answer_options(q: Questionnaire, question_id: str) -> list[tuple[int, str]]:
+    """Radio options for one question: levels 1-5 with their descriptions, 0 for don't know."""
+    question = q.question(question_id)
+    options = [(lv, f"{lv} · {q.level_name(lv)} — {question.describe(lv)}") for lv in range(1, 6)]
+    return options + [(0, "Don't know")]

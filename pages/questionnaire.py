@@ -1,0 +1,113 @@
+"""Questionnaire: one dimension per step; every answer is saved the moment it changes."""
+
+import streamlit as st
+
+from assessment import ui, views
+from assessment.store import InvalidInputError, RoundClosedError
+
+store = ui.get_store()
+record = ui.current_respondent()
+if record is None:
+    st.title("Questionnaire")
+    st.info("Start an assessment or open your personal link first.")
+    st.page_link("pages/start.py", label="Go to Start", icon="🏁")
+    st.stop()
+
+rnd = store.round(record.round_id)
+q = ui.questionnaire_for(rnd)
+answers = store.answers_for(record.id)
+importance = store.importance_for(record.id)
+steps = len(q.dimensions)
+
+# The step lives in the URL too, so a refresh (or the personal link) keeps the place.
+if "qn_step" not in st.session_state:
+    try:
+        st.session_state["qn_step"] = min(max(int(st.query_params.get("step", 1)) - 1, 0), steps - 1)
+    except ValueError:
+        st.session_state["qn_step"] = 0
+step = st.session_state["qn_step"]
+st.query_params["step"] = str(step + 1)
+
+
+def save_answer(question_id: str, key: str) -> None:
+    value = st.session_state[key]
+    try:
+        store.save_answer(record.id, question_id, None if value == 0 else value)
+    except (RoundClosedError, InvalidInputError) as exc:
+        st.session_state["qn_error"] = str(exc)
+
+
+def save_importance(dimension_id: str, key: str) -> None:
+    try:
+        store.save_importance(record.id, dimension_id, st.session_state[key])
+    except (RoundClosedError, InvalidInputError) as exc:
+        st.session_state["qn_error"] = str(exc)
+
+
+def go(to: int) -> None:
+    st.session_state["qn_step"] = to
+
+
+st.title(q.title)
+done = len(answers)
+st.progress(done / len(q.questions), text=f"{done} of {len(q.questions)} questions answered")
+if error := st.session_state.pop("qn_error", None):
+    st.error(error)
+if not rnd.is_open:
+    st.warning("This round is closed: your answers are kept and can be read, but no longer changed.")
+
+dimension = q.dimensions[step]
+st.subheader(f"Step {step + 1} of {steps}: {dimension.title}")
+st.markdown(dimension.description)
+st.caption("Pick the description closest to how things are **today**, not how they should be. "
+           "\"Don't know\" is a fine answer: it is left out of your score.")  # fmt: skip
+
+for number, question in enumerate(dimension.questions, start=1):
+    key = f"qn_{record.id}_{question.id}"
+    options = views.answer_options(q, question.id)
+    labels = dict(options)
+    given = answers.get(question.id, "unanswered")
+    current = 0 if given is None else given
+    st.radio(
+        f"**{number}. {question.text}**",
+        [value for value, _ in options],
+        index=None if current == "unanswered" else [v for v, _ in options].index(current),
+        format_func=labels.get,
+        key=key,
+        on_change=save_answer,
+        args=(question.id, key),
+        disabled=not rnd.is_open,
+    )
+
+imp_key = f"qn_imp_{record.id}_{dimension.id}"
+st.select_slider(
+    f"How much does **{dimension.title.lower()}** matter to your organisation's success over the next two years?",
+    options=[1, 2, 3, 4, 5],
+    value=importance.get(dimension.id, 3),
+    format_func={1: "1 · Hardly", 2: "2 · A little", 3: "3 · Moderately", 4: "4 · Very", 5: "5 · Critically"}.get,
+    key=imp_key,
+    on_change=save_importance,
+    args=(dimension.id, imp_key),
+    disabled=not rnd.is_open,
+)
+if dimension.id not in importance and rnd.is_open:
+    st.caption("Importance is saved when you move the slider; untouched, it counts as 3 (moderately).")
+
+back, _, forward = st.columns([1, 2, 1])
+back.button("← Back", on_click=go, args=(step - 1,), disabled=step == 0, width="stretch", key="qn_back")
+if step < steps - 1:
+    forward.button("Next →", on_click=go, args=(step + 1,), type="primary", width="stretch", key="qn_next")
+else:
+    missing = len(q.questions) - done
+    if missing:
+        st.info(f"{missing} question(s) still unanswered. You can finish now; unanswered questions count "
+                "like \"don't know\", and a dimension needs half its questions answered to be scored.")  # fmt: skip
+    if forward.button("Finish and see results", type="primary", width="stretch", key="qn_finish"):
+        if rnd.is_open:
+            store.mark_complete(record.id)
+        st.switch_page("pages/results.py", query_params={ui.PARAM: record.token})
+
+with st.expander("Jump to a step"):
+    for i, d in enumerate(q.dimensions):
+        count = sum(1 for x in d.questions if x.id in answers)
+        st.button(f"{i + 1}. {d.title} ({count}/{len(d.questions)})", on_click=go, args=(i,), key=f"qn_jump_{i}")

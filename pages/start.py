@@ -1,0 +1,106 @@
+"""Start: begin a self-assessment, join your organisation's round, or carry on where you were."""
+
+import streamlit as st
+
+from assessment import profile, sessions, ui
+from assessment.questionnaire import SIDE_LABELS
+from assessment.store import InvalidInputError
+
+store = ui.get_store()
+questionnaire = ui.current_questionnaire()
+record = ui.current_respondent()
+
+st.title("Tandem: how well do your CIO and CMO work together?")
+st.markdown(
+    f"Answer **{len(questionnaire.questions)} questions** on **{len(questionnaire.dimensions)} dimensions** "
+    f"of the IT–marketing partnership, about {questionnaire.minutes} minutes. Every answer is saved the "
+    "moment you give it. You then see your maturity level, how you compare with peers, where IT and "
+    "marketing see things differently, and what to do next."
+)
+
+if st.session_state.pop("tandem_bad_link", False):
+    st.error(
+        "That personal link is not valid: it may be mistyped or incomplete. Nothing was changed. "
+        "Start a new assessment below, or ask whoever sent you a join code for it again."
+    )
+
+if record is not None:
+    rnd = store.round(record.round_id)
+    org = store.organisation(rnd.organisation_id)
+    answered = len(store.answers_for(record.id))
+    st.success(
+        f"You are answering for **{org.name}** as **{SIDE_LABELS[record.side]}** ({record.role}). "
+        f"{answered} of {len(ui.questionnaire_for(rnd).questions)} questions answered."
+    )
+    st.markdown("**Your personal link.** Keep it to come back to your answers from any browser:")
+    st.code(ui.resume_link(record.token), language=None)
+    st.caption("Anyone with this link can see and change your answers, so treat it like a password.")
+    left, middle, right = st.columns(3)
+    if left.button("Continue the questionnaire", type="primary", width="stretch"):
+        st.switch_page("pages/questionnaire.py", query_params={ui.PARAM: record.token})
+    if middle.button("See results", width="stretch"):
+        st.switch_page("pages/results.py", query_params={ui.PARAM: record.token})
+    if right.button("Start over as someone else", width="stretch"):
+        ui.sign_out()
+        st.rerun()
+    st.stop()
+
+join_code = st.query_params.get("join", "")
+choice = st.radio(
+    "How are you taking part?",
+    ["new", "join"],
+    index=1 if join_code else 0,
+    format_func={
+        "new": "Start a new assessment for my organisation",
+        "join": "Join my organisation's assessment with a code",
+    }.get,
+    horizontal=True,
+    key="start_mode",
+)
+
+side = st.radio(
+    "Which side of the house are you on?",
+    list(SIDE_LABELS),
+    format_func=lambda s: {
+        "it": "IT (CIO and IT leadership)",
+        "marketing": "Marketing (CMO and marketing leadership)",
+        "other": "Other (CEO, CDO, observer)",
+    }[s],
+    horizontal=True,
+    key="start_side",
+)
+role = st.selectbox("Your role", profile.ROLES[side], key=f"start_role_{side}")
+
+if choice == "new":
+    name = st.text_input("Organisation name", max_chars=profile.MAX_NAME_LENGTH, key="start_org")
+    c1, c2, c3 = st.columns(3)
+    industry = c1.selectbox("Industry", profile.INDUSTRIES, key="start_industry")
+    size_band = c2.selectbox("Employees", profile.SIZE_BANDS, index=1, key="start_size")
+    region = c3.selectbox("Region", profile.REGIONS, index=2, key="start_region")
+    st.caption("Industry, size and region choose your peer group; they are never shown to others.")
+    if st.button("Start the assessment", type="primary", key="start_go"):
+        try:
+            new = sessions.start_self_assessment(
+                store, questionnaire, organisation=name, industry=industry, size_band=size_band,
+                region=region, side=side, role=role,
+            )  # fmt: skip
+        except InvalidInputError as exc:
+            st.error(str(exc))
+        else:
+            ui.sign_in(new)
+            st.switch_page("pages/questionnaire.py", query_params={ui.PARAM: new.token})
+else:
+    code = st.text_input("Join code", value=join_code, placeholder="ABCD-EFGH-JKMN-PQRS", key="start_code")
+    display = st.text_input(
+        "Your name (optional: shown only to the organiser, never in results)", key="start_display"
+    )
+    if st.button("Join", type="primary", key="start_join"):
+        ui.throttle("join")
+        try:
+            new = sessions.join_round(store, code, side=side, role=role, display_name=display)
+        except sessions.JoinError as exc:
+            ui.record_failure("join")
+            st.error(str(exc))
+        else:
+            ui.sign_in(new)
+            st.switch_page("pages/questionnaire.py", query_params={ui.PARAM: new.token})
