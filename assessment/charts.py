@@ -38,6 +38,14 @@ GAP_DIRECTION_COLORS = {
     "Marketing rates higher": SIDE_COLORS["Marketing"],
 }
 FLAG_LABELS = ("Gap of 1 level or more (flagged)", "Gap under 1 level")
+# Quadrant names sit in the corners, away from where points usually cluster; "fix first" is
+# important but immature, top left.
+QUADRANTS = (
+    ("Fix first", 1.05, 4.9),
+    ("Keep strong", 3.05, 4.9),
+    ("Watch", 1.05, 1.1),
+    ("Do not over-invest", 3.05, 1.1),
+)
 PRIORITY_COLORS = {"Top 3 priorities": SCORE_COLOR, "Other dimensions": MEDIAN_COLOR}
 
 ROW_HEIGHT = 36  # px per dimension row: room for a band, a tick and a 120 px² marker
@@ -45,6 +53,7 @@ LABEL_LIMIT = 260  # px; dimension titles are long and must not be cut too early
 QUESTION_LABEL_CHARS = 60
 QUESTION_LABEL_LIMIT = 420  # px; fits the question id plus 60 characters
 
+_TOP3 = "isValid(datum.rank) && datum.rank <= 3"  # guarded: null <= 3 is true in Vega expressions
 _BENCHMARK_COLUMNS = ["dimension", "score", "p25", "median", "p75", "n"]
 
 
@@ -63,9 +72,9 @@ def _order(df: pd.DataFrame, column: str) -> list[str]:
     return [str(v) for v in df[column].dropna().unique()]
 
 
-def _js(text: str) -> str:
-    """A Vega expression string literal (labels may hold quotes)."""
-    return json.dumps(text)
+def _js(value: object) -> str:
+    """A Vega expression literal (labels may hold quotes)."""
+    return json.dumps(value)
 
 
 def _title(text: str, subtitle: str | None = None) -> alt.Title:
@@ -80,7 +89,7 @@ def _dimension_y(dims: list[str], padding: float = 0.15) -> alt.Y:
 
 def _level_axis(title: str) -> alt.Axis:
     """Axis ticks at the five levels, labelled "3 Colleagues" so numbers keep their meaning."""
-    names = _js(list(LEVEL_NAMES))  # type: ignore[arg-type]
+    names = _js(list(LEVEL_NAMES))
     return alt.Axis(
         title=title, values=list(LEVELS), labelExpr=f"datum.value + ' ' + {names}[datum.value - 1]"
     )
@@ -241,7 +250,7 @@ def build_priority_chart(df: pd.DataFrame, *, title: str = "Where to act first")
     points = (
         alt.Chart(data)
         .transform_filter("isValid(datum.score) && isValid(datum.importance)")
-        .transform_calculate(tier=f"datum.rank <= 3 ? {_js('Top 3 priorities')} : {_js('Other dimensions')}")
+        .transform_calculate(tier=f"{_TOP3} ? {_js('Top 3 priorities')} : {_js('Other dimensions')}")
     )
     circles = points.mark_circle(opacity=0.8, stroke="white", strokeWidth=1).encode(
         x=x,
@@ -267,7 +276,7 @@ def build_priority_chart(df: pd.DataFrame, *, title: str = "Where to act first")
     )
     # Names of points in the right half go to their left so they stay inside the plot.
     names = [
-        points.transform_filter(f"datum.rank <= 3 && ({side})")
+        points.transform_filter(f"{_TOP3} && ({side})")
         .mark_text(align=align, dx=dx, fontWeight="bold", limit=LABEL_LIMIT)
         .encode(x=x, y=y, text="dimension:N")
         for side, align, dx in [("datum.score <= 3.5", "left", 14), ("datum.score > 3.5", "right", -14)]
@@ -278,14 +287,7 @@ def build_priority_chart(df: pd.DataFrame, *, title: str = "Where to act first")
         .mark_rule(color=RULE_COLOR, strokeDash=[4, 4])
         .encode(y=y),
     ]
-    # Quadrant names sit in the corners, away from where points usually cluster.
-    quadrants = pd.DataFrame(
-        {
-            "score": [1.05, 3.05, 1.05, 3.05],
-            "importance": [4.9, 4.9, 1.1, 1.1],
-            "quadrant": ["Fix first", "Keep strong", "Watch", "Do not over-invest"],
-        }
-    )
+    quadrants = pd.DataFrame(QUADRANTS, columns=["quadrant", "score", "importance"])
     corner_text = (
         alt.Chart(quadrants)
         .mark_text(align="left", baseline="middle", color=MEDIAN_COLOR, fontStyle="italic")
@@ -387,33 +389,17 @@ def build_spread_chart(df: pd.DataFrame, *, title: str = "How individual answers
         scale=alt.Scale(domain=list(SIDE_COLORS), range=list(SIDE_COLORS.values())),
         legend=alt.Legend(title="Side", orient="top"),
     )
+    shared = {"x": _score_x("score"), "y": y, "yOffset": y_offset, "color": color}
+    side_tip = alt.Tooltip("side:N", title="Side")
     dots = (
         alt.Chart(points)
         .mark_circle(size=45, opacity=0.6)
-        .encode(
-            x=_score_x("score"),
-            y=y,
-            yOffset=y_offset,
-            color=color,
-            tooltip=[
-                alt.Tooltip("side:N", title="Side"),
-                alt.Tooltip("score:Q", title="Score", format=".2f"),
-            ],
-        )
+        .encode(**shared, tooltip=[side_tip, alt.Tooltip("score:Q", title="Score", format=".2f")])
     )
     ticks = (
         alt.Chart(means)
         .mark_tick(thickness=3, size=lane_px, opacity=1)
-        .encode(
-            x=_score_x("score"),
-            y=y,
-            yOffset=y_offset,
-            color=color,
-            tooltip=[
-                alt.Tooltip("side:N", title="Side"),
-                alt.Tooltip("score:Q", title="Mean score", format=".2f"),
-            ],
-        )
+        .encode(**shared, tooltip=[side_tip, alt.Tooltip("score:Q", title="Mean score", format=".2f")])
     )
     subtitle = "Dots: individual answers, one per respondent; bars: the mean of each side."
     height = _rows_height(len(dims), row=int(n_lanes * lane_px / 0.65))

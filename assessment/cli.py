@@ -23,12 +23,16 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     from assessment.demo import seed_demo
 
     store = _store(args)
+    questionnaire = _questionnaire(args)
+    if args.if_empty and store.peer_count(questionnaire.key, synthetic=True) > 0:
+        print(f"The synthetic sample is already in {store.path}; nothing to do.")
+        return 0
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
         print(f"\r  {done:,} / {total:,} organisations", end="", file=sys.stderr, flush=True)
 
-    made = seed_demo(store, _questionnaire(args), args.orgs, seed=args.seed, progress=progress)
+    made = seed_demo(store, questionnaire, args.orgs, seed=args.seed, progress=progress)
     print(file=sys.stderr)
     print(f"Created {made:,} synthetic organisations (labelled 'synthetic sample') in "
           f"{time.perf_counter() - started:.1f} s in {store.path}")  # fmt: skip
@@ -47,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("seed-demo", "Create synthetic sample organisations, always labelled as such.")
     p.add_argument("--orgs", type=int, default=40, help="how many organisations (default 40)")
     p.add_argument("--seed", type=int, default=7, help="random seed, for repeatable samples")
+    p.add_argument("--if-empty", action="store_true", help="do nothing when a sample is already there")
     p.set_defaults(func=cmd_seed_demo)
     return parser
 

@@ -85,13 +85,17 @@ def _batch(q: Questionnaire, n: int, rng: np.random.Generator) -> dict[str, pd.D
         }
     )
     size_shift = np.array([profile.SIZE_BANDS.index(s) for s in sizes]) * 0.08
-    latent = rng.normal(2.6, 0.6, size=n) + size_shift + np.array([INDUSTRY_SHIFT.get(i, 0.0) for i in industries])
+    latent = (
+        rng.normal(2.6, 0.6, size=n) + size_shift + np.array([INDUSTRY_SHIFT.get(i, 0.0) for i in industries])
+    )
 
     n_it = rng.integers(1, 3, size=n)
     n_mkt = rng.integers(1, 4, size=n)
     per_org = n_it + n_mkt
     resp_org = np.repeat(np.arange(n), per_org)
-    side = np.concatenate([np.array(["it"] * a + ["marketing"] * b) for a, b in zip(n_it, n_mkt, strict=True)])
+    side = np.concatenate(
+        [np.array(["it"] * a + ["marketing"] * b) for a, b in zip(n_it, n_mkt, strict=True)]
+    )
     resp_tag = rng.integers(0, 2**40, size=len(resp_org))
     resp_ids = np.array([f"R-{t:010x}" for t in resp_tag])
     respondents = pd.DataFrame(

@@ -27,32 +27,14 @@ import pandas as pd
 from assessment.questionnaire import Questionnaire
 
 BENCHMARK_FORMAT_VERSION = "1"
-BENCHMARK_COLUMNS = (
-    "format_version",
-    "questionnaire_id",
-    "questionnaire_version",
-    "segment_type",
-    "segment_value",
-    "dimension_id",
-    "n_orgs",
-    "mean",
-    "p25",
-    "median",
-    "p75",
-    "generated_at",
-    "source",
+# The order is part of the format: writers use it, the reader matches columns by name.
+BENCHMARK_COLUMNS: tuple[str, ...] = tuple(
+    "format_version questionnaire_id questionnaire_version segment_type segment_value dimension_id"
+    " n_orgs mean p25 median p75 generated_at source".split()
 )
-RESPONSE_COLUMNS = (
-    "questionnaire_id",
-    "questionnaire_version",
-    "organisation",
-    "round",
-    "respondent",
-    "side",
-    "question_id",
-    "dimension_id",
-    "level",
-    "answered_at",
+RESPONSE_COLUMNS: tuple[str, ...] = tuple(
+    "questionnaire_id questionnaire_version organisation round respondent side question_id"
+    " dimension_id level answered_at".split()
 )
 SEGMENT_TYPES = ("all", "industry", "size", "region")
 MIN_ORGS = 5
@@ -105,7 +87,8 @@ def _unsafe(value: str) -> str:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+    # Cheaper than pd.isna on a scalar, which matters at 100,000 cells; NaN is the only value != itself.
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def _text_cell(value: Any) -> str:
@@ -131,8 +114,14 @@ def _write_csv(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     return buffer.getvalue()
 
 
-def _dimension_key(dimension_id: str) -> tuple[int, str]:
-    return (1, dimension_id) if dimension_id == OVERALL else (0, dimension_id)
+def _refuse(rows: pd.DataFrame, bad: pd.Series, message: str) -> None:
+    """Raise ValueError naming the first offending row, if any row is bad."""
+    if bad.any():
+        first = rows[bad].iloc[0]
+        raise ValueError(
+            f"{message} ({int(bad.sum())} row(s); first: {first['segment_type']} "
+            f"{first['segment_value']!r}, {first['dimension_id']}, n_orgs={first['n_orgs']})"
+        )
 
 
 def format_benchmark_csv(rows: pd.DataFrame, *, source: str, generated_at: datetime | None = None) -> str:
@@ -141,54 +130,53 @@ def format_benchmark_csv(rows: pd.DataFrame, *, source: str, generated_at: datet
     ``rows`` has ``ROW_COLUMNS``; segment_value is None or "" for "all". ``generated_at`` (default:
     now) is written as ISO 8601 UTC with a "Z" suffix, scores with 4 decimals. Rows are sorted by
     segment type (all, industry, size, region), segment value, then dimension id with "overall" last.
-    Raises ValueError for any row the importer would reject, above all n_orgs below ``MIN_ORGS``:
-    the anonymity floor is checked here too, whatever the caller did.
+    Raises ValueError for anything the importer would reject, above all n_orgs below ``MIN_ORGS``:
+    the anonymity floor is checked here too, whatever the caller did. No rows is an error as well.
     """
     missing = [c for c in ROW_COLUMNS if c not in rows.columns]
     if missing:
         raise ValueError(f"benchmark rows lack column(s): {', '.join(missing)}")
     if _missing(source) or not str(source).strip():
         raise ValueError("a benchmark set needs a source")
-    stamp = _iso_utc(generated_at if generated_at is not None else datetime.now(UTC))
-    safe_source = _text_cell(source)
-    questionnaire: tuple[str, str] | None = None
-    seen: set[tuple[str, str, str]] = set()
-    records = []
-    for i, values in enumerate(zip(*(rows[c].tolist() for c in ROW_COLUMNS))):
-        qid, qver, stype, svalue, dim, n, *scores = values
-        where = f"benchmark row {i} ({stype} {svalue!r}, {dim})"
-        if _missing(n) or float(n) != int(n):
-            raise ValueError(f"{where}: n_orgs must be a whole number, found {n!r}")
-        if int(n) < MIN_ORGS:
-            raise ValueError(
-                f"{where}: refusing to export a segment of {int(n)} organisations, "
-                f"below the anonymity floor of {MIN_ORGS}"
-            )
-        if questionnaire is None:
-            questionnaire = (str(qid), str(qver))
-        elif (str(qid), str(qver)) != questionnaire:
-            raise ValueError(f"{where}: one file holds one questionnaire version, found {qid} {qver}")
-        svalue = "" if _missing(svalue) else str(svalue)
-        if stype not in SEGMENT_TYPES or (stype == "all") == bool(svalue):
-            raise ValueError(f"{where}: bad segment; segment_value is empty exactly when the type is 'all'")
-        if (stype, svalue, str(dim)) in seen:
-            raise ValueError(f"{where}: duplicate segment and dimension")
-        seen.add((stype, svalue, str(dim)))
-        texts = []
-        for column, score in zip(SCORE_COLUMNS, scores):
-            text = "nan" if _missing(score) else f"{float(score):.4f}"
-            if not 1 <= float(text) <= 5:  # False for NaN as well
-                raise ValueError(f"{where}: {column} {score!r} is not a score in [1, 5]")
-            texts.append(text)
-        if not float(texts[1]) <= float(texts[2]) <= float(texts[3]):
-            raise ValueError(f"{where}: p25 <= median <= p75 does not hold")
-        records.append((stype, svalue, str(dim), [str(qid), str(qver), int(n), texts]))
-    records.sort(key=lambda r: (SEGMENT_TYPES.index(r[0]), r[1], _dimension_key(r[2])))
-    lines = (
-        [BENCHMARK_FORMAT_VERSION, qid, qver, stype, _text_cell(svalue), dim, str(n), *texts, stamp, safe_source]
-        for stype, svalue, dim, (qid, qver, n, texts) in records
+    if rows.empty:
+        raise ValueError("no benchmark rows to export")
+    df = pd.DataFrame({c: rows[c].to_numpy() for c in ROW_COLUMNS})  # a copy, whatever the index
+    for column in ("questionnaire_id", "questionnaire_version", "segment_type", "dimension_id"):
+        df[column] = df[column].astype(str)
+    df["segment_value"] = df["segment_value"].fillna("").astype(str)
+    n = pd.to_numeric(df["n_orgs"], errors="coerce")
+    _refuse(df, n.isna() | (n % 1 != 0), "n_orgs must be a whole number")
+    _refuse(
+        df, n < MIN_ORGS, f"refusing to export segments of fewer than {MIN_ORGS} organisations (anonymity)"
     )
-    return _write_csv(BENCHMARK_COLUMNS, lines)
+    df["n_orgs"] = n.astype("int64")
+    if len(df[["questionnaire_id", "questionnaire_version"]].drop_duplicates()) > 1:
+        raise ValueError("one benchmark file holds one questionnaire version")
+    _refuse(df, ~df["segment_type"].isin(SEGMENT_TYPES), f"segment_type must be one of {SEGMENT_TYPES}")
+    all_segment = df["segment_type"] == "all"
+    _refuse(df, all_segment == (df["segment_value"] != ""), "segment_value must be empty exactly for 'all'")
+    _refuse(
+        df, df.duplicated(["segment_type", "segment_value", "dimension_id"]), "duplicate segment/dimension"
+    )
+    for column in SCORE_COLUMNS:
+        df[column] = pd.to_numeric(df[column], errors="coerce").astype("float64").round(4)
+        _refuse(df, ~df[column].between(1, 5), f"{column} must be a score in [1, 5]")  # NaN is not between
+    ordered = (df["p25"] <= df["median"]) & (df["median"] <= df["p75"])
+    _refuse(df, ~ordered, "p25 <= median <= p75 must hold")
+    df["_type"] = df["segment_type"].map(SEGMENT_TYPES.index)
+    df["_overall"] = df["dimension_id"] == OVERALL
+    df = df.sort_values(["_type", "segment_value", "_overall", "dimension_id"], kind="stable")
+    cells = {c: df[c].tolist() for c in ("questionnaire_id", "questionnaire_version", "segment_type")}
+    cells["dimension_id"] = df["dimension_id"].tolist()
+    cells["segment_value"] = [_text_cell(v) for v in df["segment_value"].tolist()]
+    cells["n_orgs"] = [str(v) for v in df["n_orgs"].tolist()]
+    for column in SCORE_COLUMNS:
+        cells[column] = [f"{v:.4f}" for v in df[column].tolist()]
+    stamp = _iso_utc(generated_at if generated_at is not None else datetime.now(UTC))
+    for column, value in (("format_version", BENCHMARK_FORMAT_VERSION), ("generated_at", stamp)):
+        cells[column] = [value] * len(df)
+    cells["source"] = [_text_cell(source)] * len(df)
+    return _write_csv(BENCHMARK_COLUMNS, zip(*(cells[c] for c in BENCHMARK_COLUMNS), strict=True))
 
 
 class _Problems:
@@ -274,7 +262,9 @@ def _header_index(header: list[str], problems: _Problems) -> dict[str, int] | No
     return None if problems.count else index
 
 
-def parse_benchmark_csv(data: bytes, questionnaires: Mapping[tuple[str, str], Questionnaire]) -> BenchmarkTable:
+def parse_benchmark_csv(
+    data: bytes, questionnaires: Mapping[tuple[str, str], Questionnaire]
+) -> BenchmarkTable:
     """Validate benchmark CSV bytes against the known questionnaires, all or nothing.
 
     Raises BenchmarkImportError listing every problem (up to MAX_PROBLEMS, then "... and N more"),
@@ -284,7 +274,7 @@ def parse_benchmark_csv(data: bytes, questionnaires: Mapping[tuple[str, str], Qu
     problems = _Problems()
     try:
         table = _parse(bytes(data), questionnaires, problems)
-    except Exception as exc:  # noqa: BLE001 - defence in depth: a bad upload must never crash the page
+    except Exception as exc:  # defence in depth: a bad upload must never crash the page
         problems.add(f"file: unexpected error while reading ({type(exc).__name__}: {exc})")
         table = None
     if problems.count or table is None:
@@ -330,7 +320,10 @@ def _parse(
         if svalue[:1] == "'" or source[:1] == "'":  # the check is cheaper than the call on 100,000 rows
             svalue, source = _unsafe(svalue), _unsafe(source)
         if fmt != BENCHMARK_FORMAT_VERSION:
-            problems.add(f"row {row}, column format_version: {fmt!r} is not supported (expected '{BENCHMARK_FORMAT_VERSION}')")
+            problems.add(
+                f"row {row}, column format_version: {fmt!r} is not supported "
+                f"(expected '{BENCHMARK_FORMAT_VERSION}')"
+            )
         if expected is None:
             expected = (qid, qver, row)
             questionnaire = questionnaires.get((qid, qver))
@@ -338,27 +331,43 @@ def _parse(
                 dimensions = {*questionnaire.dimension_ids, OVERALL}
             elif any(key[0] == qid for key in questionnaires):
                 known = ", ".join(sorted(v for i, v in questionnaires if i == qid))
-                problems.add(f"row {row}, column questionnaire_version: {qid} has no version {qver!r} (known: {known})")
+                problems.add(
+                    f"row {row}, column questionnaire_version: {qid} has no version {qver!r} (known: {known})"
+                )
             else:
                 known = ", ".join(sorted({i for i, _ in questionnaires})) or "none"
-                problems.add(f"row {row}, column questionnaire_id: unknown questionnaire {qid!r} (known: {known})")
+                problems.add(
+                    f"row {row}, column questionnaire_id: unknown questionnaire {qid!r} (known: {known})"
+                )
         elif (qid, qver) != expected[:2]:
             column = "questionnaire_id" if qid != expected[0] else "questionnaire_version"
             problems.add(
-                f"row {row}, column {column}: {qid} {qver} differs from {expected[0]} {expected[1]} on row {expected[2]}; "
+                f"row {row}, column {column}: {qid} {qver} differs from {expected[0]} {expected[1]} "
+                f"on row {expected[2]}; "
                 "one file holds one questionnaire version"
             )
         if stype not in SEGMENT_TYPES:
-            problems.add(f"row {row}, column segment_type: {stype!r} is not one of {', '.join(SEGMENT_TYPES)}")
+            problems.add(
+                f"row {row}, column segment_type: {stype!r} is not one of {', '.join(SEGMENT_TYPES)}"
+            )
         elif stype == "all" and svalue:
-            problems.add(f"row {row}, column segment_value: must be empty when segment_type is 'all', found {svalue!r}")
+            problems.add(
+                f"row {row}, column segment_value: must be empty when segment_type is 'all', found {svalue!r}"
+            )
         elif stype != "all" and not svalue:
-            problems.add(f"row {row}, column segment_value: must name the {stype} (it is empty only for 'all')")
+            problems.add(
+                f"row {row}, column segment_value: must name the {stype} (it is empty only for 'all')"
+            )
         if dimensions is not None and dim not in dimensions:
-            problems.add(f"row {row}, column dimension_id: {dim!r} is not a dimension of {qid} {qver} (nor '{OVERALL}')")
+            problems.add(
+                f"row {row}, column dimension_id: {dim!r} is not a dimension of {qid} {qver} "
+                f"(nor '{OVERALL}')"
+            )
         key = (stype, svalue, dim)
         if key in seen:
-            problems.add(f"row {row}, column dimension_id: duplicates row {seen[key]} ({stype} {svalue!r}, {dim})")
+            problems.add(
+                f"row {row}, column dimension_id: duplicates row {seen[key]} ({stype} {svalue!r}, {dim})"
+            )
         seen.setdefault(key, row)
         n = 0
         if not _INT_RE.fullmatch(n_text):
@@ -366,9 +375,11 @@ def _parse(
         else:
             n = int(n_text)
             if n < MIN_ORGS:
-                problems.add(f"row {row}, column n_orgs: {n} is below the anonymity floor of {MIN_ORGS} organisations")
+                problems.add(
+                    f"row {row}, column n_orgs: {n} is below the anonymity floor of {MIN_ORGS} organisations"
+                )
         scores = []
-        for column, score_text in zip(SCORE_COLUMNS, score_texts):
+        for column, score_text in zip(SCORE_COLUMNS, score_texts, strict=True):
             if score_text not in score_cache:
                 score_cache[score_text] = _read_score(score_text)
             value, problem = score_cache[score_text]
@@ -377,13 +388,18 @@ def _parse(
             scores.append(value)
         p25, median, p75 = scores[1:]
         if p25 > median:  # False whenever one side is NaN, i.e. already reported
-            problems.add(f"row {row}, column p25: {score_texts[1]} is greater than the median {score_texts[2]}")
+            problems.add(
+                f"row {row}, column p25: {score_texts[1]} is greater than the median {score_texts[2]}"
+            )
         if median > p75:
             problems.add(f"row {row}, column median: {score_texts[2]} is greater than p75 {score_texts[3]}")
         if stamp_text not in stamps:
             stamps[stamp_text] = _parse_stamp(stamp_text)
         if stamps[stamp_text] is None:
-            problems.add(f"row {row}, column generated_at: {stamp_text!r} is not an ISO 8601 date-time like 2026-05-01T12:00:00Z")
+            problems.add(
+                f"row {row}, column generated_at: {stamp_text!r} is not an ISO 8601 date-time "
+                "like 2026-05-01T12:00:00Z"
+            )
         if not source:
             problems.add(f"row {row}, column source: is empty; say where the figures come from")
         sources[source] = None
@@ -393,7 +409,7 @@ def _parse(
         problems.add("header: the file has a header but no data rows")
     if problems.count or expected is None:
         return None
-    columns = dict(zip(ROW_COLUMNS, zip(*parsed)))
+    columns = dict(zip(ROW_COLUMNS, zip(*parsed, strict=True), strict=True))
     rows = pd.DataFrame(
         {
             **{c: pd.Series(columns[c], dtype="str") for c in ROW_COLUMNS[:5]},
@@ -423,4 +439,4 @@ def format_responses_csv(df: pd.DataFrame) -> str:
     cells = {c: [_text_cell(v) for v in df[c].tolist()] for c in RESPONSE_COLUMNS[:8]}
     cells["level"] = ["" if _missing(v) else str(int(v)) for v in df["level"].tolist()]
     cells["answered_at"] = ["" if _missing(v) else v for v in stamps.tolist()]
-    return _write_csv(RESPONSE_COLUMNS, zip(*(cells[c] for c in RESPONSE_COLUMNS)))
+    return _write_csv(RESPONSE_COLUMNS, zip(*(cells[c] for c in RESPONSE_COLUMNS), strict=True))

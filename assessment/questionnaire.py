@@ -202,7 +202,9 @@ def parse_questionnaire(data: dict[str, Any], path: Path | str = "<memory>") -> 
             if q.reference not in ref_questions:
                 c.fail(where, f"'{q.reference}' is not the id of any [[references]] entry")
             elif ref_questions[q.reference] != q.id:
-                c.fail(where, f"'{q.reference}' belongs to question '{ref_questions[q.reference]}', not '{q.id}'")
+                c.fail(
+                    where, f"'{q.reference}' belongs to question '{ref_questions[q.reference]}', not '{q.id}'"
+                )
     if c.problems:
         raise QuestionnaireError(path, c.problems)
     return Questionnaire(
@@ -227,7 +229,11 @@ def _parse_levels(c: _Checker, raw: Any) -> list[Level]:
         if item.get("value") != i + 1:
             c.fail(f"{where}.value", f"expected {i + 1} (levels run 1 to 5 in order)")
         levels.append(
-            Level(i + 1, c.text(item.get("name"), f"{where}.name"), c.text(item.get("summary"), f"{where}.summary"))
+            Level(
+                i + 1,
+                c.text(item.get("name"), f"{where}.name"),
+                c.text(item.get("summary"), f"{where}.summary"),
+            )
         )
     if raw and isinstance(raw, list) and len(raw) != 5:
         c.fail("levels", f"expected exactly 5 levels, found {len(raw)}")
@@ -296,7 +302,10 @@ def _parse_question(c: _Checker, item: Any, where: str, dimension_id: str) -> Qu
     sources = c.list_of(item.get("sources"), f"{where}.sources")
     for si, s in enumerate(sources):
         if not isinstance(s, str) or not _SEED_RE.match(s):
-            c.fail(f"{where}.sources[{si}]", f"expected a seed file name like '004_a69fc6c933fa0db2.txt', found {s!r}")
+            c.fail(
+                f"{where}.sources[{si}]",
+                f"expected a seed file name like '004_a69fc6c933fa0db2.txt', found {s!r}",
+            )
     weight = c.weight(item["weight"], f"{where}.weight") if "weight" in item else 1.0
     reference = item.get("reference")
     if reference is not None and not isinstance(reference, str):
@@ -320,7 +329,9 @@ def _parse_references(c: _Checker, raw: Any, question_ids: set[str]) -> list[Ref
     seen: set[str] = set()
     for i, item in enumerate(c.list_of(raw, "references")):
         where = f"references[{i}]"
-        if not c.table(item, where, {"id", "question", "statement", "population", "source", "citation"}, {"percent"}):
+        if not c.table(
+            item, where, {"id", "question", "statement", "population", "source", "citation"}, {"percent"}
+        ):
             continue
         rid = c.text(item.get("id"), f"{where}.id")
         if rid in seen:
@@ -374,7 +385,9 @@ def load_all(directory: Path | str = QUESTIONNAIRE_DIR) -> dict[tuple[str, str],
     for path in sorted(Path(directory).glob("*.toml")):
         q = load_questionnaire(path)
         if q.key in found:
-            raise QuestionnaireError(path, [f"id/version {q.id} {q.version} also defined in {found[q.key].path}"])
+            raise QuestionnaireError(
+                path, [f"id/version {q.id} {q.version} also defined in {found[q.key].path}"]
+            )
         found[q.key] = q
     return found
 

@@ -243,9 +243,7 @@ def rank_priorities(
     level's description of the (at most two) weakest questions in it."""
     order = {d.id: i for i, d in enumerate(questionnaire.dimensions)}
     scored = [(did, sb.value) for did, sb in dimensions.items() if sb.value is not None]
-    ranked = sorted(
-        scored, key=lambda item: (-importance[item[0]] * (5 - item[1]), item[1], order[item[0]])
-    )
+    ranked = sorted(scored, key=lambda item: (-importance[item[0]] * (5 - item[1]), item[1], order[item[0]]))
     priorities = []
     for rank, (did, score) in enumerate(ranked[:top], start=1):
         steps = []

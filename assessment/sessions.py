@@ -40,7 +40,9 @@ def start_self_assessment(
     return store.create_respondent(rnd.id, side, role)
 
 
-def join_round(store: Store, code: str, *, side: str, role: str, display_name: str | None = None) -> RespondentRecord:
+def join_round(
+    store: Store, code: str, *, side: str, role: str, display_name: str | None = None
+) -> RespondentRecord:
     """A new respondent in the round a join code opens."""
     rnd = store.round_by_join_code(code or "")
     if rnd is None:

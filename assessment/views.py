@@ -31,7 +31,9 @@ def dimension_table(result: Result) -> pd.DataFrame:
                 "dimension_id": d.id,
                 "dimension": d.title,
                 "score": _r(sb.value),
-                "level": q.level_name(maturity_level(sb.value)) if sb.value is not None else "Insufficient answers",
+                "level": q.level_name(maturity_level(sb.value))
+                if sb.value is not None
+                else "Insufficient answers",
                 "basis": sb.basis,
                 "it": _r(sb.it),
                 "marketing": _r(sb.marketing),
@@ -79,7 +81,9 @@ def priority_frame(result: Result) -> pd.DataFrame:
     table["priority"] = (table["importance"] * (5 - table["score"])).round(2)
     table = table.sort_values(["priority", "score"], ascending=[False, True])
     table["rank"] = range(1, len(table) + 1)
-    return table[["dimension_id", "dimension", "score", "importance", "priority", "rank"]].reset_index(drop=True)
+    return table[["dimension_id", "dimension", "score", "importance", "priority", "rank"]].reset_index(
+        drop=True
+    )
 
 
 def question_gap_frame(result: Result) -> pd.DataFrame:

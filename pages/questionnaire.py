@@ -84,7 +84,13 @@ st.select_slider(
     f"How much does **{dimension.title.lower()}** matter to your organisation's success over the next two years?",
     options=[1, 2, 3, 4, 5],
     value=importance.get(dimension.id, 3),
-    format_func={1: "1 · Hardly", 2: "2 · A little", 3: "3 · Moderately", 4: "4 · Very", 5: "5 · Critically"}.get,
+    format_func={
+        1: "1 · Hardly",
+        2: "2 · A little",
+        3: "3 · Moderately",
+        4: "4 · Very",
+        5: "5 · Critically",
+    }.get,
     key=imp_key,
     on_change=save_importance,
     args=(dimension.id, imp_key),
@@ -110,4 +116,6 @@ else:
 with st.expander("Jump to a step"):
     for i, d in enumerate(q.dimensions):
         count = sum(1 for x in d.questions if x.id in answers)
-        st.button(f"{i + 1}. {d.title} ({count}/{len(d.questions)})", on_click=go, args=(i,), key=f"qn_jump_{i}")
+        st.button(
+            f"{i + 1}. {d.title} ({count}/{len(d.questions)})", on_click=go, args=(i,), key=f"qn_jump_{i}"
+        )

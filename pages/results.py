@@ -93,7 +93,9 @@ else:
             st.markdown(f"**{item['rank']}. {item['dimension']}**: score {item['score']} ({item['level']}), "
                         f"importance {item['importance']}, priority {item['priority']}")  # fmt: skip
             for step in item["steps"]:
-                st.markdown(f"- *{step['question']}* Next level, **{step['next_level']}**: {step['description']}")
+                st.markdown(
+                    f"- *{step['question']}* Next level, **{step['next_level']}**: {step['description']}"
+                )
 
 st.header("You and the published surveys")
 refs = views.reference_rows(organisation, me.answers)

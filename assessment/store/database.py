@@ -94,9 +94,7 @@ class Database:
                 continue
             with self.transaction() as cur:
                 cur.execute(sql)
-                cur.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()]
-                )
+                cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
 
 
 def _connect(path: str) -> duckdb.DuckDBPyConnection:

@@ -74,9 +74,7 @@ class PeerQueries:
         frame.loc[frame["dimension_id"].isin(scores) == False, "percentile"] = None  # noqa: E712
         return frame
 
-    def peer_segments(
-        self, qkey: tuple[str, str], *, synthetic: bool, exclude_org: str = ""
-    ) -> pd.DataFrame:
+    def peer_segments(self, qkey: tuple[str, str], *, synthetic: bool, exclude_org: str = "") -> pd.DataFrame:
         """Every segment's statistics at once (for export): one GROUPING SETS query."""
         sql = f"""
             WITH {_LATEST}

@@ -89,7 +89,16 @@ class Store(PeerQueries):
         with self.db.transaction() as cur:
             cur.execute(
                 f"INSERT INTO organisations ({_ORG_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [org.id, org.name, org.industry, org.size_band, org.region, org.synthetic, org.created_at, None],
+                [
+                    org.id,
+                    org.name,
+                    org.industry,
+                    org.size_band,
+                    org.region,
+                    org.synthetic,
+                    org.created_at,
+                    None,
+                ],
             )
         return org
 
@@ -144,7 +153,8 @@ class Store(PeerQueries):
 
     def rounds_of(self, organisation_id: str) -> list[Round]:
         rows = self.db.execute(
-            f"SELECT {_ROUND_COLS} FROM rounds WHERE organisation_id = ? ORDER BY created_at", [organisation_id]
+            f"SELECT {_ROUND_COLS} FROM rounds WHERE organisation_id = ? ORDER BY created_at",
+            [organisation_id],
         )
         return [Round(*r) for r in rows]
 
@@ -230,7 +240,9 @@ class Store(PeerQueries):
             )
 
     def answers_for(self, respondent_id: str) -> dict[str, int | None]:
-        rows = self.db.execute("SELECT question_id, level FROM answers WHERE respondent_id = ?", [respondent_id])
+        rows = self.db.execute(
+            "SELECT question_id, level FROM answers WHERE respondent_id = ?", [respondent_id]
+        )
         return {q: (int(lv) if lv is not None else None) for q, lv in rows}
 
     def importance_for(self, respondent_id: str) -> dict[str, int]:

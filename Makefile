@@ -1,0 +1,32 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test deps dev-deps chromium lint bench
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+deps: $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+
+dev-deps: $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+
+## Install, load the labelled synthetic sample on first start, and serve the app.
+run: deps
+	$(PY) -m assessment seed-demo --if-empty
+	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+## Install (Chromium from Debian's packages when missing) and run every test.
+test: dev-deps chromium
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+chromium:
+	@bash scripts/ensure-chromium
+
+bench: deps
+	$(PY) -m assessment bench

@@ -1,0 +1,52 @@
+"""Shared fixtures: a fresh store, a tiny questionnaire, the real one, an app under test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assessment.questionnaire import Questionnaire, load_questionnaire
+from assessment.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = Path(__file__).resolve().parent / "data" / "tiny-1.0.0.toml"
+REAL = ROOT / "questionnaires" / "cio-cmo-alignment-1.0.0.toml"
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(scope="session")
+def tiny() -> Questionnaire:
+    """Three dimensions of three questions; strategy-1 and the data dimension weigh 2."""
+    return load_questionnaire(TINY)
+
+
+@pytest.fixture(scope="session")
+def real() -> Questionnaire:
+    return load_questionnaire(REAL)
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    s = Store(None)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A database file of the test's own, which the app under test opens."""
+    path = str(tmp_path / "tandem.duckdb")
+    monkeypatch.setenv("TANDEM_DB", path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> Iterator[None]:
+    # Modules stay imported across AppTest runs; cached stores would leak between tests.
+    yield
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()

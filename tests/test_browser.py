@@ -1,0 +1,307 @@
+"""Real browser: a CIO's whole journey, a CMO joining and the gap appearing, a bad personal link.
+
+Drives Debian's Chromium (never a downloaded browser) against `streamlit run app.py` on a free
+port, with a fresh database seeded with the labelled synthetic sample.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT = 15_000  # ms; the machine has two cores and every answer reruns the app
+TOTAL = 32  # questions in cio-cmo-alignment 1.0.0: 8 dimensions of 4
+STEPS = 8
+CSV_HEADER = (
+    "questionnaire_id,questionnaire_version,organisation,round,respondent,side,question_id,"
+    "dimension_id,level,answered_at"
+)
+
+expect.set_options(timeout=TIMEOUT)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with tempfile.TemporaryDirectory(prefix="tandem-browser-") as tmp:
+        db = str(Path(tmp) / "tandem.duckdb")
+        subprocess.run(
+            [sys.executable, "-m", "assessment", "seed-demo", "--db", db, "--orgs", "30"],
+            cwd=ROOT,
+            check=True,
+        )
+        port = _free_port()
+        log_path = Path(tmp) / "streamlit.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    "app.py",
+                    "--server.headless",
+                    "true",
+                    "--server.port",
+                    str(port),
+                    "--server.fileWatcherType",
+                    "none",
+                    "--browser.gatherUsageStats",
+                    "false",
+                ],  # fmt: skip
+                cwd=ROOT,
+                env={**os.environ, "TANDEM_DB": db},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            url = f"http://127.0.0.1:{port}"
+            try:
+                deadline = time.monotonic() + 30
+                while True:
+                    if proc.poll() is not None:
+                        pytest.fail(f"streamlit exited with {proc.returncode}:\n{_tail(log_path)}")
+                    try:
+                        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                            if resp.read().decode().strip() == "ok":
+                                break
+                    except OSError:
+                        pass
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"streamlit not healthy after 30 s:\n{_tail(log_path)}")
+                    time.sleep(0.25)
+                yield url
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    yield context.new_page()
+    context.close()
+
+
+def progress(page: Page) -> int:
+    """How many questions the progress bar says are answered."""
+    text = page.get_by_text(re.compile(rf"\d+ of {TOTAL} questions answered")).inner_text()
+    return int(text.split(" of ")[0])
+
+
+def wait_for_rerun(page: Page, answered: int | None = None) -> None:
+    """Every answer and button reruns the app: wait until the progress text shows `answered`
+    (redrawn once the answer is saved) and no element of the previous run is left over."""
+    if answered is not None:
+        expect(page.get_by_text(f"{answered} of {TOTAL} questions answered", exact=True)).to_be_visible()
+    expect(page.locator("[data-stale='true']")).to_have_count(0)
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0)
+
+
+def option(group, level: int):
+    return group.locator("label").filter(has_text=re.compile(rf"^\s*{level} ·"))
+
+
+def answer_step(page: Page, level: int) -> None:
+    """Answer every (still unanswered) question of the current step with the given level."""
+    wait_for_rerun(page)
+    groups = page.get_by_test_id("stRadio")
+    expect(groups).to_have_count(TOTAL // STEPS)
+    done = progress(page)
+    for i in range(TOTAL // STEPS):
+        option(groups.nth(i), level).click()
+        done += 1
+        wait_for_rerun(page, done)
+
+
+def expect_step(page: Page, step: int) -> None:
+    expect(page.get_by_text(re.compile(rf"^Step {step} of {STEPS}"))).to_be_visible()
+    wait_for_rerun(page)
+
+
+def click(page: Page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def expect_charts(page: Page, at_least: int) -> None:
+    drawn = page.get_by_test_id("stVegaLiteChart").locator("canvas, svg")
+    expect(drawn.nth(at_least - 1)).to_be_attached()
+    assert drawn.count() >= at_least
+
+
+def expect_no_exception(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def start_new(page: Page, url: str, organisation: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", name=re.compile("Tandem"))).to_be_visible()
+    page.get_by_label("Organisation name").fill(organisation)
+    side = page.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?")
+    expect(side.get_by_role("radio", name="IT (CIO and IT leadership)")).to_be_checked()
+    click(page, "Start the assessment")
+    expect_step(page, 1)
+    wait_for_rerun(page, 0)
+
+
+def answer_all(page: Page, levels: list[int]) -> None:
+    """From step 1, answer every step (levels[i] for step i + 1) and finish."""
+    for step, level in enumerate(levels, start=1):
+        expect_step(page, step)
+        answer_step(page, level)
+        click(page, "Next →" if step < STEPS else "Finish and see results")
+    expect_results(page)
+
+
+def expect_results(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Against the benchmark")).to_be_visible()
+    expect_no_exception(page)
+
+
+def test_self_assessment_journey(base_url: str, page: Page) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    start_new(page, base_url, "Acme Browser Test")
+
+    answer_step(page, 3)
+    wait_for_rerun(page, 4)
+    page.screenshot(path=str(ARTIFACTS / "questionnaire.png"), full_page=True)
+    click(page, "Next →")
+    expect_step(page, 2)
+    answer_step(page, 2)
+
+    # Closing the tab and coming back with the personal link: the URL carries ?r=TOKEN&step=2.
+    assert re.search(r"[?&]r=[^&]+", page.url) and "step=2" in page.url
+    page.reload()
+    expect_step(page, 2)
+    wait_for_rerun(page, 8)
+    click(page, "← Back")
+    expect_step(page, 1)
+    groups = page.get_by_test_id("stRadio")
+    expect(groups).to_have_count(4)
+    for i in range(4):
+        expect(option(groups.nth(i), 3).locator("input[type=radio]")).to_be_checked()
+    click(page, "Next →")
+    expect_step(page, 2)
+    for i in range(4):
+        expect(option(groups.nth(i), 2).locator("input[type=radio]")).to_be_checked()
+    click(page, "Next →")
+
+    for step, level in zip(range(3, STEPS + 1), [4, 3, 5, 2, 4, 3], strict=True):
+        expect_step(page, step)
+        answer_step(page, level)
+        click(page, "Next →" if step < STEPS else "Finish and see results")
+
+    expect_results(page)
+    expect(page.get_by_text("Acme Browser Test ·", exact=False).first).to_be_visible()
+    expect(page.get_by_test_id("stCaptionContainer").filter(has_text="Synthetic sample")).to_be_visible()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Maturity level")).to_be_visible()
+    expect_charts(page, 2)
+    expect_no_exception(page)
+    page.screenshot(path=str(ARTIFACTS / "results-self-assessment.png"), full_page=True)
+
+    with page.expect_download() as info:
+        click(page, "Download my answers (CSV)")
+    csv_text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0].startswith(CSV_HEADER)
+    assert len(lines) == 1 + TOTAL
+    assert all(",Acme Browser Test," in line for line in lines[1:])
+
+
+def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    start_new(page, base_url, "Gap Test Org")
+    answer_all(page, [4, 5, 4, 5, 4, 5, 4, 5])
+    expect(page.get_by_text("The gap appears once")).to_be_visible()
+    code_block = page.get_by_test_id("stCode").filter(has_text="?join=")
+    expect(code_block).to_be_visible()
+    join_link = code_block.inner_text().strip()
+    assert join_link.startswith(base_url + "/?join="), join_link
+    code = join_link.split("?join=", 1)[1]
+
+    other = browser.new_context(viewport={"width": 1280, "height": 900})  # a different person
+    other.set_default_timeout(TIMEOUT)
+    try:
+        cmo = other.new_page()
+        cmo.goto(join_link)
+        mode = cmo.get_by_test_id("stRadio").filter(has_text="How are you taking part?")
+        expect(
+            mode.get_by_role("radio", name="Join my organisation's assessment with a code")
+        ).to_be_checked()
+        expect(cmo.get_by_label("Join code")).to_have_value(code)
+        cmo.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?").locator(
+            "label"
+        ).filter(has_text="Marketing (CMO and marketing leadership)").click()
+        side = cmo.get_by_role("radio", name="Marketing (CMO and marketing leadership)")
+        expect(side).to_be_checked()
+        expect(cmo.get_by_label("Join code")).to_have_value(code)
+        click(cmo, "Join")
+        expect_step(cmo, 1)
+        wait_for_rerun(cmo, 0)
+        answer_all(cmo, [1, 2, 1, 2, 1, 2, 1, 2])
+
+        heading = cmo.get_by_role("heading", name="Where IT and marketing see things differently")
+        expect(heading).to_be_visible()
+        expect(cmo.get_by_text("(all 2 respondents)")).to_be_visible()
+        expect(cmo.get_by_text("The gap appears once")).to_have_count(0)
+        expect(cmo.get_by_text("gap of a full level or more")).to_be_visible()
+        expect_charts(cmo, 3)
+        expect_no_exception(cmo)
+        cmo.screenshot(path=str(ARTIFACTS / "results-gap.png"), full_page=True)
+    finally:
+        other.close()
+
+
+def test_bad_personal_link(base_url: str, page: Page) -> None:
+    page.goto(base_url + "/?r=not-a-real-token")
+    expect(page.get_by_text("That personal link is not valid")).to_be_visible()
+    expect_no_exception(page)

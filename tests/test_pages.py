@@ -1,0 +1,199 @@
+"""AppTest for each page: start, answer, navigate, resume, results, method; bad input on the way."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assessment import sessions
+from assessment.demo import seed_demo
+from assessment.store import Store
+from tests.conftest import APP
+
+TIMEOUT = 30
+
+
+def app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def no_exception(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def start_as_cio(at: AppTest, name: str = "Acme Retail") -> AppTest:
+    at.text_input(key="start_org").input(name)
+    at.button(key="start_go").click().run()
+    return no_exception(at)
+
+
+def answer_step(at: AppTest, level: int) -> AppTest:
+    for radio in at.radio:
+        if radio.key and radio.key.startswith("qn_"):
+            radio.set_value(level)
+    return no_exception(at.run())
+
+
+def test_start_page_explains_itself(db_path):
+    at = no_exception(app())
+    assert "how well do your CIO and CMO work together" in at.title[0].value
+    assert "32 questions" in at.markdown[0].value and "8 dimensions" in at.markdown[0].value
+    assert at.button(key="start_go").label == "Start the assessment"
+
+
+def test_empty_organisation_name_is_refused(db_path):
+    at = app()
+    at.button(key="start_go").click().run()
+    assert [e.value for e in at.error] == ["Organisation name cannot be empty."]
+    assert "tandem_token" not in at.session_state
+
+
+def test_questionnaire_saves_each_answer_as_it_changes(db_path, real):
+    at = start_as_cio(app())
+    assert "Step 1 of 8" in at.subheader[0].value
+    token = at.session_state["tandem_token"]
+    at.radio(key=f"qn_{_respondent(db_path, token).id}_strategy-1").set_value(4).run()
+    at.radio(key=f"qn_{_respondent(db_path, token).id}_strategy-2").set_value(0).run()  # don't know
+    answers = _answers(db_path, token)
+    assert answers == {"strategy-1": 4, "strategy-2": None}
+    assert "2 of 32 questions answered" in at.get("progress")[0].proto.text
+
+
+def test_back_and_next_and_resume_with_the_personal_link(db_path):
+    at = start_as_cio(app())
+    token = at.session_state["tandem_token"]
+    answer_step(at, 3)
+    at.button(key="qn_next").click().run()
+    assert "Step 2 of 8" in at.subheader[0].value
+    answer_step(at, 2)
+    # A new browser session with only the personal link finds every answer and the step.
+    again = no_exception(app(r=token, step="2"))
+    again.switch_page("pages/questionnaire.py").run()
+    assert "8 of 32 questions answered" in again.get("progress")[0].proto.text
+    rid = _respondent(db_path, token).id
+    again.button(key="qn_back").click().run()
+    assert "Step 1 of 8" in again.subheader[0].value
+    assert again.radio(key=f"qn_{rid}_strategy-1").value == 3
+
+
+def test_finish_shows_results_against_the_synthetic_benchmark(db_path, real):
+    store = Store(db_path)
+    seed_demo(store, real, 20)
+    store.close()
+    at = start_as_cio(app())
+    for step in range(8):
+        answer_step(at, 1 + step % 5)
+        key = "qn_finish" if step == 7 else "qn_next"
+        at.button(key=key).click().run()
+    no_exception(at)
+    headers = [h.value for h in at.header]
+    assert headers[:3] == ["Against the benchmark", "Where IT and marketing see things differently",
+                           "Priorities: what to do next"]  # fmt: skip
+    assert any("Synthetic sample" in c.value for c in at.caption)
+    assert any("synthetic sample" in w.value for w in at.warning)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Maturity level"].split(" · ")[1] in {"Strangers", "Acquaintances", "Colleagues"}
+    specs = [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+    assert len(specs) == 2  # benchmark and priorities; no gap chart with one side only
+    assert any("The gap appears once both sides have answered" in i.value for i in at.info)
+    assert "?join=" in at.code[0].value
+
+
+def test_cmo_joining_shows_the_gap(db_path, real):
+    store = Store(db_path)
+    cio = sessions.start_self_assessment(
+        store, real, organisation="Gap Co", industry="Retail", size_band="250-999", region="Europe",
+        side="it", role="CIO",
+    )  # fmt: skip
+    for question in real.questions:
+        store.save_answer(cio.id, question.id, 4)
+    store.mark_complete(cio.id)
+    code = store.round(cio.round_id).join_code
+    store.close()
+    at = app(join=code)
+    assert at.radio(key="start_mode").value == "join"
+    assert at.text_input(key="start_code").value == code
+    at.radio(key="start_side").set_value("marketing").run()
+    at.button(key="start_join").click().run()
+    no_exception(at)
+    assert "Step 1 of 8" in at.subheader[0].value
+    for step in range(8):
+        answer_step(at, 2)
+        at.button(key="qn_finish" if step == 7 else "qn_next").click().run()
+    no_exception(at)
+    assert at.segmented_control(key="results_view").value == "organisation"
+    assert any("gap of a full level or more" in m.value for m in at.markdown)
+    specs = [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+    assert any("Marketing rates higher" in json.dumps(s) or "IT rates higher" in json.dumps(s) for s in specs)
+
+
+@pytest.mark.parametrize("code", ["nonsense", "0000-0000-0000-0000", ""])
+def test_wrong_join_code_gets_a_clear_message(db_path, code):
+    at = app(join=code) if code else app()
+    if not code:
+        at.radio(key="start_mode").set_value("join").run()
+    at.button(key="start_join").click().run()
+    assert [e.value for e in at.error] == [sessions.WRONG_CODE]
+    assert "tandem_token" not in at.session_state
+
+
+def test_bad_personal_link(db_path):
+    at = no_exception(app(r="not-a-real-token"))
+    assert "That personal link is not valid" in at.error[0].value
+
+
+def test_questionnaire_and_results_without_a_respondent_explain_what_to_do(db_path):
+    at = app()
+    at.switch_page("pages/questionnaire.py").run()
+    assert "Start an assessment or open your personal link first." in no_exception(at).info[0].value
+    at.switch_page("pages/results.py").run()
+    assert "appear here once you have started" in no_exception(at).info[0].value
+
+
+def test_method_page_lists_the_rules_and_sources(db_path):
+    at = app()
+    at.switch_page("pages/about.py").run()
+    text = " ".join(m.value for m in no_exception(at).markdown)
+    assert "mean of the IT side's mean and the marketing side's" in text
+    assert "58 % of IT executives" in text or "58 %" in text
+    assert "fewer than **5 organisations is never shown" in text
+
+
+def test_invalid_questionnaire_file_stops_the_app_with_the_field(db_path, tmp_path, monkeypatch):
+    from tests.conftest import REAL
+
+    broken = tmp_path / "q"
+    broken.mkdir()
+    (broken / "x.toml").write_text(REAL.read_text().replace('version = "1.0.0"', 'version = "1.0"', 1))
+    monkeypatch.setenv("TANDEM_QUESTIONNAIRES", str(broken))
+    at = app()
+    assert "A questionnaire file is invalid" in at.error[0].value
+    assert "version: expected MAJOR.MINOR.PATCH" in at.code[0].value
+
+
+def test_database_from_a_newer_tandem_is_refused(db_path):
+    store = Store(db_path)
+    store.db.execute("INSERT INTO schema_migrations VALUES (99, 'future', now())")
+    store.close()
+    at = app()
+    assert "Tandem cannot open its database" in at.error[0].value
+    assert "schema version 99" in at.error[0].value
+
+
+def _respondent(db_path, token):
+    from assessment.ui import _open_store
+
+    return _open_store(db_path).respondent_by_token(token)
+
+
+def _answers(db_path, token):
+    from assessment.ui import _open_store
+
+    store = _open_store(db_path)
+    return store.answers_for(store.respondent_by_token(token).id)

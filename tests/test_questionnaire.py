@@ -1,0 +1,148 @@
+"""Questionnaire loading: the real file is valid, and every kind of typo is named precisely."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assessment.questionnaire import QuestionnaireError, latest, load_all, load_questionnaire
+from tests.conftest import TINY
+
+SEEDS = {
+    "000_d69b6bbe6184fee3.txt",
+    "001_4cbdcda6e5a13557.txt",
+    "002_6fa8fbbefa0e3860.txt",
+    "003_ef51af49c3cad9cc.txt",
+    "004_a69fc6c933fa0db2.txt",
+}
+
+
+def test_real_questionnaire_meets_the_brief(real):
+    assert 7 <= len(real.dimensions) <= 9
+    assert all(3 <= len(d.questions) <= 6 for d in real.dimensions)
+    assert all(len(q.levels) == 5 and all(q.levels) for q in real.questions)
+    assert real.word_count() <= 4000
+    assert [lv.name for lv in real.levels][0] == "Strangers"
+    assert {s for q in real.questions for s in q.sources} <= SEEDS
+    cited = {r.question_id for r in real.references}
+    assert "strategy-1" in cited  # who shapes the digital agenda: 58 % / 19 % / 69 %
+    assert {r.percent for r in real.references_for("strategy-1")} == {58, 19, 69}
+    assert any(r.percent == 39 for r in real.references)  # marketing bypasses IT
+    assert any(r.percent == 46 for r in real.references)  # marketing not a priority for IT
+
+
+def test_question_ids_say_where_they_sit(real):
+    for d in real.dimensions:
+        for i, q in enumerate(d.questions, start=1):
+            assert q.id == f"{d.id}-{i}"
+
+
+def _broken(tmp_path: Path, old: str, new: str, count: int = 1, source: Path = TINY) -> Path:
+    text = source.read_text()
+    assert old in text, f"fixture text {old!r} not found"
+    path = tmp_path / "broken.toml"
+    path.write_text(text.replace(old, new, count))
+    return path
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(path)
+    message = str(info.value)
+    assert str(path) in message  # every message names the file
+    return message
+
+
+def test_unknown_key_is_named_with_its_path(tmp_path):
+    path = _broken(tmp_path, 'text = "Shared strategy question 2?"', 'txt = "Shared strategy question 2?"')
+    message = _error(path)
+    assert "dimensions[0].questions[1].txt: unknown key" in message
+    assert "dimensions[0].questions[1].text: missing required key" in message
+
+
+def test_missing_level_description(tmp_path):
+    path = _broken(tmp_path, '"governance-2 level 4", ', "")
+    assert (
+        "dimensions[1].questions[1].levels: expected 5 level descriptions (level 1 to 5), found 4"
+        in _error(path)
+    )
+
+
+def test_duplicate_question_id(tmp_path):
+    path = _broken(tmp_path, 'id = "data-3"', 'id = "data-2"')
+    assert "dimensions[2].questions[2].id: duplicate question id 'data-2'" in _error(path)
+
+
+def test_duplicate_dimension_id(tmp_path):
+    path = _broken(tmp_path, 'id = "governance"', 'id = "strategy"')
+    assert "dimensions[1].id: duplicate dimension id 'strategy'" in _error(path)
+
+
+@pytest.mark.parametrize("weight", ["0", "-1", '"heavy"', "11"])
+def test_bad_weight(tmp_path, weight):
+    path = _broken(tmp_path, "weight = 2.0", f"weight = {weight}")
+    assert re.search(r"dimensions\[0\]\.questions\[0\]\.weight: weight must be", _error(path))
+
+
+@pytest.mark.parametrize("version", ['"1.0"', '"v1.0.0"', "1", '"1.0.0-beta"'])
+def test_wrong_version_format(tmp_path, version):
+    path = _broken(tmp_path, 'version = "1.0.0"', f"version = {version}")
+    assert "version: expected MAJOR.MINOR.PATCH" in _error(path)
+
+
+def test_reference_to_missing_figure_and_question(tmp_path):
+    path = _broken(tmp_path, 'question = "strategy-1"', 'question = "strategy-9"')
+    message = _error(path)
+    assert "references[0].question: 'strategy-9' is not the id of any question" in message
+    assert "belongs to question 'strategy-9', not 'strategy-1'" in message
+
+
+def test_question_id_must_match_its_dimension(tmp_path):
+    path = _broken(tmp_path, 'id = "data-1"', 'id = "dta-1"')
+    assert "dimensions[2].questions[0].id: 'dta-1' must start with its dimension id 'data-'" in _error(path)
+
+
+def test_bad_seed_citation(tmp_path):
+    path = _broken(tmp_path, 'sources = ["004_a69fc6c933fa0db2.txt"]', 'sources = ["forbes"]')
+    assert "dimensions[0].questions[0].sources[0]: expected a seed file name" in _error(path)
+
+
+def test_toml_syntax_error_names_the_file(tmp_path):
+    path = _broken(tmp_path, 'title = "Tiny test questionnaire"', 'title = "Tiny test questionnaire')
+    assert "TOML syntax error" in _error(path)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    text = (
+        TINY.read_text()
+        .replace('version = "1.0.0"', 'version = "one"')
+        .replace('id = "data-3"', 'id = "data-2"')
+    )
+    path = tmp_path / "two.toml"
+    path.write_text(text)
+    message = _error(path)
+    assert "version:" in message and "duplicate question id" in message
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('title = "Caf\xe9"'.encode("latin-1"))
+    assert "not UTF-8" in _error(path)
+
+
+def test_load_all_and_latest(tmp_path):
+    (tmp_path / "a.toml").write_text(TINY.read_text())
+    (tmp_path / "b.toml").write_text(TINY.read_text().replace('version = "1.0.0"', 'version = "1.10.0"'))
+    (tmp_path / "c.toml").write_text(TINY.read_text().replace('version = "1.0.0"', 'version = "1.9.0"'))
+    found = load_all(tmp_path)
+    assert set(found) == {("tiny", "1.0.0"), ("tiny", "1.10.0"), ("tiny", "1.9.0")}
+    assert latest(found, "tiny").version == "1.10.0"  # numeric, not string, order
+
+
+def test_same_version_twice_is_refused(tmp_path):
+    (tmp_path / "a.toml").write_text(TINY.read_text())
+    (tmp_path / "b.toml").write_text(TINY.read_text())
+    with pytest.raises(QuestionnaireError, match="also defined in"):
+        load_all(tmp_path)
