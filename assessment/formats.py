@@ -204,16 +204,24 @@ def _parse_stamp(text: str) -> datetime | None:
         return None
 
 
+def _show(text: str, *, quote: bool = True) -> str:
+    """A cell value for a message: cut short, and quoted unless it is plain."""
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return repr(text) if quote or not text.isprintable() else text
+
+
 def _read_score(text: str) -> tuple[float, str | None]:
     """The score in a cell, or NaN and what is wrong with it."""
     if _FLOAT_RE.fullmatch(text):
         value = float(text)
         if not math.isfinite(value):  # "1e999" matches the pattern and becomes inf
-            return math.nan, f"{text} is not a finite number"
-        return (value, None) if 1 <= value <= 5 else (math.nan, f"{text} is outside [1, 5]")
+            return math.nan, f"{_show(text, quote=False)} is not a finite number"
+        if not 1 <= value <= 5:
+            return math.nan, f"{_show(text, quote=False)} is outside [1, 5]"
+        return value, None
     if text.lower().lstrip("+-") in _NOT_FINITE:
-        return math.nan, f"{text!r} is not a finite number"
-    return math.nan, f"{text!r} is not a number"
+        return math.nan, f"{_show(text)} is not a finite number"
+    return math.nan, f"{_show(text)} is not a number"
 
 
 def _decode(data: bytes, problems: _Problems) -> str | None:
@@ -254,7 +262,7 @@ def _header_index(header: list[str], problems: _Problems) -> dict[str, int] | No
             problems.add(f"header: column {name} appears twice")
         index.setdefault(name, position)
     missing = [c for c in BENCHMARK_COLUMNS if c not in index]
-    unexpected = [n or "(unnamed)" for n in names if n not in BENCHMARK_COLUMNS]
+    unexpected = [_show(n, quote=False) or "(unnamed)" for n in names if n not in BENCHMARK_COLUMNS]
     if missing:
         problems.add(f"header: missing column(s): {', '.join(missing)}")
     if unexpected:
@@ -271,6 +279,8 @@ def parse_benchmark_csv(
     each naming the 1-based data row ("header" for the header) and the column. Never raises any
     other exception, whatever the bytes.
     """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"parse_benchmark_csv reads bytes, not {type(data).__name__}")
     problems = _Problems()
     try:
         table = _parse(bytes(data), questionnaires, problems)
@@ -289,7 +299,9 @@ def _parse(
     if text is None:
         return None
     records = _read_records(text, problems)
-    if problems.count:
+    first = next((i for i, r in enumerate(records) if "".join(r).strip()), len(records))
+    records = records[first:]  # blank lines above the header
+    if problems.count or not records:
         return None
     index = _header_index(records[0], problems)
     if index is None:
@@ -305,7 +317,11 @@ def _parse(
     stamps: dict[str, datetime | None] = {}
     score_cache: dict[str, tuple[float, str | None]] = {}
     sources: dict[str, None] = {}  # an ordered set
-    data_rows = 0
+    data_rows = row = 0
+
+    def bad(column: str, message: str) -> None:
+        problems.add(f"row {row}, column {column}: {message}")  # reads the loop's current row
+
     for row, record in enumerate(records[1:], start=1):
         if not "".join(record).strip():
             continue  # blank lines and the ",,,," rows spreadsheets leave at the end
@@ -320,10 +336,7 @@ def _parse(
         if svalue[:1] == "'" or source[:1] == "'":  # the check is cheaper than the call on 100,000 rows
             svalue, source = _unsafe(svalue), _unsafe(source)
         if fmt != BENCHMARK_FORMAT_VERSION:
-            problems.add(
-                f"row {row}, column format_version: {fmt!r} is not supported "
-                f"(expected '{BENCHMARK_FORMAT_VERSION}')"
-            )
+            bad("format_version", f"{_show(fmt)} is not supported (expected '{BENCHMARK_FORMAT_VERSION}')")
         if expected is None:
             expected = (qid, qver, row)
             questionnaire = questionnaires.get((qid, qver))
@@ -331,77 +344,59 @@ def _parse(
                 dimensions = {*questionnaire.dimension_ids, OVERALL}
             elif any(key[0] == qid for key in questionnaires):
                 known = ", ".join(sorted(v for i, v in questionnaires if i == qid))
-                problems.add(
-                    f"row {row}, column questionnaire_version: {qid} has no version {qver!r} (known: {known})"
+                bad(
+                    "questionnaire_version",
+                    f"{_show(qid, quote=False)} has no version {_show(qver)} (known: {known})",
                 )
             else:
                 known = ", ".join(sorted({i for i, _ in questionnaires})) or "none"
-                problems.add(
-                    f"row {row}, column questionnaire_id: unknown questionnaire {qid!r} (known: {known})"
-                )
+                bad("questionnaire_id", f"unknown questionnaire {_show(qid)} (known: {known})")
         elif (qid, qver) != expected[:2]:
+            was = f"{_show(expected[0])} {_show(expected[1])} on row {expected[2]}"
             column = "questionnaire_id" if qid != expected[0] else "questionnaire_version"
-            problems.add(
-                f"row {row}, column {column}: {qid} {qver} differs from {expected[0]} {expected[1]} "
-                f"on row {expected[2]}; "
-                "one file holds one questionnaire version"
+            bad(
+                column,
+                f"{_show(qid)} {_show(qver)} differs from {was}; one file holds one questionnaire version",
             )
         if stype not in SEGMENT_TYPES:
-            problems.add(
-                f"row {row}, column segment_type: {stype!r} is not one of {', '.join(SEGMENT_TYPES)}"
-            )
+            bad("segment_type", f"{_show(stype)} is not one of {', '.join(SEGMENT_TYPES)}")
         elif stype == "all" and svalue:
-            problems.add(
-                f"row {row}, column segment_value: must be empty when segment_type is 'all', found {svalue!r}"
-            )
+            bad("segment_value", f"must be empty when segment_type is 'all', found {_show(svalue)}")
         elif stype != "all" and not svalue:
-            problems.add(
-                f"row {row}, column segment_value: must name the {stype} (it is empty only for 'all')"
-            )
+            bad("segment_value", f"must name the {stype} (it is empty only for 'all')")
         if dimensions is not None and dim not in dimensions:
-            problems.add(
-                f"row {row}, column dimension_id: {dim!r} is not a dimension of {qid} {qver} "
-                f"(nor '{OVERALL}')"
+            bad(
+                "dimension_id",
+                f"{_show(dim)} is not a dimension of {expected[0]} {expected[1]} (nor '{OVERALL}')",
             )
         key = (stype, svalue, dim)
         if key in seen:
-            problems.add(
-                f"row {row}, column dimension_id: duplicates row {seen[key]} ({stype} {svalue!r}, {dim})"
-            )
+            bad("dimension_id", f"duplicates row {seen[key]} ({_show(stype)} {_show(svalue)}, {_show(dim)})")
         seen.setdefault(key, row)
         n = 0
         if not _INT_RE.fullmatch(n_text):
-            problems.add(f"row {row}, column n_orgs: {n_text!r} is not a whole number")
-        else:
-            n = int(n_text)
-            if n < MIN_ORGS:
-                problems.add(
-                    f"row {row}, column n_orgs: {n} is below the anonymity floor of {MIN_ORGS} organisations"
-                )
+            bad("n_orgs", f"{_show(n_text)} is not a whole number")
+        elif (n := int(n_text)) < MIN_ORGS:
+            bad("n_orgs", f"{n} is below the anonymity floor of {MIN_ORGS} organisations")
         scores = []
         for column, score_text in zip(SCORE_COLUMNS, score_texts, strict=True):
             if score_text not in score_cache:
                 score_cache[score_text] = _read_score(score_text)
             value, problem = score_cache[score_text]
             if problem:
-                problems.add(f"row {row}, column {column}: {problem}")
+                bad(column, problem)
             scores.append(value)
         p25, median, p75 = scores[1:]
         if p25 > median:  # False whenever one side is NaN, i.e. already reported
-            problems.add(
-                f"row {row}, column p25: {score_texts[1]} is greater than the median {score_texts[2]}"
-            )
+            bad("p25", f"{score_texts[1]} is greater than the median {score_texts[2]}")
         if median > p75:
-            problems.add(f"row {row}, column median: {score_texts[2]} is greater than p75 {score_texts[3]}")
+            bad("median", f"{score_texts[2]} is greater than p75 {score_texts[3]}")
         if stamp_text not in stamps:
             stamps[stamp_text] = _parse_stamp(stamp_text)
         if stamps[stamp_text] is None:
-            problems.add(
-                f"row {row}, column generated_at: {stamp_text!r} is not an ISO 8601 date-time "
-                "like 2026-05-01T12:00:00Z"
-            )
+            bad("generated_at", f"{_show(stamp_text)} is not an ISO 8601 date-time like 2026-05-01T12:00:00Z")
         if not source:
-            problems.add(f"row {row}, column source: is empty; say where the figures come from")
+            bad("source", "is empty; say where the figures come from")
         sources[source] = None
         if not problems.count:  # once the file is rejected the values are never used
             parsed.append((qid, qver, stype, svalue, dim, n, *scores))

@@ -231,7 +231,9 @@ def test_priority_chart_quadrants_and_top_three() -> None:
     texts = units_of(spec, "text")
     names = [t for t in texts if t["encoding"]["text"]["field"] == "dimension"]
     assert len(names) == 2  # right-of-point and left-of-point labels
-    assert all(any("datum.rank <= 3" in f.get("filter", "") for f in t["transform"]) for t in names)
+    # A missing rank must not count as a top-three one (null <= 3 is true in Vega expressions).
+    top3 = "isValid(datum.rank) && datum.rank <= 3"
+    assert all(any(top3 in f.get("filter", "") for f in t["transform"]) for t in names)
     corners = next(t for t in texts if t["encoding"]["text"]["field"] == "quadrant")
     fix_first = next(r for r in dataset_rows(spec, corners) if r["quadrant"] == "Fix first")
     assert fix_first["score"] < 3 < fix_first["importance"]  # top left: immature but important
@@ -317,6 +319,10 @@ def test_spread_chart_dots_ticks_and_privacy() -> None:
     assert all("respondent" not in row for row in points)
     assert len(points) == 10
     assert all(0 <= row["lane"] <= 3 for row in points)
+    # Rows are reordered by score within each dimension and side, so the k-th row of one
+    # dimension is not the same respondent as the k-th row of another.
+    it_first = [row["score"] for row in points if (row["dimension"], row["side"]) == (DIMS[0], "IT")]
+    assert it_first == [2.0, 4.0]  # input order was 4.0 (ann), 2.0 (bob)
     means = {(r["dimension"], r["side"]): r["score"] for r in dataset_rows(spec, ticks)}
     assert means[(DIMS[0], "IT")] == 3.0 and means[(DIMS[1], "Marketing")] == 3.5
     # Deterministic jitter: a rerun draws the same picture.

@@ -21,6 +21,7 @@ from assessment.store.records import (
     RoundClosedError,
 )
 from assessment.store.scores_sql import REFRESH_ROUND_SCORES
+from assessment.store.writer import CLOSED_MESSAGE, BatchWriter
 
 _ORG_COLS = "id, name, industry, size_band, region, synthetic, created_at, archived_at"
 _ROUND_COLS = (
@@ -53,12 +54,14 @@ class Store(PeerQueries):
 
     def __init__(self, path: str | Path | None) -> None:
         self.db = Database(path)
+        self._writer = BatchWriter(self.db)
 
     @property
     def path(self) -> str:
         return self.db.path
 
     def close(self) -> None:
+        self._writer.stop()
         self.db.close()
 
     # questionnaires ---------------------------------------------------------------------
@@ -203,41 +206,19 @@ class Store(PeerQueries):
         if not rows:
             raise InvalidInputError("Unknown respondent.")
         if rows[0][0] != "open":
-            raise RoundClosedError(
-                "This round has been closed, so this change was not saved. Every answer you gave "
-                "before it closed is kept."
-            )
+            raise RoundClosedError(CLOSED_MESSAGE)
         return rows[0]
 
     def save_answer(self, respondent_id: str, question_id: str, level: int | None) -> None:
-        """Upsert one answer (``None`` is "don't know") in its own transaction."""
+        """Upsert one answer (``None`` is "don't know"); returns once it is committed."""
         if level is not None and (isinstance(level, bool) or level not in (1, 2, 3, 4, 5)):
             raise InvalidInputError(f"A level must be 1 to 5 or don't know, not {level!r}.")
-        with self.db.transaction() as cur:
-            _, qid, qver = self._check_open(cur, respondent_id)
-            known = cur.execute(
-                "SELECT 1 FROM questionnaire_items WHERE questionnaire_id = ? AND questionnaire_version = ?"
-                " AND question_id = ?",
-                [qid, qver, question_id],
-            ).fetchall()
-            if not known:
-                raise InvalidInputError(f"Question {question_id} is not in questionnaire {qid} {qver}.")
-            cur.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?) ON CONFLICT (respondent_id, question_id)"
-                " DO UPDATE SET level = excluded.level, answered_at = excluded.answered_at",
-                [respondent_id, question_id, level, utcnow()],
-            )
+        self._writer.save("answers", respondent_id, question_id, level)
 
     def save_importance(self, respondent_id: str, dimension_id: str, rating: int) -> None:
         if isinstance(rating, bool) or rating not in (1, 2, 3, 4, 5):
             raise InvalidInputError(f"Importance must be 1 to 5, not {rating!r}.")
-        with self.db.transaction() as cur:
-            self._check_open(cur, respondent_id)
-            cur.execute(
-                "INSERT INTO importance VALUES (?, ?, ?, ?) ON CONFLICT (respondent_id, dimension_id)"
-                " DO UPDATE SET rating = excluded.rating, rated_at = excluded.rated_at",
-                [respondent_id, dimension_id, rating, utcnow()],
-            )
+        self._writer.save("importance", respondent_id, dimension_id, rating)
 
     def answers_for(self, respondent_id: str) -> dict[str, int | None]:
         rows = self.db.execute(
