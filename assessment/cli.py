@@ -7,23 +7,24 @@ import sys
 import time
 
 from assessment import config
-from assessment.questionnaire import QuestionnaireError, latest, load_all
+from assessment.questionnaire import Questionnaire, QuestionnaireError, latest, load_all
 from assessment.store import Store, StoreError
 
 
-def _store(args: argparse.Namespace) -> Store:
+def open_store(args: argparse.Namespace) -> Store:
+    """The store a command works on: --db, else TANDEM_DB, else data/tandem.duckdb."""
     return Store(args.db or config.db_path([]))
 
 
-def _questionnaire(args: argparse.Namespace):
+def current_questionnaire() -> Questionnaire:
     return latest(load_all(config.questionnaire_dir()), config.QUESTIONNAIRE_ID)
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from assessment.demo import seed_demo
 
-    store = _store(args)
-    questionnaire = _questionnaire(args)
+    store = open_store(args)
+    questionnaire = current_questionnaire()
     if args.if_empty and store.peer_count(questionnaire.key, synthetic=True) > 0:
         print(f"The synthetic sample is already in {store.path}; nothing to do.")
         return 0
@@ -37,6 +38,11 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     print(f"Created {made:,} synthetic organisations (labelled 'synthetic sample') in "
           f"{time.perf_counter() - started:.1f} s in {store.path}")  # fmt: skip
     return 0
+
+
+# Each module adds its commands through ``register(command)``, where ``command(name, help)``
+# returns a sub-parser that already takes --db.
+COMMAND_MODULES: list = []
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, help="random seed, for repeatable samples")
     p.add_argument("--if-empty", action="store_true", help="do nothing when a sample is already there")
     p.set_defaults(func=cmd_seed_demo)
+    for module in COMMAND_MODULES:
+        module.register(command)
     return parser
 
 

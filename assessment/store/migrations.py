@@ -81,4 +81,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "targets per round and dimension",
+        """
+        CREATE TABLE targets (
+            round_id VARCHAR NOT NULL,
+            dimension_id VARCHAR NOT NULL,
+            target DOUBLE NOT NULL CHECK (target BETWEEN 1 AND 5),
+            set_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (round_id, dimension_id)
+        );
+        """,
+    ),
 )
