@@ -12,6 +12,10 @@ PAGES = {
         st.Page("pages/questionnaire.py", title="Questionnaire", icon="📝"),
         st.Page("pages/results.py", title="Results", icon="📊"),
     ],
+    "Consultant": [
+        st.Page("pages/console.py", title="Console", icon="🗂️"),
+        st.Page("pages/workshop.py", title="Workshop", icon="🧭"),
+    ],
     "Reference": [
         st.Page("pages/about.py", title="Method", icon="📖"),
     ],

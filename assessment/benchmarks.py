@@ -1,34 +1,78 @@
-"""What an organisation is compared with, and the anonymity floor that guards it.
+"""What an organisation is compared with, and the anonymity rules that guard it.
 
-Sources, in the order Tandem prefers them: the real peers in this database (other
-organisations' latest complete round under the same questionnaire version), then the
-synthetic sample, which is always labelled as such. A segment with fewer than
-``MIN_ORGS`` organisations is never shown.
+Sources: the real peers in this database (other organisations' latest complete round under the
+same questionnaire version), imported benchmark sets (named by their source and date), and the
+synthetic sample, which is always labelled as such. Segments: all organisations, or the
+organisation's own industry, size band or region.
+
+Anonymity (``publishable_segments``), applied to everything shown or exported from this
+database's organisations:
+
+1. **Floor.** A segment with fewer than ``MIN_ORGS`` (5) organisations is suppressed.
+2. **Differencing.** The segments of one type (industry, size, region) partition "all", so
+   "all" minus the published segments of a type describes the organisations left over. When a
+   published segment and "all" differ by 1 to 4 organisations, the segment is suppressed
+   ("all" minus "industry = Retail" leaving 3 would give away those 3).
+3. **Complementary suppression.** Within each type, the organisations not covered by a
+   published segment (the suppressed remainder) must number 0 or at least ``MIN_ORGS``;
+   while they number 1 to 4, the smallest published segment of that type is suppressed too
+   (ties: alphabetical), until the remainder reaches ``MIN_ORGS`` or the whole type is
+   suppressed. So "all" minus the published siblings never isolates fewer than 5.
+
+The decision is made per segment on the organisation count of the ``overall`` dimension, and a
+suppressed segment is suppressed for every dimension. The same rules then run per dimension
+(an organisation may lack a score in one dimension), so a single dimension row may be withheld
+too. "All" itself is shown only with at least ``MIN_ORGS`` organisations.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
+from assessment import formats
 from assessment.demo import SYNTHETIC_LABEL
-from assessment.store import Store
+from assessment.questionnaire import Questionnaire
+from assessment.store import Organisation, Store
 
 MIN_ORGS = 5
 SEGMENT_LABELS = {"all": "All organisations", "industry": "Industry", "size": "Size band", "region": "Region"}
+SEGMENT_TYPES = tuple(SEGMENT_LABELS)
+PEERS = "peers"
+SYNTHETIC = "synthetic"
+IMPORTED = "imported:"
+PEERS_SOURCE = "Tandem peers ({n} organisations)"
+SYNTHETIC_SOURCE = "Tandem synthetic sample"
+MAX_SOURCE_LENGTH = 200
+
+TOO_FEW = "Not enough peers in this segment (fewer than 5 organisations); showing all organisations instead."
+DIFFERENCING = (
+    "This segment is withheld to protect anonymity: so few organisations lie outside it that their "
+    "scores could be worked out by subtraction. Showing all organisations instead."
+)
+NOT_IN_SET = "The imported set has no figures for this segment; showing all organisations instead."
+NO_BENCHMARK = (
+    "Fewer than 5 organisations have finished this questionnaire version in this source, so there is "
+    "no benchmark to show yet."
+)
 
 
 @dataclass(frozen=True)
 class Benchmark:
     """Peer statistics for one segment: columns dimension_id, n, mean, p25, median, p75,
-    percentile (the compared organisation's rank, when it has a score)."""
+    percentile (the compared organisation's rank, when it has a score). ``approximate`` is set
+    when the percentile is estimated from quartiles (imported sets carry no per-org scores)."""
 
     source: str
     synthetic: bool
     segment_type: str
     segment_value: str | None
     stats: pd.DataFrame
+    approximate: bool = False
 
     @property
     def n_orgs(self) -> int:
@@ -36,11 +80,36 @@ class Benchmark:
         return int(overall.iloc[0]) if len(overall) else int(self.stats["n"].max() if len(self.stats) else 0)
 
     @property
+    def segment(self) -> str:
+        label = SEGMENT_LABELS[self.segment_type]
+        return f"{label}: {self.segment_value}" if self.segment_value else label
+
+    @property
     def label(self) -> str:
-        segment = SEGMENT_LABELS[self.segment_type]
-        if self.segment_value:
-            segment = f"{segment}: {self.segment_value}"
-        return f"{self.source} · {segment} · n = {self.n_orgs}"
+        return f"{self.source} · {self.segment} · n = {self.n_orgs}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Something to compare with: ``key`` is "peers", "synthetic" or "imported:<set id>"."""
+
+    key: str
+    label: str
+    synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One segment's benchmark, or why it is not shown (``reason``)."""
+
+    segment_type: str
+    segment_value: str | None
+    benchmark: Benchmark | None
+    reason: str | None = None
+
+
+class NotEnoughPeersError(ValueError):
+    """Fewer than MIN_ORGS organisations: there is nothing that may be exported."""
 
 
 def peer_benchmark(
@@ -82,3 +151,309 @@ def default_benchmark(
         if found is not None:
             return found
     return None
+
+
+# anonymity ------------------------------------------------------------------------------
+
+
+def _suppressed(counts: Mapping[tuple[str, str], int], already: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The segments to suppress, given organisation counts per (segment_type, segment_value)."""
+    n_all = counts.get(("all", ""), 0)
+    if n_all < MIN_ORGS or ("all", "") in already:
+        return set(counts) | set(already)
+    hidden = set(already) | {key for key, n in counts.items() if n < MIN_ORGS}
+    for segment_type in SEGMENT_TYPES[1:]:
+        children = {key: n for key, n in counts.items() if key[0] == segment_type}
+        for key, n in children.items():
+            if 0 < n_all - n < MIN_ORGS:  # rule 2: "all" minus this segment isolates 1-4
+                hidden.add(key)
+        while True:  # rule 3: complementary suppression
+            shown = {key: n for key, n in children.items() if key not in hidden}
+            remainder = n_all - sum(shown.values())
+            if not shown or remainder == 0 or remainder >= MIN_ORGS:
+                break
+            hidden.add(min(shown, key=lambda key: (shown[key], key[1])))
+    return hidden
+
+
+def publishable_segments(segments: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``Store.peer_segments`` that may be shown or exported (see the module's rules).
+
+    Columns in and out: segment_type, segment_value ("" for 'all'), dimension_id, n_orgs, mean,
+    p25, median, p75.
+    """
+    frame = segments.copy()
+    frame["segment_value"] = frame["segment_value"].fillna("").astype(str)
+    keys = list(zip(frame["segment_type"], frame["segment_value"], strict=True))
+    frame["_key"] = keys
+    by_dimension = {
+        dim: dict(zip(part["_key"], part["n_orgs"].astype(int), strict=True))
+        for dim, part in frame.groupby("dimension_id", sort=False)
+    }
+    whole = _suppressed(by_dimension.get(formats.OVERALL, {}), set())
+    whole |= {key for key in keys if key not in by_dimension.get(formats.OVERALL, {})}
+    keep = pd.Series(False, index=frame.index)
+    for dim, counts in by_dimension.items():
+        hidden = _suppressed(counts, whole)
+        keep |= (frame["dimension_id"] == dim) & ~frame["_key"].isin(hidden)
+    return frame[keep].drop(columns="_key").reset_index(drop=True)
+
+
+# comparing ------------------------------------------------------------------------------
+
+
+def segment_value(organisation: Organisation | None, segment_type: str) -> str | None:
+    """The organisation's own value for a segment type (None for 'all')."""
+    if segment_type not in SEGMENT_LABELS:
+        raise ValueError(f"segment type must be one of {', '.join(SEGMENT_TYPES)}, not {segment_type!r}")
+    if segment_type == "all":
+        return None
+    if organisation is None:
+        raise ValueError("segments other than 'all' need an organisation")
+    return {"industry": organisation.industry, "size": organisation.size_band, "region": organisation.region}[
+        segment_type
+    ]
+
+
+def available_sources(store: Store, qkey: tuple[str, str]) -> list[Source]:
+    """The real peers, each imported set for this questionnaire version, and the synthetic
+    sample when there is one."""
+    n = store.peer_count(qkey, synthetic=False)
+    sources = [Source(PEERS, f"Peers in this database ({n} real organisations)")]
+    for row in store.list_benchmark_sets(qkey).itertuples():
+        sources.append(
+            Source(f"{IMPORTED}{row.id}", _set_label(row.source, row.generated_at), _is_synthetic(row.source))
+        )
+    if store.peer_count(qkey, synthetic=True) > 0:
+        sources.append(
+            Source(SYNTHETIC, "Synthetic sample (generated demo data, not real organisations)", True)
+        )
+    return sources
+
+
+def _set_label(source: str, generated_at: datetime) -> str:
+    return f"{source} (imported set, generated {generated_at:%Y-%m-%d})"
+
+
+def _is_synthetic(source: str) -> bool:
+    return "synthetic" in source.lower()
+
+
+def compare(
+    store: Store,
+    qkey: tuple[str, str],
+    source: str,
+    segment_type: str = "all",
+    organisation: Organisation | None = None,
+    scores: Mapping[str, float | None] | None = None,
+) -> Benchmark | None:
+    """One segment's benchmark from a source, with the organisation's percentile ranks; None
+    when the segment may not be shown (too few organisations, differencing, or not in the set)."""
+    return benchmark_panel(store, qkey, source, organisation, scores, segment_types=(segment_type,))[
+        segment_type
+    ].benchmark
+
+
+def benchmark_panel(
+    store: Store,
+    qkey: tuple[str, str],
+    source: str,
+    organisation: Organisation | None = None,
+    scores: Mapping[str, float | None] | None = None,
+    *,
+    segment_types: tuple[str, ...] = SEGMENT_TYPES,
+) -> dict[str, Comparison]:
+    """Every requested segment of one source for one organisation, sharing the anonymity pass.
+
+    The organisation itself is left out of its peers, and the anonymity rules run on the peers
+    it would see."""
+    values = {t: segment_value(organisation, t) for t in segment_types}
+    clean = {k: v for k, v in (scores or {}).items() if v is not None}
+    if source.startswith(IMPORTED):
+        return {t: _imported(store, qkey, source, t, values[t], clean) for t in segment_types}
+    if source not in (PEERS, SYNTHETIC):
+        raise ValueError(f"unknown benchmark source {source!r}")
+    synthetic = source == SYNTHETIC
+    exclude = organisation.id if organisation is not None else ""
+    segments = store.peer_segments(qkey, synthetic=synthetic, exclude_org=exclude)
+    published = publishable_segments(segments)
+    overall = segments[segments["dimension_id"] == formats.OVERALL]
+    label = f"Synthetic sample ({SYNTHETIC_LABEL})" if synthetic else "Peers in this database"
+    out = {}
+    for segment_type in segment_types:
+        value = values[segment_type]
+        mine = published[
+            (published["segment_type"] == segment_type) & (published["segment_value"] == (value or ""))
+        ]
+        if formats.OVERALL not in set(mine["dimension_id"]):
+            n = overall.loc[
+                (overall["segment_type"] == segment_type)
+                & (overall["segment_value"].fillna("") == (value or "")),
+                "n_orgs",
+            ]
+            too_few = n.empty or int(n.iloc[0]) < MIN_ORGS
+            reason = NO_BENCHMARK if segment_type == "all" else TOO_FEW if too_few else DIFFERENCING
+            out[segment_type] = Comparison(segment_type, value, None, reason)
+            continue
+        stats = store.peer_stats(
+            qkey, synthetic=synthetic, exclude_org=exclude, segment_type=segment_type,
+            segment_value=value, scores=clean,
+        )  # fmt: skip
+        stats = stats[stats["dimension_id"].isin(set(mine["dimension_id"]))].reset_index(drop=True)
+        out[segment_type] = Comparison(
+            segment_type, value, Benchmark(label, synthetic, segment_type, value, stats)
+        )
+    return out
+
+
+def _imported(
+    store: Store,
+    qkey: tuple[str, str],
+    source: str,
+    segment_type: str,
+    value: str | None,
+    scores: Mapping[str, float],
+) -> Comparison:
+    try:
+        found = store.benchmark_set(int(source.removeprefix(IMPORTED)))
+    except ValueError:
+        found = None
+    if found is None or found.questionnaire_key != tuple(qkey):
+        raise ValueError(f"no imported benchmark set {source!r} for questionnaire {qkey[0]} {qkey[1]}")
+    stats = store.benchmark_set_stats(found.id, segment_type, value)
+    if formats.OVERALL not in set(stats["dimension_id"]):
+        return Comparison(segment_type, value, None, NO_BENCHMARK if segment_type == "all" else NOT_IN_SET)
+    stats["percentile"] = [
+        approximate_percentile(scores[d], p25, med, p75) if d in scores else None
+        for d, p25, med, p75 in zip(
+            stats["dimension_id"], stats["p25"], stats["median"], stats["p75"], strict=True
+        )
+    ]
+    stats["percentile"] = stats["percentile"].astype("float64")
+    label = _set_label(found.source, found.generated_at)
+    benchmark = Benchmark(label, _is_synthetic(found.source), segment_type, value, stats, approximate=True)
+    return Comparison(segment_type, value, benchmark)
+
+
+def approximate_percentile(score: float, p25: float, median: float, p75: float) -> float:
+    """A percentile rank estimated by linear interpolation through (1, 0), (p25, 25),
+    (median, 50), (p75, 75) and (5, 100); a score on a flat stretch (p25 == median, say) gets
+    the middle of it, as ties count half in the exact rank."""
+    xs = np.array([1.0, p25, median, p75, 5.0])
+    ps = np.array([0.0, 25.0, 50.0, 75.0, 100.0])
+    score = min(max(float(score), 1.0), 5.0)
+    equal = ps[xs == score]
+    if len(equal):
+        return float((equal.min() + equal.max()) / 2)
+    return float(np.interp(score, xs, ps))
+
+
+def benchmark_table(
+    questionnaire: Questionnaire,
+    benchmark: Benchmark | None,
+    scores: Mapping[str, float | None] | None = None,
+) -> pd.DataFrame:
+    """Overall first, then each dimension: the score beside the benchmark (the columns of
+    ``charts.build_distribution_chart``, plus dimension_id and mean)."""
+    titles = {formats.OVERALL: "Overall", **{d.id: d.title for d in questionnaire.dimensions}}
+    stats = benchmark.stats.set_index("dimension_id") if benchmark is not None else pd.DataFrame()
+    rows = []
+    for did, title in titles.items():
+        score = (scores or {}).get(did)
+        row: dict[str, object] = {"dimension_id": did, "dimension": title, "score": _round(score)}
+        if did in stats.index:
+            s = stats.loc[did]
+            row |= {k: _round(s[k]) for k in ("p25", "median", "p75", "mean", "percentile")}
+            row["n"] = int(s["n"])
+        else:
+            row |= dict.fromkeys(("p25", "median", "p75", "mean", "percentile")) | {"n": 0}
+        rows.append(row)
+    return pd.DataFrame(rows).astype({"n": "int64", "score": "float64", "percentile": "float64"})
+
+
+def _round(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 2)  # type: ignore[arg-type]
+
+
+def ranks_table(table: pd.DataFrame, *, approximate: bool) -> pd.DataFrame:
+    """``benchmark_table`` as a person reads it: the percentile rank per dimension and the
+    distribution it comes from."""
+    rank = "Percentile rank (approximate)" if approximate else "Percentile rank"
+    return pd.DataFrame(
+        {
+            "Dimension": table["dimension"],
+            "Score": table["score"],
+            rank: table["percentile"].round(0),
+            "Peer median": table["median"],
+            "Peer 25th–75th percentile": [
+                f"{a:.2f}–{b:.2f}" if pd.notna(a) and pd.notna(b) else "—"
+                for a, b in zip(table["p25"], table["p75"], strict=True)
+            ],
+            "Organisations (n)": table["n"],
+        }
+    )
+
+
+# export and import ----------------------------------------------------------------------
+
+
+def publishable_rows(store: Store, qkey: tuple[str, str], *, synthetic: bool = False) -> pd.DataFrame:
+    """Every segment that passes the anonymity rules, with ``formats.ROW_COLUMNS``."""
+    rows = publishable_segments(store.peer_segments(qkey, synthetic=synthetic))
+    rows.insert(0, "questionnaire_version", qkey[1])
+    rows.insert(0, "questionnaire_id", qkey[0])
+    return rows.loc[:, list(formats.ROW_COLUMNS)]
+
+
+def export_benchmarks(
+    store: Store, qkey: tuple[str, str], *, synthetic: bool = False, generated_at: datetime | None = None
+) -> str:
+    """The benchmark CSV (BRIEF format) of this database's real peers, or of the synthetic
+    sample. Only aggregates of segments that pass the anonymity rules; no names or ids.
+    Raises NotEnoughPeersError with fewer than MIN_ORGS organisations."""
+    rows = publishable_rows(store, qkey, synthetic=synthetic)
+    overall = rows[(rows["segment_type"] == "all") & (rows["dimension_id"] == formats.OVERALL)]
+    if overall.empty:
+        what = "synthetic organisations" if synthetic else "real organisations"
+        raise NotEnoughPeersError(
+            f"fewer than {MIN_ORGS} {what} have a finished round under {qkey[0]} {qkey[1]}, so there is "
+            "nothing that may be exported (anonymity)"
+        )
+    source = SYNTHETIC_SOURCE if synthetic else PEERS_SOURCE.format(n=int(overall["n_orgs"].iloc[0]))
+    return formats.format_benchmark_csv(rows, source=source, generated_at=generated_at)
+
+
+def can_export(store: Store, qkey: tuple[str, str]) -> bool:
+    """Whether the real peers are enough for an export ("all" alone decides it)."""
+    return store.peer_count(qkey, synthetic=False) >= MIN_ORGS
+
+
+def export_benchmark_set(store: Store, set_id: int) -> str:
+    """An imported set written back out as benchmark CSV, with its own source and date."""
+    found = store.benchmark_set(set_id)
+    if found is None:
+        raise ValueError(f"no imported benchmark set {set_id}")
+    rows = store.benchmark_set_rows(set_id)
+    return formats.format_benchmark_csv(rows, source=found.source, generated_at=found.generated_at)
+
+
+def import_benchmarks(
+    store: Store,
+    data: bytes,
+    questionnaires: Mapping[tuple[str, str], Questionnaire],
+    source: str | None = None,
+) -> int:
+    """Validate benchmark CSV bytes and store them as one set; returns its id.
+
+    ``source`` names the set (default: the file's own ``source``). Raises
+    formats.BenchmarkImportError listing every problem, DuplicateBenchmarkSetError, or
+    ValueError for a bad source name; in every case nothing is written."""
+    name = (source or "").strip()
+    if len(name) > MAX_SOURCE_LENGTH:
+        raise ValueError(f"the source is {len(name)} characters long; the limit is {MAX_SOURCE_LENGTH}")
+    table = formats.parse_benchmark_csv(data, questionnaires)
+    if not name:
+        name = table.source
+    elif _is_synthetic(table.source) and not _is_synthetic(name):
+        name = f"{name} (from '{table.source}')"  # a synthetic set stays labelled as such
+    return store.import_benchmark_set(table, name)

@@ -45,6 +45,23 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 COMMAND_MODULES: list = []
 
 
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from assessment import auth
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Console password: ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the two passwords differ", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    print(auth.hash_password(password))
+    print(f"Set it as {auth.ENV_VAR} (environment or .streamlit/secrets.toml).", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assessment", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, help="random seed, for repeatable samples")
     p.add_argument("--if-empty", action="store_true", help="do nothing when a sample is already there")
     p.set_defaults(func=cmd_seed_demo)
+    p = sub.add_parser("hash-password", help="Hash a console password (read from the terminal or stdin).")
+    p.set_defaults(func=cmd_hash_password)
     for module in COMMAND_MODULES:
         module.register(command)
     return parser

@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from assessment import config
+from assessment import auth, config
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.store import RespondentRecord, Round, Store, StoreError
 from assessment.throttle import Throttle
@@ -144,3 +144,39 @@ def record_failure(kind: str) -> None:
 
 def record_success(kind: str) -> None:
     _throttle().succeed(kind, _client())
+
+
+# consultant console --------------------------------------------------------------------
+
+CONSOLE_KEY = "console_unlocked"  # plain session key, so signing in once covers every page
+
+
+def _secrets_hash() -> str | None:
+    try:
+        value = st.secrets.get(auth.ENV_VAR)
+    except Exception:  # noqa: BLE001 - no secrets file is the normal case
+        return None
+    return str(value) if value else None
+
+
+def require_console() -> None:
+    """Stop the page unless this session has signed in to the consultant console."""
+    if st.session_state.get(CONSOLE_KEY):
+        return
+    stored = auth.configured_hash(_secrets_hash())
+    if stored is None:
+        st.warning("The consultant console is locked: no console password has been configured.")
+        st.markdown(auth.HOW_TO)
+        st.stop()
+    with st.form("console_login"):
+        password = st.text_input("Console password", type="password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        throttle("password")
+        if auth.verify_password(password, stored):
+            record_success("password")
+            st.session_state[CONSOLE_KEY] = True
+            st.rerun()
+        record_failure("password")
+        st.error("That password is not right. Repeated attempts are slowed down.")
+    st.stop()

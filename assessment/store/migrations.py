@@ -93,4 +93,32 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "imported benchmark sets and their rows",
+        """
+        CREATE SEQUENCE benchmark_set_ids START 1;
+        CREATE TABLE benchmark_sets (
+            id INTEGER PRIMARY KEY DEFAULT nextval('benchmark_set_ids'),
+            source VARCHAR NOT NULL,
+            generated_at TIMESTAMP NOT NULL,
+            imported_at TIMESTAMP NOT NULL,
+            questionnaire_id VARCHAR NOT NULL,
+            questionnaire_version VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL UNIQUE,
+            rows INTEGER NOT NULL
+        );
+        CREATE TABLE benchmark_rows (
+            set_id INTEGER NOT NULL,
+            segment_type VARCHAR NOT NULL CHECK (segment_type IN ('all', 'industry', 'size', 'region')),
+            segment_value VARCHAR NOT NULL,
+            dimension_id VARCHAR NOT NULL,
+            n_orgs INTEGER NOT NULL CHECK (n_orgs >= 5),
+            mean DOUBLE NOT NULL CHECK (mean BETWEEN 1 AND 5),
+            p25 DOUBLE NOT NULL CHECK (p25 BETWEEN 1 AND 5),
+            median DOUBLE NOT NULL CHECK (median BETWEEN p25 AND 5),
+            p75 DOUBLE NOT NULL CHECK (p75 BETWEEN median AND 5),
+            PRIMARY KEY (set_id, segment_type, segment_value, dimension_id)
+        );
+        """,
+    ),
 )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+
+from assessment import profile
 
 
 class InvalidInputError(ValueError):
@@ -12,6 +15,23 @@ class InvalidInputError(ValueError):
 
 class RoundClosedError(RuntimeError):
     """The round no longer takes answers; what was given before is kept."""
+
+
+def clean_name(value: str, field: str, max_length: int = profile.MAX_NAME_LENGTH) -> str:
+    """Names are stored verbatim (no HTML or SQL escaping here: that is the output's job)."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInputError(f"{field} cannot be empty.")
+    if len(text) > max_length:
+        raise InvalidInputError(f"{field} is {len(text)} characters long; the limit is {max_length}.")
+    return text
+
+
+def choice(value: str, options: Iterable[str], field: str) -> str:
+    options = tuple(options)
+    if value not in options:
+        raise InvalidInputError(f"{field} must be one of: {', '.join(options)}.")
+    return value
 
 
 @dataclass(frozen=True)

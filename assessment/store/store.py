@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,9 @@ import pandas as pd
 from assessment import codes, profile
 from assessment.questionnaire import SIDES, Questionnaire
 from assessment.scoring import Respondent
+from assessment.store.benchmark_sets import BenchmarkSetQueries
 from assessment.store.database import Database, utcnow
+from assessment.store.engagements import EngagementQueries
 from assessment.store.peers import PeerQueries
 from assessment.store.records import (
     InvalidInputError,
@@ -19,6 +21,8 @@ from assessment.store.records import (
     RespondentRecord,
     Round,
     RoundClosedError,
+    choice,
+    clean_name,
 )
 from assessment.store.scores_sql import REFRESH_ROUND_SCORES
 from assessment.store.writer import CLOSED_MESSAGE, BatchWriter
@@ -32,24 +36,7 @@ _BULK_TABLES = frozenset({"organisations", "rounds", "respondents", "answers", "
 _RESP_COLS = "id, token, round_id, side, role, display_name, created_at, completed_at"
 
 
-def clean_name(value: str, field: str, max_length: int = profile.MAX_NAME_LENGTH) -> str:
-    """Names are stored verbatim (no HTML or SQL escaping here: that is the output's job)."""
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInputError(f"{field} cannot be empty.")
-    if len(text) > max_length:
-        raise InvalidInputError(f"{field} is {len(text)} characters long; the limit is {max_length}.")
-    return text
-
-
-def _choice(value: str, options: Iterable[str], field: str) -> str:
-    options = tuple(options)
-    if value not in options:
-        raise InvalidInputError(f"{field} must be one of: {', '.join(options)}.")
-    return value
-
-
-class Store(PeerQueries):
+class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
     """All persistent state. ``Store(None)`` is an in-memory store for tests."""
 
     def __init__(self, path: str | Path | None) -> None:
@@ -83,9 +70,9 @@ class Store(PeerQueries):
         org = Organisation(
             id=codes.new_id("org"),
             name=clean_name(name, "Organisation name"),
-            industry=_choice(industry, profile.INDUSTRIES, "Industry"),
-            size_band=_choice(size_band, profile.SIZE_BANDS, "Size band"),
-            region=_choice(region, profile.REGIONS, "Region"),
+            industry=choice(industry, profile.INDUSTRIES, "Industry"),
+            size_band=choice(size_band, profile.SIZE_BANDS, "Size band"),
+            region=choice(region, profile.REGIONS, "Region"),
             synthetic=synthetic,
             created_at=utcnow(),
         )
@@ -118,7 +105,7 @@ class Store(PeerQueries):
             name=clean_name(name, "Round name", 80),
             questionnaire_id=questionnaire.id,
             questionnaire_version=questionnaire.version,
-            kind=_choice(kind, ("self", "consultant"), "Round kind"),
+            kind=choice(kind, ("self", "consultant"), "Round kind"),
             status="open",
             join_code=codes.new_join_code(),
             created_at=utcnow(),
@@ -130,7 +117,7 @@ class Store(PeerQueries):
             open_rounds = cur.execute(
                 "SELECT name FROM rounds WHERE organisation_id = ? AND status = 'open'", [organisation_id]
             ).fetchall()
-            if open_rounds and kind == "consultant":
+            if open_rounds:
                 raise InvalidInputError(
                     f"Round '{open_rounds[0][0]}' is still open: close it before starting another."
                 )
@@ -170,7 +157,7 @@ class Store(PeerQueries):
             id=codes.new_id("R", 5),
             token=codes.new_resume_token(),
             round_id=round_id,
-            side=_choice(side, SIDES, "Side"),
+            side=choice(side, SIDES, "Side"),
             role=clean_name(role, "Role", 80),
             display_name=clean_name(display_name, "Display name", 80) if display_name else None,
             created_at=utcnow(),

@@ -1,0 +1,157 @@
+"""Imported benchmark sets: figures another installation or a consultancy published as CSV.
+
+A set is stored whole, in one transaction, with its source and dates. The same content imported
+twice (the same questionnaire version and the same rows, whatever the file's source or date) is
+refused, so a set cannot be counted twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from assessment.formats import ROW_COLUMNS, SCORE_COLUMNS, BenchmarkTable
+from assessment.store.database import Database, utcnow
+
+STATS_COLUMNS = ["dimension_id", "n", "mean", "p25", "median", "p75", "percentile"]
+_SET_COLS = (
+    "id, source, generated_at, imported_at, questionnaire_id, questionnaire_version, content_hash, rows"
+)
+_ROW_ORDER = ("segment_type", "segment_value", "dimension_id")
+
+
+class DuplicateBenchmarkSetError(ValueError):
+    """The same benchmark content is already in the database; nothing was imported."""
+
+    def __init__(self, source: str, imported_at: datetime) -> None:
+        self.source = source
+        self.imported_at = imported_at
+        super().__init__(
+            f"this benchmark set was already imported on {imported_at:%Y-%m-%d} as '{source}'; "
+            "nothing was imported"
+        )
+
+
+@dataclass(frozen=True)
+class BenchmarkSet:
+    id: int
+    source: str
+    generated_at: datetime
+    imported_at: datetime
+    questionnaire_id: str
+    questionnaire_version: str
+    content_hash: str
+    rows: int
+
+    @property
+    def questionnaire_key(self) -> tuple[str, str]:
+        return (self.questionnaire_id, self.questionnaire_version)
+
+
+def content_hash(table: BenchmarkTable) -> str:
+    """SHA-256 of the questionnaire version and the rows, normalised: sorted, "" for the 'all'
+    segment, scores to 4 decimals as the CSV writes them. Source and date are left out on purpose:
+    the same figures re-exported later or under another name are still the same set."""
+    rows = table.rows.loc[:, list(ROW_COLUMNS[2:])].copy()
+    rows["segment_value"] = rows["segment_value"].fillna("").astype(str)
+    rows = rows.sort_values(list(_ROW_ORDER), kind="stable")
+    lines = rows["segment_type"].astype(str) + "\x1f" + rows["segment_value"] + "\x1f"
+    lines += rows["dimension_id"].astype(str) + "\x1f" + rows["n_orgs"].astype("int64").astype(str)
+    for column in SCORE_COLUMNS:
+        lines += "\x1f" + rows[column].astype("float64").map("{:.4f}".format)
+    digest = hashlib.sha256(f"{table.questionnaire_id}\x1e{table.questionnaire_version}\x1e".encode())
+    digest.update("\x1e".join(lines.tolist()).encode())
+    return digest.hexdigest()
+
+
+class BenchmarkSetQueries:
+    db: Database
+
+    def import_benchmark_set(self, table: BenchmarkTable, source: str) -> int:
+        """Store a validated benchmark set in one transaction and return its id.
+
+        Raises DuplicateBenchmarkSetError when the same content was imported before; any error
+        leaves the database as it was.
+        """
+        digest = content_hash(table)
+        rows = table.rows.loc[:, list(ROW_COLUMNS[2:])].copy()
+        rows["segment_value"] = rows["segment_value"].fillna("").astype(str)
+        with self.db.transaction() as cur:
+            self._refuse_duplicate(cur, digest)
+            try:
+                set_id = cur.execute(
+                    "INSERT INTO benchmark_sets (source, generated_at, imported_at, questionnaire_id,"
+                    " questionnaire_version, content_hash, rows) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    [
+                        source,
+                        table.generated_at.replace(tzinfo=None),  # stored as naive UTC, like every time
+                        utcnow(),
+                        table.questionnaire_id,
+                        table.questionnaire_version,
+                        digest,
+                        len(rows),
+                    ],
+                ).fetchall()[0][0]
+            except duckdb.ConstraintException:
+                # Another import of the same content committed between the check and the insert.
+                self._refuse_duplicate(cur, digest)
+                raise
+            cur.register("benchmark_import", rows)
+            try:
+                cur.execute(
+                    "INSERT INTO benchmark_rows (set_id, segment_type, segment_value, dimension_id, n_orgs,"
+                    " mean, p25, median, p75) SELECT ?, segment_type, segment_value, dimension_id, n_orgs,"
+                    " mean, p25, median, p75 FROM benchmark_import",
+                    [set_id],
+                )
+            finally:
+                cur.unregister("benchmark_import")
+        return int(set_id)
+
+    def _refuse_duplicate(self, cur: duckdb.DuckDBPyConnection, digest: str) -> None:
+        found = cur.execute(
+            "SELECT source, imported_at FROM benchmark_sets WHERE content_hash = ?", [digest]
+        ).fetchall()
+        if found:
+            raise DuplicateBenchmarkSetError(*found[0])
+
+    def list_benchmark_sets(self, qkey: tuple[str, str] | None = None) -> pd.DataFrame:
+        """Imported sets, newest import first; all questionnaire versions when ``qkey`` is None."""
+        qid, qver = qkey if qkey is not None else (None, None)
+        return self.db.frame(
+            f"SELECT {_SET_COLS} FROM benchmark_sets WHERE (? IS NULL OR questionnaire_id = ?)"
+            " AND (? IS NULL OR questionnaire_version = ?) ORDER BY imported_at DESC, id DESC",
+            [qid, qid, qver, qver],
+        )
+
+    def benchmark_set(self, set_id: int) -> BenchmarkSet | None:
+        rows = self.db.execute(f"SELECT {_SET_COLS} FROM benchmark_sets WHERE id = ?", [set_id])
+        return BenchmarkSet(*rows[0]) if rows else None
+
+    def benchmark_set_rows(self, set_id: int) -> pd.DataFrame:
+        """A set's rows with formats.ROW_COLUMNS ("" as the 'all' segment's value)."""
+        return self.db.frame(
+            "SELECT s.questionnaire_id, s.questionnaire_version, r.segment_type, r.segment_value,"
+            " r.dimension_id, r.n_orgs, r.mean, r.p25, r.median, r.p75"
+            " FROM benchmark_rows r JOIN benchmark_sets s ON s.id = r.set_id WHERE r.set_id = ?"
+            " ORDER BY r.segment_type, r.segment_value, r.dimension_id",
+            [set_id],
+        )
+
+    def benchmark_set_stats(self, set_id: int, segment_type: str, segment_value: str | None) -> pd.DataFrame:
+        """One segment of a set with the columns of ``peer_stats``. ``percentile`` is always empty:
+        an imported set carries no per-organisation scores to rank against."""
+        return self.db.frame(
+            "SELECT dimension_id, n_orgs AS n, mean, p25, median, p75, NULL::DOUBLE AS percentile"
+            " FROM benchmark_rows WHERE set_id = ? AND segment_type = ? AND segment_value = ?"
+            " ORDER BY dimension_id",
+            [set_id, segment_type, segment_value or ""],
+        )
+
+    def benchmark_row_count(self) -> int:
+        """Rows over every imported set (for checks that a refused import wrote nothing)."""
+        return int(self.db.execute("SELECT count(*) FROM benchmark_rows")[0][0])

@@ -1,0 +1,145 @@
+"""Consultant console: client organisations, rounds, join codes, live progress, raw export."""
+
+from datetime import date
+
+import streamlit as st
+
+from assessment import formats, profile, ui
+from assessment.store import InvalidInputError
+
+ui.require_console()
+store = ui.get_store()
+questionnaire = ui.current_questionnaire()
+st.title("Consultant console")
+
+with st.expander("New client organisation", expanded=not store.organisations()):
+    with st.form("console_new_org", clear_on_submit=True):
+        name = st.text_input("Organisation name", max_chars=profile.MAX_NAME_LENGTH)
+        c1, c2, c3 = st.columns(3)
+        industry = c1.selectbox("Industry", profile.INDUSTRIES)
+        size_band = c2.selectbox("Employees", profile.SIZE_BANDS, index=1)
+        region = c3.selectbox("Region", profile.REGIONS, index=2)
+        if st.form_submit_button("Create organisation", type="primary"):
+            try:
+                org = store.create_organisation(name, industry, size_band, region)
+            except InvalidInputError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["console_org"] = org.id
+                st.success(f"Created {org.name}.")
+
+organisations = store.organisations()
+if not organisations:
+    st.info("No client organisations yet. Create one above to start a round.")
+    st.stop()
+
+ids = [o.id for o in organisations]
+names = {o.id: f"{o.name} · {o.industry} · {o.size_band} · {o.region}" for o in organisations}
+current = st.session_state.get("console_org")
+org_id = st.selectbox(
+    "Organisation",
+    ids,
+    index=ids.index(current) if current in ids else 0,
+    format_func=names.get,
+    key="console_pick",
+)
+st.session_state["console_org"] = org_id
+org = store.organisation(org_id)
+
+with st.expander("Rename or archive"):
+    new_name = st.text_input("New name", value=org.name, key=f"console_rename_{org.id}")
+    c1, c2 = st.columns(2)
+    if c1.button("Rename", key="console_rename_go"):
+        try:
+            store.rename_organisation(org.id, new_name)
+            st.rerun()
+        except InvalidInputError as exc:
+            st.error(str(exc))
+    if c2.button("Archive organisation", key="console_archive"):
+        store.archive_organisation(org.id)
+        st.session_state.pop("console_org", None)
+        st.rerun()
+    st.caption("Archiving hides the organisation here and from benchmarks; nothing is deleted.")
+
+rounds = store.rounds_of(org.id)
+open_round = store.open_round_of(org.id)
+st.header("Rounds")
+if rounds:
+    st.dataframe(
+        [
+            {"round": r.name, "status": r.status, "started": r.created_at, "closed": r.closed_at}
+            for r in rounds
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def new_round_form() -> None:
+    today = date.today()
+    with st.form("console_new_round"):
+        round_name = st.text_input("Round name", value=f"{today.year} Q{(today.month - 1) // 3 + 1}")
+        if st.form_submit_button("Open a new round", type="primary"):
+            try:
+                store.create_round(org.id, round_name, questionnaire, kind="consultant")
+                st.rerun()
+            except InvalidInputError as exc:
+                st.error(str(exc))
+
+
+@st.fragment(run_every=5)
+def live_progress(round_id: str) -> None:
+    progress = store.progress_by_side(round_id)
+    cols = st.columns(len(progress))
+    for col, row in zip(cols, progress.itertuples(), strict=True):
+        col.metric(f"{ui.side_label(row.side)}: finished", f"{row.finished} of {row.started} started")
+    named = store.named_respondents(round_id)
+    if len(named):
+        st.caption("Respondents who chose to give a name:")
+        st.dataframe(named, hide_index=True, width="stretch")
+    st.caption("Refreshes every 5 seconds. Counts only: anonymous respondents stay anonymous.")
+
+
+def open_round_panel(rnd) -> None:
+    st.subheader(f"Open round: {rnd.name}")
+    if rnd.join_code:
+        st.markdown("Send this link (or the code) to the CIO, the CMO and their teams:")
+        st.code(ui.join_link(rnd.join_code), language=None)
+        st.markdown(f"Join code: **`{rnd.join_code}`**")
+    else:
+        st.warning("This round has no join code: nobody new can join. Issue a new code to reopen joining.")
+    c1, c2, c3 = st.columns(3)
+    if c1.button("Issue a new code", key="console_rotate", help="The old code stops working at once."):
+        store.rotate_join_code(rnd.id)
+        st.rerun()
+    if c2.button("Revoke the code", key="console_revoke", disabled=not rnd.join_code):
+        store.revoke_join_code(rnd.id)
+        st.rerun()
+    confirm = c3.checkbox("I want to close this round", key="console_close_confirm")
+    if c3.button("Close the round", key="console_close", disabled=not confirm, type="primary"):
+        store.close_round(rnd.id)
+        st.rerun()
+    st.subheader("Live progress")
+    live_progress(rnd.id)
+
+
+if open_round is None:
+    new_round_form()
+else:
+    open_round_panel(open_round)
+
+if not rounds:
+    st.stop()
+
+st.header("Exports and workshop")
+latest = rounds[-1]
+st.download_button(
+    f"Raw responses of {latest.name} (CSV)",
+    data=formats.format_responses_csv(store.responses_frame(latest.id)),
+    file_name=f"tandem-responses-{latest.id}.csv",
+    mime="text/csv",
+    key="console_export",
+)
+if st.button("Open the workshop view", key="console_workshop"):
+    st.session_state["workshop_round"] = latest.id
+    st.switch_page("pages/workshop.py")

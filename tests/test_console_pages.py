@@ -1,0 +1,132 @@
+"""AppTest for the consultant console and the workshop view."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assessment import auth, sessions
+from assessment.store import Store
+from tests.conftest import APP
+
+PASSWORD = "workshop password 2026"
+HASH = auth.hash_password(PASSWORD)
+
+
+@pytest.fixture
+def console_env(db_path, monkeypatch):
+    monkeypatch.setenv(auth.ENV_VAR, HASH)
+    return db_path
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    return at.switch_page(page).run()
+
+
+def sign_in(at: AppTest, password: str = PASSWORD) -> AppTest:
+    at.text_input[0].input(password)
+    at.button(key="FormSubmitter:console_login-Sign in").click().run()
+    return at
+
+
+def test_console_stays_locked_without_a_configured_hash(db_path, monkeypatch):
+    monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    at = open_page("pages/console.py")
+    assert "no console password has been configured" in at.warning[0].value
+    assert "python -m assessment hash-password" in at.markdown[0].value
+    assert not at.exception
+
+
+def test_wrong_password_is_refused(console_env):
+    at = sign_in(open_page("pages/console.py"), "not the password")
+    assert "That password is not right" in at.error[0].value
+    assert "console_unlocked" not in at.session_state
+    assert not [t for t in at.title if t.value == "Consultant console"]
+
+
+def test_consultant_creates_a_round_and_watches_progress(console_env, real):
+    at = sign_in(open_page("pages/console.py"))
+    assert at.title[0].value == "Consultant console"
+    at.text_input[0].input("Client Co")
+    at.button(key="FormSubmitter:console_new_org-Create organisation").click().run()
+    assert not at.exception
+    at.button(key="FormSubmitter:console_new_round-Open a new round").click().run()
+    assert at.subheader[0].value.startswith("Open round:")
+    link = at.code[0].value
+    assert "?join=" in link
+    code = link.split("?join=")[1]
+
+    from assessment.ui import _open_store
+
+    live = _open_store(console_env)
+    cio = sessions.join_round(live, code, side="it", role="CIO")
+    sessions.join_round(live, code, side="marketing", role="CMO", display_name="Maria")
+    live.mark_complete(cio.id)
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["IT: finished"] == "1 of 1 started"
+    assert metrics["Marketing: finished"] == "0 of 1 started"
+    assert metrics["Other: finished"] == "0 of 0 started"
+
+    at.checkbox(key="console_close_confirm").check().run()
+    at.button(key="console_close").click().run()
+    assert not at.exception
+    rnd = live.round_by_join_code(code)
+    assert rnd.status == "closed"
+    with pytest.raises(sessions.JoinError, match="closed"):
+        sessions.join_round(live, code, side="it", role="CIO")
+
+
+def _round_with_two_sides(path, real, org_name="Workshop Co"):
+    store = Store(path)
+    org = store.create_organisation(org_name, "Retail", "250-999", "Europe")
+    rnd = store.create_round(org.id, "2026 Q4", real, kind="consultant")
+    for side, level in (("it", 4), ("marketing", 2), ("marketing", 1)):
+        person = sessions.join_round(store, rnd.join_code, side=side, role="Team")
+        for question in real.questions:
+            store.save_answer(person.id, question.id, level)
+        store.mark_complete(person.id)
+    store.close()
+    return org, rnd
+
+
+def test_workshop_shows_the_gap_spread_and_priorities(console_env, real):
+    _round_with_two_sides(console_env, real)
+    at = sign_in(open_page("pages/workshop.py"))
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Overall"] == "2.75"  # (4 + mean(2, 1)) / 2
+    assert metrics["Alignment index"] == "38 / 100"  # 100 * (1 - 2.5 / 4) = 37.5
+    specs = [json.dumps(json.loads(el.proto.spec)) for el in at.get("vega_lite_chart")]
+    assert len(specs) == 5  # benchmark, gap, heatmap, spread, priorities (targets and trend need more)
+    assert any("IT rates higher" in s for s in specs)
+    frames = [df.value for df in at.dataframe]
+    disagreements = next(f for f in frames if "question_id" in f.columns and "gap" in f.columns)
+    assert (disagreements["gap"] == -2.5).all()
+    assert any("Change over time appears once" in i.value for i in at.info)
+
+
+def test_workshop_targets_and_second_round(console_env, real):
+    org, first = _round_with_two_sides(console_env, real)
+    store = Store(console_env)
+    store.close_round(first.id)
+    second = store.create_round(org.id, "2027 Q2", real, kind="consultant")
+    person = sessions.join_round(store, second.join_code, side="it", role="CIO")
+    for question in real.questions:
+        store.save_answer(person.id, question.id, 5)
+    store.mark_complete(person.id)
+    store.close()
+    at = sign_in(open_page("pages/workshop.py"))
+    at.button(key=f"FormSubmitter:workshop_targets_{second.id}-Save targets").click().run()
+    assert not at.exception
+    assert any(s.value == "Targets saved." for s in at.success)
+    assert any(m.label == "Of the target reached" for m in at.metric)
+    table = next(df.value for df in at.dataframe if "progress to date %" in df.value.columns)
+    assert table["progress to date %"].notna().all()
+    # benchmark, spread, priorities and the trend; no gap or heatmap with IT alone
+    assert len(at.get("vega_lite_chart")) == 4
+    compare = next(df.value for df in at.dataframe if "highlight" in getattr(df.value, "columns", []))
+    assert compare["highlight"].any()

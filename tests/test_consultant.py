@@ -1,0 +1,199 @@
+"""Consultant sessions: password hashing, join codes, round lifecycle, targets, comparisons."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from assessment import auth, codes, sessions, workshop
+from assessment.scoring import Respondent, score_round
+from assessment.store import InvalidInputError, RoundClosedError
+from assessment.throttle import Throttle, delay_for
+
+
+def test_password_hash_round_trip():
+    stored = auth.hash_password("correct horse battery")
+    assert stored.startswith("scrypt$16384$8$1$")
+    assert auth.verify_password("correct horse battery", stored)
+    assert not auth.verify_password("correct horse batterY", stored)
+    assert auth.hash_password("correct horse battery") != stored  # salted
+
+
+@pytest.mark.parametrize("stored", ["", "plain-text-password", "scrypt$1$2$3$!!$!!", "bcrypt$a$b$c$d$e"])
+def test_malformed_hash_never_matches(stored):
+    assert not auth.verify_password("anything at all", stored)
+
+
+def test_short_password_is_refused():
+    with pytest.raises(ValueError, match="at least 10"):
+        auth.hash_password("short")
+
+
+def test_configured_hash_prefers_environment(monkeypatch):
+    env_hash = auth.hash_password("environment wins")
+    monkeypatch.setenv(auth.ENV_VAR, env_hash)
+    assert auth.configured_hash("scrypt$1$1$1$a$b") == env_hash
+    monkeypatch.delenv(auth.ENV_VAR)
+    assert auth.configured_hash(None) is None
+    assert auth.configured_hash("not a hash") is None
+
+
+def test_hash_password_command_reads_stdin():
+    out = subprocess.run(
+        [sys.executable, "-m", "assessment", "hash-password"],
+        input="a long enough secret\n", capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert auth.verify_password("a long enough secret", out.stdout.strip())
+
+
+def test_join_codes_carry_at_least_64_bits():
+    assert codes.JOIN_CODE_SYMBOLS * math.log2(len(codes.ALPHABET)) >= 64
+    draws = [codes.new_join_code().replace("-", "") for _ in range(3000)]
+    assert len(set(draws)) == len(draws)
+    # Every symbol of the alphabet appears at a near-uniform rate (chi-square, 31 degrees of freedom).
+    counts = Counter("".join(draws))
+    expected = len(draws) * codes.JOIN_CODE_SYMBOLS / len(codes.ALPHABET)
+    chi2 = sum((counts[c] - expected) ** 2 / expected for c in codes.ALPHABET)
+    assert set(counts) == set(codes.ALPHABET)
+    assert chi2 < 70  # p < 0.0002 for a fair source
+
+
+def test_typed_codes_are_forgiven():
+    code = codes.new_join_code()
+    assert codes.normalise_join_code(code.lower().replace("-", " ")) == code
+    assert codes.normalise_join_code("ABCD-EFGH-JKMN-PQRO") == "ABCD-EFGH-JKMN-PQR0"
+    assert codes.normalise_join_code("too short") is None
+
+
+def test_throttle_doubles_and_forgets():
+    assert [delay_for(n) for n in range(7)] == [0, 0.5, 1, 2, 4, 8, 8]
+    t = Throttle(window_s=60)
+    for _ in range(3):
+        t.fail("join", "1.2.3.4", now=100.0)
+    assert t.delay("join", "1.2.3.4", now=110.0) == 2
+    assert t.delay("join", "5.6.7.8", now=110.0) == 0  # another client is not slowed
+    assert t.delay("join", "1.2.3.4", now=200.0) == 0  # the window has passed
+
+
+def org_with_round(store, q, name="Client Co"):
+    org = store.create_organisation(name, "Retail", "1,000-4,999", "Europe")
+    return org, store.create_round(org.id, "2026 Q4", q, kind="consultant")
+
+
+def test_one_open_round_at_a_time(store, tiny):
+    org, first = org_with_round(store, tiny)
+    with pytest.raises(InvalidInputError, match="still open"):
+        store.create_round(org.id, "2027 Q1", tiny, kind="consultant")
+    store.close_round(first.id)
+    second = store.create_round(org.id, "2027 Q1", tiny, kind="consultant")
+    assert store.open_round_of(org.id).id == second.id
+    assert [r.name for r in store.rounds_of(org.id)] == ["2026 Q4", "2027 Q1"]
+
+
+def test_closing_freezes_the_round_and_keeps_answers(store, tiny):
+    _, rnd = org_with_round(store, tiny)
+    person = sessions.join_round(store, rnd.join_code, side="it", role="CIO")
+    store.save_answer(person.id, "strategy-1", 3)
+    store.close_round(rnd.id)
+    with pytest.raises(RoundClosedError, match="Every answer you gave before it closed is kept"):
+        store.save_answer(person.id, "strategy-1", 5)
+    with pytest.raises(sessions.JoinError, match="closed"):
+        sessions.join_round(store, rnd.join_code, side="marketing", role="CMO")
+    assert store.answers_for(person.id) == {"strategy-1": 3}
+    assert store.round(rnd.id).closed_at is not None
+
+
+def test_rotated_and_revoked_codes_stop_working(store, tiny):
+    _, rnd = org_with_round(store, tiny)
+    old = rnd.join_code
+    new = store.rotate_join_code(rnd.id)
+    assert new != old
+    with pytest.raises(sessions.JoinError) as info:
+        sessions.join_round(store, old, side="it", role="CIO")
+    assert str(info.value) == sessions.WRONG_CODE
+    sessions.join_round(store, new, side="it", role="CIO")
+    store.revoke_join_code(rnd.id)
+    with pytest.raises(sessions.JoinError):
+        sessions.join_round(store, new, side="it", role="CIO")
+
+
+def test_wrong_code_message_reveals_nothing(store, tiny):
+    org_with_round(store, tiny, "Secret Client Ltd")
+    with pytest.raises(sessions.JoinError) as info:
+        sessions.join_round(store, "AAAA-BBBB-CCCC-DDDD", side="it", role="CIO")
+    assert "Secret Client" not in str(info.value) and str(info.value) == sessions.WRONG_CODE
+
+
+def test_changing_side_moves_the_answers(store, tiny):
+    _, rnd = org_with_round(store, tiny)
+    person = sessions.join_round(store, rnd.join_code, side="it", role="CIO")
+    store.save_answer(person.id, "strategy-1", 4)
+    store.change_side(person.id, "marketing")
+    assert store.respondent(person.id).side == "marketing"
+    assert store.answers_for(person.id) == {"strategy-1": 4}
+    assert store.progress_by_side(rnd.id).set_index("side")["started"].to_dict() == {
+        "it": 0,
+        "marketing": 1,
+        "other": 0,
+    }
+
+
+def test_progress_counts_started_and_finished_per_side(store, tiny):
+    _, rnd = org_with_round(store, tiny)
+    a = sessions.join_round(store, rnd.join_code, side="it", role="CIO")
+    sessions.join_round(store, rnd.join_code, side="marketing", role="CMO", display_name="Maria")
+    sessions.join_round(store, rnd.join_code, side="marketing", role="Marketing team member")
+    store.mark_complete(a.id)
+    progress = store.progress_by_side(rnd.id).set_index("side")
+    assert progress.loc["it"].tolist() == [1, 1]
+    assert progress.loc["marketing"].tolist() == [2, 0]
+    assert store.named_respondents(rnd.id)["display_name"].tolist() == ["Maria"]
+
+
+def test_archived_organisations_leave_the_list(store, tiny):
+    org, _ = org_with_round(store, tiny)
+    store.rename_organisation(org.id, "Renamed Co")
+    assert [o.name for o in store.organisations()] == ["Renamed Co"]
+    store.archive_organisation(org.id)
+    assert store.organisations() == []
+    assert [o.name for o in store.organisations(include_archived=True)] == ["Renamed Co"]
+
+
+def test_targets_and_progress(tiny):
+    def at(level):
+        return [Respondent("a", "it", {x.id: level for x in tiny.questions}, {})]
+
+    baseline, current = score_round(tiny, at(2)), score_round(tiny, at(3))
+    targets = {"strategy": 4.0, "governance": 3.0, "data": 5.0}
+    table = workshop.target_table(current, targets, baseline).set_index("dimension_id")
+    assert table.loc["strategy", "gap to target"] == 1.0
+    assert table.loc["governance", "gap to target"] == 0.0
+    assert table.loc["strategy", "% of target"] == 75.0
+    assert table.loc["strategy", "progress to date %"] == 50.0  # (3 - 2) / (4 - 2)
+    assert table.loc["data", "progress to date %"] == pytest.approx(33.3)
+    # 1 - (1 + 0 + 2) / (4 + 3 + 5)
+    assert workshop.percent_to_target(table.reset_index()) == 75.0
+    first_round = workshop.target_table(current, targets).set_index("dimension_id")
+    assert first_round["progress to date %"].isna().all()
+
+
+def test_targets_out_of_range_are_refused(store, tiny):
+    _, rnd = org_with_round(store, tiny)
+    with pytest.raises(InvalidInputError, match="from 1 to 5"):
+        store.set_targets(rnd.id, {"strategy": 6})
+    store.set_targets(rnd.id, {"strategy": 4.5})
+    assert store.targets(rnd.id) == {"strategy": 4.5}
+
+
+def test_compare_rounds_highlights_changes(tiny):
+    before = score_round(tiny, [Respondent("a", "it", {"strategy-1": 2, "strategy-2": 3}, {})])
+    after = score_round(tiny, [Respondent("a", "it", {"strategy-1": 4, "strategy-2": 3}, {})])
+    table = workshop.compare_rounds(before, after)
+    assert table.iloc[0][["question_id", "earlier", "later", "change", "highlight"]].tolist() == [
+        "strategy-1", 2.0, 4.0, 2.0, True,
+    ]  # fmt: skip
+    assert not table.set_index("question_id").loc["strategy-2", "highlight"]
