@@ -8,16 +8,16 @@ st.set_page_config(page_title="Tandem · CIO–CMO alignment", page_icon="🚲",
 
 PAGES = {
     "Assessment": [
-        st.Page("pages/start.py", title="Start", icon="🏁", default=True),
-        st.Page("pages/questionnaire.py", title="Questionnaire", icon="📝"),
-        st.Page("pages/results.py", title="Results", icon="📊"),
+        st.Page("pages/start.py", title="Start", default=True),
+        st.Page("pages/questionnaire.py", title="Questionnaire"),
+        st.Page("pages/results.py", title="Results"),
     ],
     "Consultant": [
-        st.Page("pages/console.py", title="Console", icon="🗂️"),
-        st.Page("pages/workshop.py", title="Workshop", icon="🧭"),
+        st.Page("pages/console.py", title="Console"),
+        st.Page("pages/workshop.py", title="Workshop"),
     ],
     "Reference": [
-        st.Page("pages/about.py", title="Method", icon="📖"),
+        st.Page("pages/about.py", title="Method"),
     ],
 }
 

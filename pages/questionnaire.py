@@ -10,7 +10,7 @@ record = ui.current_respondent()
 if record is None:
     st.title("Questionnaire")
     st.info("Start an assessment or open your personal link first.")
-    st.page_link("pages/start.py", label="Go to Start", icon="🏁")
+    st.page_link("pages/start.py", label="Go to Start")
     st.stop()
 
 rnd = store.round(record.round_id)

@@ -11,7 +11,7 @@ record = ui.current_respondent()
 st.title("Results")
 if record is None:
     st.info("Your results appear here once you have started an assessment.")
-    st.page_link("pages/start.py", label="Go to Start", icon="🏁")
+    st.page_link("pages/start.py", label="Go to Start")
     st.stop()
 
 rnd = store.round(record.round_id)
@@ -22,7 +22,7 @@ me = next(r for r in everyone if r.id == record.id)
 mine = score_round(q, [me])
 if not any(me.answers.values()):
     st.info("You have not answered any question yet.")
-    st.page_link("pages/questionnaire.py", label="Go to the questionnaire", icon="📝")
+    st.page_link("pages/questionnaire.py", label="Go to the questionnaire")
     st.stop()
 
 organisation = score_round(q, everyone)

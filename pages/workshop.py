@@ -15,7 +15,7 @@ st.title("Workshop")
 organisations = store.organisations()
 if not organisations:
     st.info("No client organisations yet: create one in the consultant console.")
-    st.page_link("pages/console.py", label="Go to the console", icon="🗂️")
+    st.page_link("pages/console.py", label="Go to the console")
     st.stop()
 ids = [o.id for o in organisations]
 chosen = st.session_state.get("console_org")
