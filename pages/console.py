@@ -6,6 +6,7 @@ import streamlit as st
 
 from assessment import formats, profile, ui
 from assessment.store import InvalidInputError
+from assessment.text import md_escape
 
 ui.require_console()
 store = ui.get_store()
@@ -26,7 +27,7 @@ with st.expander("New client organisation", expanded=not store.organisations()):
                 st.error(str(exc))
             else:
                 st.session_state["console_org"] = org.id
-                st.success(f"Created {org.name}.")
+                st.success(f"Created {md_escape(org.name)}.")
 
 organisations = store.organisations()
 if not organisations:
@@ -101,7 +102,7 @@ def live_progress(round_id: str) -> None:
 
 
 def open_round_panel(rnd) -> None:
-    st.subheader(f"Open round: {rnd.name}")
+    st.subheader(f"Open round: {md_escape(rnd.name)}")
     if rnd.join_code:
         st.markdown("Send this link (or the code) to the CIO, the CMO and their teams:")
         st.code(ui.join_link(rnd.join_code), language=None)
@@ -134,7 +135,7 @@ if not rounds:
 st.header("Exports and workshop")
 latest = rounds[-1]
 st.download_button(
-    f"Raw responses of {latest.name} (CSV)",
+    f"Raw responses of {md_escape(latest.name)} (CSV)",
     data=formats.format_responses_csv(store.responses_frame(latest.id)),
     file_name=f"tandem-responses-{latest.id}.csv",
     mime="text/csv",

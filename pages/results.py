@@ -5,6 +5,7 @@ import streamlit as st
 from assessment import charts, formats, ui, views
 from assessment.benchmarks import default_benchmark
 from assessment.scoring import score_round
+from assessment.text import md_escape
 
 store = ui.get_store()
 record = ui.current_respondent()
@@ -27,12 +28,15 @@ if not any(me.answers.values()):
 
 organisation = score_round(q, everyone)
 sides = organisation.sides_present
-st.caption(f"{org.name} · {rnd.name} · questionnaire {q.id} {q.version}")
+st.caption(f"{md_escape(org.name)} · {md_escape(rnd.name)} · questionnaire {q.id} {q.version}")
 
 view = st.segmented_control(
     "Show",
     ["mine", "organisation"],
-    format_func={"mine": "My answers", "organisation": f"{org.name} (all {len(everyone)} respondents)"}.get,
+    format_func={
+        "mine": "My answers",
+        "organisation": f"{md_escape(org.name)} (all {len(everyone)} respondents)",
+    }.get,
     default="organisation" if len(everyone) > 1 else "mine",
     key="results_view",
 )

@@ -5,6 +5,7 @@ import streamlit as st
 from assessment import profile, sessions, ui
 from assessment.questionnaire import SIDE_LABELS
 from assessment.store import InvalidInputError
+from assessment.text import md_escape
 
 store = ui.get_store()
 questionnaire = ui.current_questionnaire()
@@ -29,7 +30,7 @@ if record is not None:
     org = store.organisation(rnd.organisation_id)
     answered = len(store.answers_for(record.id))
     st.success(
-        f"You are answering for **{org.name}** as **{SIDE_LABELS[record.side]}** ({record.role}). "
+        f"You are answering for **{md_escape(org.name)}** as **{SIDE_LABELS[record.side]}** ({record.role}). "
         f"{answered} of {len(ui.questionnaire_for(rnd).questions)} questions answered."
     )
     st.markdown("**Your personal link.** Keep it to come back to your answers from any browser:")

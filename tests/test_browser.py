@@ -178,6 +178,19 @@ def expect_charts(page: Page, at_least: int) -> None:
     assert drawn.count() >= at_least
 
 
+def screenshot(page: Page, name: str) -> None:
+    """The whole page: Streamlit scrolls inside stMain, so grow the viewport to its height first."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    height = page.get_by_test_id("stMain").evaluate("el => el.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    try:
+        wait_for_rerun(page)
+        page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    finally:
+        page.set_viewport_size(size)
+
+
 def expect_no_exception(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
@@ -208,12 +221,11 @@ def expect_results(page: Page) -> None:
 
 
 def test_self_assessment_journey(base_url: str, page: Page) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
     start_new(page, base_url, "Acme Browser Test")
 
     answer_step(page, 3)
     wait_for_rerun(page, 4)
-    page.screenshot(path=str(ARTIFACTS / "questionnaire.png"), full_page=True)
+    screenshot(page, "questionnaire.png")
     click(page, "Next →")
     expect_step(page, 2)
     answer_step(page, 2)
@@ -246,7 +258,7 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
     expect(page.get_by_test_id("stMetric").filter(has_text="Maturity level")).to_be_visible()
     expect_charts(page, 2)
     expect_no_exception(page)
-    page.screenshot(path=str(ARTIFACTS / "results-self-assessment.png"), full_page=True)
+    screenshot(page, "results-self-assessment.png")
 
     with page.expect_download() as info:
         click(page, "Download my answers (CSV)")
@@ -258,7 +270,6 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
 
 
 def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
     start_new(page, base_url, "Gap Test Org")
     answer_all(page, [4, 5, 4, 5, 4, 5, 4, 5])
     expect(page.get_by_text("The gap appears once")).to_be_visible()
@@ -296,7 +307,7 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
         expect(cmo.get_by_text("gap of a full level or more")).to_be_visible()
         expect_charts(cmo, 3)
         expect_no_exception(cmo)
-        cmo.screenshot(path=str(ARTIFACTS / "results-gap.png"), full_page=True)
+        screenshot(cmo, "results-gap.png")
     finally:
         other.close()
 

@@ -1,0 +1,379 @@
+"""The PDF report, laid out with fpdf2 (pure Python, works offline).
+
+Text is set in DejaVu Sans, a Unicode TrueType font, so organisation names in most scripts
+print as typed; a CJK fallback font is used when one is installed (Debian's
+fonts-droid-fallback). Without DejaVu (scripts/ensure-chromium installs fonts-dejavu-core) the
+report falls back to the PDF core font. Any character no loaded font can draw is replaced by
+"?" rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from fpdf import FPDF, FontFace
+from fpdf.enums import XPos, YPos
+
+from assessment.report import (
+    NO_VALUE,
+    Progress,
+    ReportData,
+    alignment_text,
+    benchmark_note,
+    chart_images,
+    dimension_sections,
+    flagged_dimensions,
+    gap_note,
+    level_bands,
+    level_text,
+    method_rules,
+    overall_text,
+    respondents_text,
+    seed_citations,
+)
+
+FONT_DIR = Path("/usr/share/fonts/truetype")
+REGULAR_FONT = FONT_DIR / "dejavu" / "DejaVuSans.ttf"
+BOLD_FONT = FONT_DIR / "dejavu" / "DejaVuSans-Bold.ttf"
+# TrueType files only: fpdf2 reads .ttf directly. Checked in order; every one found is used.
+FALLBACK_FONTS = (FONT_DIR / "droid" / "DroidSansFallbackFull.ttf",)
+
+INK = (34, 34, 34)
+MUTED = (100, 100, 100)
+ACCENT = (0, 94, 146)  # a darker shade of the charts' IT blue: readable as heading text
+WARN_FILL = (253, 236, 206)
+BOX_FILL = (241, 245, 249)
+HEAD_FILL = (225, 232, 240)
+MARGIN = 18  # mm
+_CORE_REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "−": "-", "’": "'", "‘": "'", "“": '"', "”": '"',
+                                    "…": "...", "×": "x", "≥": ">=", "≤": "<=", "→": "->"})  # fmt: skip
+
+
+class _Report(FPDF):
+    def __init__(self, data: ReportData) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.data = data
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=MARGIN)
+        self.family, self.covered = _load_fonts(self)
+        self.set_title(self.t(f"Tandem report: {data.organisation.name}, {data.round.name}"))
+        self.set_author("Tandem")
+        self.set_lang("en")
+
+    # text ---------------------------------------------------------------------------------
+
+    def t(self, text: object) -> str:
+        """Text the loaded fonts can draw: anything else becomes "?" instead of vanishing."""
+        text = str(text)
+        if self.covered is None:  # core font: Latin-1 only
+            return text.translate(_CORE_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+        return "".join(c if ord(c) in self.covered or c in "\n\t" else "?" for c in text)
+
+    def font(self, size: float, bold: bool = False, color: tuple[int, int, int] = INK) -> None:
+        self.set_font(self.family, "B" if bold else "", size)
+        self.set_text_color(*color)
+
+    def para(self, text: str, size: float = 10, bold: bool = False, color=INK, h: float = 5) -> None:
+        self.font(size, bold, color)
+        self.multi_cell(0, h, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+    def label_value(self, label: str, value: str, h: float = 5.5) -> None:
+        self.font(10, True)
+        self.cell(42, h, self.t(label))
+        self.font(10)
+        self.multi_cell(0, h, self.t(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+    def h1(self, text: str) -> None:
+        if self.get_y() > MARGIN + 1:
+            self.add_page()
+        self.start_section(self.t(text))
+        self.font(18, True, ACCENT)
+        self.multi_cell(0, 9, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        self.set_draw_color(*ACCENT)
+        self.set_line_width(0.5)
+        self.line(MARGIN, self.get_y() + 1, self.w - MARGIN, self.get_y() + 1)
+        self.ln(5)
+
+    def h2(self, text: str, need: float = 40) -> None:
+        self.need(need)
+        self.ln(2)
+        self.start_section(self.t(text), level=1)
+        self.font(13, True, ACCENT)
+        self.multi_cell(0, 6.5, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        self.ln(1)
+
+    def need(self, height: float) -> None:
+        """Start a new page unless `height` mm are left, so a heading never sits alone at the foot."""
+        if self.get_y() + height > self.h - MARGIN:
+            self.add_page()
+
+    def note(self, text: str, fill=BOX_FILL) -> None:
+        self.font(9.5)
+        self.set_fill_color(*fill)
+        self.multi_cell(0, 5, self.t(text), fill=True, padding=2.5, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+
+    def table(self, rows: list[tuple[str, ...]], widths: tuple[float, ...], align: tuple[str, ...]) -> None:
+        """A header row and body rows; long cells wrap and the header repeats on a new page."""
+        self.font(8.5)
+        self.set_draw_color(190, 190, 190)
+        self.set_line_width(0.2)
+        heading = FontFace(emphasis="BOLD", fill_color=HEAD_FILL, color=INK)
+        with FPDF.table(
+            self, col_widths=widths, text_align=align, headings_style=heading, line_height=4.3,
+            padding=(1.2, 1.5), width=self.epw, v_align="TOP",
+        ) as table:  # fmt: skip
+            for row in rows:
+                cells = table.row()
+                for value in row:
+                    cells.cell(self.t(value))
+        self.ln(3)
+
+    def image_fit(self, png: bytes, max_height: float = 120) -> None:
+        width_px, height_px = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        width = self.epw
+        height = width * height_px / width_px
+        if height > max_height:
+            width, height = max_height * width_px / height_px, max_height
+        self.need(height + 2)
+        self.image(io.BytesIO(png), x=MARGIN + (self.epw - width) / 2, w=width, h=height)
+        self.ln(3)
+
+    # page furniture -----------------------------------------------------------------------
+
+    def footer(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_y(-12)
+        self.font(7.5, color=MUTED)
+        d = self.data
+        self.cell(self.epw * 0.8, 5, self.t(f"Tandem report · {d.organisation.name} · {d.round.name}"))
+        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+
+
+def _load_fonts(pdf: FPDF) -> tuple[str, set[int] | None]:
+    """Register DejaVu (and any CJK fallback); return the family and the code points covered."""
+    if not (REGULAR_FONT.exists() and BOLD_FONT.exists()):
+        return "helvetica", None
+    pdf.add_font("dejavu", "", str(REGULAR_FONT))
+    pdf.add_font("dejavu", "B", str(BOLD_FONT))
+    covered = set(pdf.fonts["dejavu"].cmap) & set(pdf.fonts["dejavuB"].cmap)
+    fallbacks = []
+    for i, path in enumerate(p for p in FALLBACK_FONTS if p.exists()):
+        name = f"fallback{i}"
+        pdf.add_font(name, "", str(path))
+        covered |= set(pdf.fonts[name].cmap)
+        fallbacks.append(name)
+    if fallbacks:
+        # Bold text falls back to the regular face: better than a missing character.
+        pdf.set_fallback_fonts(fallbacks, exact_match=False)
+    return "dejavu", covered
+
+
+# sections ------------------------------------------------------------------------------------
+
+
+def _cover(pdf: _Report) -> None:
+    d = pdf.data
+    pdf.add_page()
+    pdf.font(10, True, ACCENT)
+    pdf.cell(0, 6, pdf.t(f"Tandem · {d.questionnaire.title}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(62)
+    pdf.para(d.organisation.name, 26, True, h=11)
+    pdf.ln(2)
+    pdf.para(d.round.name, 16, color=MUTED, h=8)
+    pdf.ln(10)
+    pdf.label_value("Report date", d.generated_at.strftime("%d %B %Y"))
+    pdf.label_value("Scope", d.scope)
+    pdf.label_value("Respondents", respondents_text(d))
+    pdf.label_value("Questionnaire", f"{d.questionnaire.id} {d.questionnaire.version}")
+    org = d.organisation
+    pdf.label_value("Organisation", f"{org.industry} · {org.size_band} employees · {org.region}")
+    pdf.ln(6)
+    synthetic = d.benchmark is not None and d.benchmark.synthetic
+    pdf.note(benchmark_note(d), WARN_FILL if synthetic else BOX_FILL)
+    pdf.set_y(-52)
+    pdf.para(
+        "Confidential. This report shows one organisation's results. Peer figures are anonymous "
+        "aggregates of at least five organisations; respondents appear only as pseudonymous ids.",
+        8.5,
+        color=MUTED,
+        h=4.5,
+    )
+
+
+def _summary(pdf: _Report) -> None:
+    d, q = pdf.data, pdf.data.questionnaire
+    pdf.h1("Executive summary")
+    boxes = [("Overall score (1–5)", overall_text(d)), ("Maturity level", level_text(d))]
+    boxes.append(("IT–marketing alignment index", alignment_text(d)))
+    width, top = (pdf.epw - 8) / 3, pdf.get_y()
+    for i, (label, value) in enumerate(boxes):
+        x = MARGIN + i * (width + 4)
+        pdf.set_fill_color(*BOX_FILL)
+        pdf.rect(x, top, width, 24, style="F")
+        pdf.set_xy(x + 3, top + 3)
+        pdf.font(8.5, color=MUTED)
+        pdf.cell(width - 6, 4, pdf.t(label))
+        pdf.set_xy(x + 3, top + 10)
+        pdf.font(17 if len(value) < 16 else 11, True, ACCENT)
+        pdf.cell(width - 6, 10, pdf.t(value))
+    pdf.set_y(top + 29)
+    if d.result.level is not None:
+        pdf.para(f"{q.level_name(d.result.level)}: {q.levels[d.result.level - 1].summary}")
+    else:
+        pdf.para("Fewer than half of the dimensions have enough answers for an overall score.")
+    pdf.ln(2)
+    overall = d.benchmark_table.iloc[0]
+    if d.benchmark is not None and overall["n"] > 0 and overall["score"] is not None:
+        rank = f", above {overall['percentile']:.0f} % of them" if overall["percentile"] is not None else ""
+        pdf.para(
+            f"Against the benchmark: overall {overall_text(d)} against a peer median of "
+            f"{overall['median']:.2f} (n = {int(overall['n'])}){rank}."
+        )
+    flagged = flagged_dimensions(d)
+    if flagged:
+        pdf.para(f"IT and marketing differ by a full level or more on {len(flagged)} dimension(s): "
+                 + ", ".join(flagged) + ".")  # fmt: skip
+    elif gap_note(d):
+        pdf.para(gap_note(d) or "")
+    else:
+        pdf.para("No dimension shows a gap of a full level between IT and marketing.")
+    pdf.ln(1)
+    pdf.note(benchmark_note(d), WARN_FILL if d.benchmark is not None and d.benchmark.synthetic else BOX_FILL)
+    pdf.h2("The three priorities", need=30)
+    if not d.recommendations:
+        pdf.para("Priorities appear once at least one dimension has enough answers.")
+    for item in d.recommendations:
+        pdf.need(24)
+        pdf.para(f"{item['rank']}. {item['dimension']}", 11.5, True)
+        pdf.para(
+            f"Score {item['score']:.2f} ({item['level']}), importance {item['importance']}, "
+            f"priority {item['priority']:.2f}",
+            9,
+            color=MUTED,
+        )
+        for step in item["steps"]:
+            pdf.para(f"• {step['question']} Next level, {step['next_level']}: {step['description']}", 9.5)
+        pdf.ln(2)
+
+
+def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
+    d = pdf.data
+    pdf.h1("Against the benchmark")
+    if "benchmark" in images:
+        pdf.image_fit(images["benchmark"], 125)
+    pdf.note(benchmark_note(d), WARN_FILL if d.benchmark is not None and d.benchmark.synthetic else BOX_FILL)
+    pdf.h2("Where IT and marketing see things differently", need=90 if "gap" in images else 20)
+    if "gap" in images:
+        pdf.image_fit(images["gap"], 110)
+    else:
+        pdf.para(gap_note(d) or "")
+    top = d.top_disagreements
+    pdf.h2(f"The {len(top)} questions with the largest disagreements" if len(top) else "Disagreements", 30)
+    if top.empty:
+        pdf.para("Per-question gaps need answers from both IT and marketing.")
+    else:
+        rows = [("#", "Question", "Dimension", "IT", "Mkt", "Gap")]
+        for i, r in enumerate(top.itertuples(), start=1):
+            flag = " !" if r.flagged else ""
+            rows.append(
+                (str(i), r.question, r.dimension, f"{r.it:.2f}", f"{r.marketing:.2f}", f"{r.gap:+.2f}{flag}")
+            )
+        pdf.table(rows, (6, 80, 46, 13, 13, 16), ("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
+        pdf.para("Gap = marketing mean − IT mean; ! marks a gap of a full level or more.", 8.5, color=MUTED)
+    pdf.h1("Where to act first")
+    if "priority" in images:
+        pdf.image_fit(images["priority"], 150)
+    rows = [("Rank", "Dimension", "Score", "Importance", "Priority")]
+    for r in d.priorities.itertuples():
+        rows.append((str(r.rank), r.dimension, f"{r.score:.2f}", f"{r.importance:.1f}", f"{r.priority:.2f}"))
+    if len(rows) > 1:
+        pdf.table(rows, (12, 100, 20, 22, 20), ("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
+
+
+def _dimensions(pdf: _Report) -> None:
+    pdf.h1("Dimension by dimension")
+    pdf.para(
+        "Each dimension's score against the benchmark, what each side sees, and the next step: "
+        "the next level's description of the dimension's weakest question.",
+        9.5,
+        color=MUTED,
+    )
+    for s in dimension_sections(pdf.data):
+        pdf.h2(s.title, need=75)
+        pdf.para(s.description, 9, color=MUTED)
+        pdf.ln(1)
+        pdf.label_value("Score", f"{s.score} · {s.level} ({s.basis}) · importance {s.importance}")
+        flag = "  (a full level or more apart)" if s.flagged else ""
+        pdf.label_value("IT vs marketing", f"IT {s.it} · marketing {s.marketing} · gap {s.gap}{flag}")
+        pdf.label_value("Benchmark", s.benchmark)
+        if s.recommendation:
+            pdf.label_value("Weakest question", s.weakest or NO_VALUE)
+            pdf.label_value("Next step", f"Reach level {s.next_level}: {s.recommendation}")
+        else:
+            pdf.label_value("Next step", "Every answered question is at the top level: keep it there.")
+        pdf.ln(1)
+        rows = [("Question", "Score", "IT", "Mkt", "Gap")]
+        rows += s.questions
+        pdf.table(rows, (106, 17, 17, 17, 17), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
+
+
+def _references(pdf: _Report) -> None:
+    refs = pdf.data.references
+    if refs.empty:
+        return
+    pdf.h1("You and the published surveys")
+    pdf.para("Survey figures quoted in the source articles, beside the answers to the question that "
+             "measures the same thing.", 9.5, color=MUTED)  # fmt: skip
+    pdf.ln(2)
+    own = pdf.data.respondent_id is not None
+    rows = [("Published figure", "Population", "Your answer" if own else "IT mean", "Mkt mean", "Source")]
+    for r in refs.to_dict("records"):
+        mine = r["your answer"] if own else _num(r["IT mean"])
+        rows.append((r["published figure"], r["population"], mine, _num(r["marketing mean"]), r["source"]))
+    widths = (52, 26, 38, 14, 44) if own else (62, 28, 15, 15, 54)
+    pdf.table(rows, widths, ("LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"))
+
+
+def _num(value: object) -> str:
+    return NO_VALUE if value is None or value != value else f"{float(value):.2f}"  # NaN != NaN
+
+
+def _method(pdf: _Report) -> None:
+    d, q = pdf.data, pdf.data.questionnaire
+    pdf.h1("Method")
+    pdf.h2("Scoring rules", need=30)
+    for rule in method_rules():
+        pdf.para(f"• {rule}", 9.5)
+        pdf.ln(0.8)
+    pdf.h2("Maturity levels", need=45)
+    rows = [("Level", "Score range", "What it looks like")] + level_bands(q)
+    pdf.table(rows, (32, 36, 106), ("LEFT", "LEFT", "LEFT"))
+    pdf.h2("Benchmark source", need=25)
+    pdf.para(benchmark_note(d), 9.5)
+    pdf.h2("Sources", need=40)
+    pdf.para(f"{q.title}, version {q.version}. Every question cites the article that motivates it; "
+             "published figures are quoted with their citation.", 9.5)  # fmt: skip
+    pdf.ln(2)
+    rows = [("Seed article", "Title", "Cited by questions")] + seed_citations(q)
+    pdf.table(rows, (52, 58, 64), ("LEFT", "LEFT", "LEFT"))
+    if len(q.references):
+        rows = [("Figure", "Citation")] + [(r.statement, f"{r.citation} ({r.source})") for r in q.references]
+        pdf.table(rows, (80, 94), ("LEFT", "LEFT"))
+
+
+def render(data: ReportData, progress: Progress | None = None) -> bytes:
+    """The whole PDF as bytes."""
+    images = chart_images(data, progress, (0.25, 0.75))
+    if progress:
+        progress(0.8, "Laying out the PDF")
+    pdf = _Report(data)
+    _cover(pdf)
+    _summary(pdf)
+    _charts(pdf, images)
+    _dimensions(pdf)
+    _references(pdf)
+    _method(pdf)
+    return bytes(pdf.output())
