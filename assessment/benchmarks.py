@@ -45,6 +45,7 @@ SEGMENT_TYPES = tuple(SEGMENT_LABELS)
 PEERS = "peers"
 SYNTHETIC = "synthetic"
 IMPORTED = "imported:"
+STATS_COLUMNS = ["dimension_id", "n", "mean", "p25", "median", "p75", "percentile"]
 PEERS_SOURCE = "Tandem peers ({n} organisations)"
 SYNTHETIC_SOURCE = "Tandem synthetic sample"
 MAX_SOURCE_LENGTH = 200
@@ -275,9 +276,11 @@ def benchmark_panel(
         raise ValueError(f"unknown benchmark source {source!r}")
     synthetic = source == SYNTHETIC
     exclude = organisation.id if organisation is not None else ""
-    segments = store.peer_segments(qkey, synthetic=synthetic, exclude_org=exclude)
+    profile = None
+    if organisation is not None:
+        profile = (organisation.industry, organisation.size_band, organisation.region)
+    segments = store.peer_panel(qkey, synthetic=synthetic, exclude_org=exclude, profile=profile, scores=clean)
     published = publishable_segments(segments)
-    overall = segments[segments["dimension_id"] == formats.OVERALL]
     label = f"Synthetic sample ({SYNTHETIC_LABEL})" if synthetic else "Peers in this database"
     out = {}
     for segment_type in segment_types:
@@ -286,20 +289,17 @@ def benchmark_panel(
             (published["segment_type"] == segment_type) & (published["segment_value"] == (value or ""))
         ]
         if formats.OVERALL not in set(mine["dimension_id"]):
-            n = overall.loc[
-                (overall["segment_type"] == segment_type)
-                & (overall["segment_value"].fillna("") == (value or "")),
+            n = segments.loc[
+                (segments["segment_type"] == segment_type)
+                & (segments["segment_value"].fillna("") == (value or ""))
+                & (segments["dimension_id"] == formats.OVERALL),
                 "n_orgs",
             ]
             too_few = n.empty or int(n.iloc[0]) < MIN_ORGS
             reason = NO_BENCHMARK if segment_type == "all" else TOO_FEW if too_few else DIFFERENCING
             out[segment_type] = Comparison(segment_type, value, None, reason)
             continue
-        stats = store.peer_stats(
-            qkey, synthetic=synthetic, exclude_org=exclude, segment_type=segment_type,
-            segment_value=value, scores=clean,
-        )  # fmt: skip
-        stats = stats[stats["dimension_id"].isin(set(mine["dimension_id"]))].reset_index(drop=True)
+        stats = mine.rename(columns={"n_orgs": "n"}).loc[:, list(STATS_COLUMNS)].reset_index(drop=True)
         out[segment_type] = Comparison(
             segment_type, value, Benchmark(label, synthetic, segment_type, value, stats)
         )

@@ -56,7 +56,8 @@ class _Report(FPDF):
         self.data = data
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN)
-        self.family, self.covered = _load_fonts(self)
+        typed = " ".join([data.organisation.name, data.round.name])
+        self.family, self.covered = _load_fonts(self, typed)
         self.set_title(self.t(f"Tandem report: {data.organisation.name}, {data.round.name}"))
         self.set_author("Tandem")
         self.set_lang("en")
@@ -152,13 +153,17 @@ class _Report(FPDF):
         self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
 
-def _load_fonts(pdf: FPDF) -> tuple[str, set[int] | None]:
-    """Register DejaVu (and any CJK fallback); return the family and the code points covered."""
+def _load_fonts(pdf: FPDF, typed: str) -> tuple[str, set[int] | None]:
+    """Register DejaVu, and a fallback font only when `typed` (names people entered) needs one:
+    parsing a CJK font costs a few tenths of a second. Return the family and the code points
+    that can be drawn (None: the core font, Latin-1)."""
     if not (REGULAR_FONT.exists() and BOLD_FONT.exists()):
         return "helvetica", None
     pdf.add_font("dejavu", "", str(REGULAR_FONT))
     pdf.add_font("dejavu", "B", str(BOLD_FONT))
     covered = set(pdf.fonts["dejavu"].cmap) & set(pdf.fonts["dejavuB"].cmap)
+    if all(ord(c) in covered for c in typed if not c.isspace()):
+        return "dejavu", covered
     fallbacks = []
     for i, path in enumerate(p for p in FALLBACK_FONTS if p.exists()):
         name = f"fallback{i}"

@@ -16,8 +16,42 @@ import pandas as pd
 
 from assessment.formats import ROW_COLUMNS, SCORE_COLUMNS, BenchmarkTable
 from assessment.store.database import Database, utcnow
+from assessment.store.peers import _LATEST
 
-STATS_COLUMNS = ["dimension_id", "n", "mean", "p25", "median", "p75", "percentile"]
+# One organisation's whole panel in one pass over the peers (see ``peer_panel``). ``counts`` has
+# every segment, because the anonymity rules weigh a segment against its siblings; the
+# statistics are computed only for the organisation's own four segments.
+_PANEL = f"""
+WITH {_LATEST},
+p AS MATERIALIZED (SELECT * FROM peers),
+counts AS (
+    SELECT 'all' AS segment_type, '' AS segment_value, dimension_id, count(*) AS n_orgs FROM p GROUP BY ALL
+    UNION ALL SELECT 'industry', industry, dimension_id, count(*) FROM p GROUP BY ALL
+    UNION ALL SELECT 'size', size_band, dimension_id, count(*) FROM p GROUP BY ALL
+    UNION ALL SELECT 'region', region, dimension_id, count(*) FROM p GROUP BY ALL
+),
+own AS (
+    SELECT 'all' AS segment_type, '' AS segment_value, dimension_id, score FROM p
+    UNION ALL SELECT 'industry', industry, dimension_id, score FROM p WHERE industry = ?
+    UNION ALL SELECT 'size', size_band, dimension_id, score FROM p WHERE size_band = ?
+    UNION ALL SELECT 'region', region, dimension_id, score FROM p WHERE region = ?
+),
+mine AS (SELECT unnest(?::VARCHAR[]) AS dimension_id, unnest(?::DOUBLE[]) AS score),
+stats AS (
+    SELECT o.segment_type, o.segment_value, o.dimension_id, avg(o.score) AS mean,
+           quantile_cont(o.score, [0.25, 0.5, 0.75]) AS q,
+           CASE WHEN m.score IS NOT NULL THEN
+               100.0 * (count(*) FILTER (WHERE o.score < m.score)
+                        + 0.5 * count(*) FILTER (WHERE o.score = m.score)) / count(*) END AS percentile
+    FROM own o LEFT JOIN mine m ON m.dimension_id = o.dimension_id
+    GROUP BY o.segment_type, o.segment_value, o.dimension_id, m.score
+)
+SELECT c.segment_type, c.segment_value, c.dimension_id, c.n_orgs, s.mean,
+       s.q[1] AS p25, s.q[2] AS median, s.q[3] AS p75, s.percentile
+FROM counts c LEFT JOIN stats s ON s.segment_type = c.segment_type
+     AND s.segment_value = c.segment_value AND s.dimension_id = c.dimension_id
+ORDER BY c.segment_type, c.segment_value, c.dimension_id
+"""
 _SET_COLS = (
     "id, source, generated_at, imported_at, questionnaire_id, questionnaire_version, content_hash, rows"
 )
@@ -151,6 +185,33 @@ class BenchmarkSetQueries:
             " ORDER BY dimension_id",
             [set_id, segment_type, segment_value or ""],
         )
+
+    def peer_panel(
+        self,
+        qkey: tuple[str, str],
+        *,
+        synthetic: bool,
+        exclude_org: str = "",
+        profile: tuple[str, str, str] | None = None,
+        scores: dict[str, float] | None = None,
+    ) -> pd.DataFrame:
+        """Every segment's organisation counts (the columns of ``peer_segments``), with mean,
+        quartiles and the percentile rank of ``scores`` filled in only for "all" and the segments
+        of ``profile`` (industry, size band, region). One query, so one organisation's whole
+        benchmark panel costs one pass over the peers instead of five."""
+        industry, size_band, region = profile if profile is not None else (None, None, None)
+        scores = scores or {}
+        params = [
+            *qkey,
+            synthetic,
+            exclude_org,
+            industry,
+            size_band,
+            region,
+            list(scores),
+            list(scores.values()),
+        ]
+        return self.db.frame(_PANEL, params)
 
     def benchmark_row_count(self) -> int:
         """Rows over every imported set (for checks that a refused import wrote nothing)."""
