@@ -17,6 +17,7 @@ PAGES = {
         st.Page("pages/workshop.py", title="Workshop"),
     ],
     "Reference": [
+        st.Page("pages/benchmarks.py", title="Benchmarks"),
         st.Page("pages/about.py", title="Method"),
     ],
 }

@@ -37,6 +37,7 @@ import pandas as pd
 from assessment import formats
 from assessment.demo import SYNTHETIC_LABEL
 from assessment.questionnaire import Questionnaire
+from assessment.scoring import Result
 from assessment.store import Organisation, Store
 
 MIN_ORGS = 5
@@ -46,6 +47,8 @@ PEERS = "peers"
 SYNTHETIC = "synthetic"
 IMPORTED = "imported:"
 STATS_COLUMNS = ["dimension_id", "n", "mean", "p25", "median", "p75", "percentile"]
+PEERS_NAME = "Peers in this database (real organisations)"
+SYNTHETIC_NAME = f"Synthetic sample ({SYNTHETIC_LABEL}: generated demo data, not real organisations)"
 PEERS_SOURCE = "Tandem peers ({n} organisations)"
 SYNTHETIC_SOURCE = "Tandem synthetic sample"
 MAX_SOURCE_LENGTH = 200
@@ -97,6 +100,7 @@ class Source:
     key: str
     label: str
     synthetic: bool = False
+    n_orgs: int | None = None  # known for the peers and the synthetic sample
 
 
 @dataclass(frozen=True)
@@ -185,19 +189,20 @@ def publishable_segments(segments: pd.DataFrame) -> pd.DataFrame:
     """
     frame = segments.copy()
     frame["segment_value"] = frame["segment_value"].fillna("").astype(str)
-    keys = list(zip(frame["segment_type"], frame["segment_value"], strict=True))
-    frame["_key"] = keys
-    by_dimension = {
-        dim: dict(zip(part["_key"], part["n_orgs"].astype(int), strict=True))
-        for dim, part in frame.groupby("dimension_id", sort=False)
-    }
-    whole = _suppressed(by_dimension.get(formats.OVERALL, {}), set())
-    whole |= {key for key in keys if key not in by_dimension.get(formats.OVERALL, {})}
-    keep = pd.Series(False, index=frame.index)
-    for dim, counts in by_dimension.items():
-        hidden = _suppressed(counts, whole)
-        keep |= (frame["dimension_id"] == dim) & ~frame["_key"].isin(hidden)
-    return frame[keep].drop(columns="_key").reset_index(drop=True)
+    rows = list(
+        zip(
+            frame["dimension_id"], frame["segment_type"], frame["segment_value"], frame["n_orgs"], strict=True
+        )
+    )
+    by_dimension: dict[str, dict[tuple[str, str], int]] = {}
+    for dim, segment_type, value, n in rows:
+        by_dimension.setdefault(dim, {})[(segment_type, value)] = int(n)
+    overall = by_dimension.get(formats.OVERALL, {})
+    # A segment without an overall count has no organisation with an overall score: never shown.
+    whole = _suppressed(overall, set()) | {(t, v) for _, t, v, _ in rows if (t, v) not in overall}
+    hidden = {dim: _suppressed(counts, whole) for dim, counts in by_dimension.items()}
+    keep = [(t, v) not in hidden[dim] for dim, t, v, _ in rows]
+    return frame.loc[np.asarray(keep, dtype=bool)].reset_index(drop=True)
 
 
 # comparing ------------------------------------------------------------------------------
@@ -220,16 +225,38 @@ def available_sources(store: Store, qkey: tuple[str, str]) -> list[Source]:
     """The real peers, each imported set for this questionnaire version, and the synthetic
     sample when there is one."""
     n = store.peer_count(qkey, synthetic=False)
-    sources = [Source(PEERS, f"Peers in this database ({n} real organisations)")]
+    sources = [Source(PEERS, f"Peers in this database ({n} real organisations)", n_orgs=n)]
     for row in store.list_benchmark_sets(qkey).itertuples():
         sources.append(
             Source(f"{IMPORTED}{row.id}", _set_label(row.source, row.generated_at), _is_synthetic(row.source))
         )
-    if store.peer_count(qkey, synthetic=True) > 0:
-        sources.append(
-            Source(SYNTHETIC, "Synthetic sample (generated demo data, not real organisations)", True)
-        )
+    n_synthetic = store.peer_count(qkey, synthetic=True)
+    if n_synthetic > 0:
+        sources.append(Source(SYNTHETIC, SYNTHETIC_NAME, synthetic=True, n_orgs=n_synthetic))
     return sources
+
+
+def default_source(sources: list[Source]) -> str:
+    """The real peers when there are enough of them, else the newest imported set, else the
+    synthetic sample, else the peers (whose page then says there are too few)."""
+    for source in sources:
+        if source.key == PEERS and (source.n_orgs or 0) >= MIN_ORGS:
+            return source.key
+    imported = [s.key for s in sources if s.key.startswith(IMPORTED)]
+    synthetic = [s.key for s in sources if s.key == SYNTHETIC]
+    return (imported or synthetic or [PEERS])[0]
+
+
+def segment_label(segment_type: str, organisation: Organisation | None = None) -> str:
+    """ "Industry: Retail" for the organisation's own segment, "All organisations" for 'all'."""
+    value = segment_value(organisation, segment_type) if organisation is not None else None
+    label = SEGMENT_LABELS[segment_type]
+    return f"{label}: {value}" if value else label
+
+
+def scores_of(result: Result) -> dict[str, float | None]:
+    """A scored round as the scores a benchmark ranks: 'overall' and every dimension."""
+    return {formats.OVERALL: result.overall, **{d: sb.value for d, sb in result.dimensions.items()}}
 
 
 def _set_label(source: str, generated_at: datetime) -> str:
@@ -281,7 +308,7 @@ def benchmark_panel(
         profile = (organisation.industry, organisation.size_band, organisation.region)
     segments = store.peer_panel(qkey, synthetic=synthetic, exclude_org=exclude, profile=profile, scores=clean)
     published = publishable_segments(segments)
-    label = f"Synthetic sample ({SYNTHETIC_LABEL})" if synthetic else "Peers in this database"
+    label = SYNTHETIC_NAME if synthetic else PEERS_NAME
     out = {}
     for segment_type in segment_types:
         value = values[segment_type]
@@ -369,6 +396,12 @@ def benchmark_table(
             row |= dict.fromkeys(("p25", "median", "p75", "mean", "percentile")) | {"n": 0}
         rows.append(row)
     return pd.DataFrame(rows).astype({"n": "int64", "score": "float64", "percentile": "float64"})
+
+
+def overall_percentile(table: pd.DataFrame) -> float | None:
+    """The overall percentile rank in a ``benchmark_table``, or None when there is none."""
+    value = table.loc[table["dimension_id"] == formats.OVERALL, "percentile"]
+    return None if value.empty or pd.isna(value.iloc[0]) else float(value.iloc[0])
 
 
 def _round(value: object) -> float | None:

@@ -99,8 +99,13 @@ def _score_x(field: str, title: str = "Score") -> alt.X:
     return alt.X(f"{field}:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=_level_axis(title))
 
 
+CHROME_HEIGHT = 110  # title, subtitle, legend and axis labels
+
+
 def _rows_height(n_rows: int, row: int = ROW_HEIGHT) -> int:
-    return max(n_rows, 1) * row
+    # Streamlit sizes the whole chart, title and legend included, to ``height``; without room
+    # for them the rows are squeezed until Vega drops labels.
+    return max(n_rows, 1) * row + CHROME_HEIGHT
 
 
 def _benchmark_chart(

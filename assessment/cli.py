@@ -7,6 +7,8 @@ import sys
 import time
 
 from assessment import config
+from assessment.commands import benchmarks as benchmark_commands
+from assessment.commands import reports as report_commands
 from assessment.questionnaire import Questionnaire, QuestionnaireError, latest, load_all
 from assessment.store import Store, StoreError
 
@@ -42,7 +44,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 # Each module adds its commands through ``register(command)``, where ``command(name, help)``
 # returns a sub-parser that already takes --db.
-COMMAND_MODULES: list = []
+COMMAND_MODULES: list = [benchmark_commands, report_commands]
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:
@@ -62,6 +64,18 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from assessment import bench
+
+    orgs = 1_000 if args.quick else args.orgs
+    print(f"Building a synthetic database of {orgs:,} organisations in a temporary file ...", file=sys.stderr)
+    figures = bench.run(orgs, repeat=args.repeat)
+    print(json.dumps(figures) if args.json else bench.format_table(figures))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assessment", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, help="random seed, for repeatable samples")
     p.add_argument("--if-empty", action="store_true", help="do nothing when a sample is already there")
     p.set_defaults(func=cmd_seed_demo)
+    p = sub.add_parser("bench", help="Measure Tandem on this machine and print the figures.")
+    p.add_argument("--orgs", type=int, default=10_000, help="synthetic organisations (default 10,000)")
+    p.add_argument("--quick", action="store_true", help="1,000 organisations")
+    p.add_argument("--repeat", type=int, default=20, help="repetitions of the timed results panel")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.set_defaults(func=cmd_bench)
     p = sub.add_parser("hash-password", help="Hash a console password (read from the terminal or stdin).")
     p.set_defaults(func=cmd_hash_password)
     for module in COMMAND_MODULES:

@@ -18,7 +18,8 @@ import altair as alt
 import pandas as pd
 
 from assessment import charts, views
-from assessment.benchmarks import MIN_ORGS, Benchmark, default_benchmark
+from assessment.benchmarks import MIN_ORGS, SEGMENT_LABELS, Benchmark, default_benchmark
+from assessment.demo import SYNTHETIC_LABEL
 from assessment.formats import format_responses_csv
 from assessment.questionnaire import SIDE_LABELS, SIDES, Questionnaire
 from assessment.scoring import BANDS, GAP_FLAG, MIN_COVERAGE, Result, maturity_level, score_round
@@ -205,6 +206,17 @@ def respondents_text(data: ReportData) -> str:
     return " · ".join(parts)
 
 
+def benchmark_source(data: ReportData) -> str:
+    """Short: "synthetic sample · All organisations · n = 20"."""
+    b = data.benchmark
+    if b is None:
+        return "no benchmark"
+    if not b.synthetic:
+        return b.label
+    segment = SEGMENT_LABELS[b.segment_type] + (f": {b.segment_value}" if b.segment_value else "")
+    return f"{SYNTHETIC_LABEL} · {segment} · n = {b.n_orgs}"
+
+
 def benchmark_note(data: ReportData) -> str:
     """Where the comparison comes from; a synthetic set is always called a synthetic sample."""
     b = data.benchmark
@@ -215,11 +227,23 @@ def benchmark_note(data: ReportData) -> str:
         )
     if b.synthetic:
         return (
-            f"Benchmark: {b.label}. This is a synthetic sample (generated demo data, not real "
-            "organisations): use it to read the charts, not to judge the organisation."
+            f"Benchmark: {benchmark_source(data)}. A {SYNTHETIC_LABEL} is generated demo data, not real "
+            "organisations: use it to read the charts, not to judge the organisation."
         )
     return (
         f"Benchmark: {b.label} (each organisation's latest complete round under this questionnaire version)."
+    )
+
+
+def benchmark_sentence(data: ReportData) -> str | None:
+    """The overall score against the peer median, when there is a benchmark to compare with."""
+    overall = data.benchmark_table.iloc[0]  # benchmark_frame puts "overall" first
+    if data.benchmark is None or not overall["n"] or pd.isna(overall["score"]):
+        return None
+    rank = f", above {overall['percentile']:.0f} % of them" if pd.notna(overall["percentile"]) else ""
+    return (
+        f"Against the benchmark: overall {overall_text(data)} against a peer median of "
+        f"{overall['median']:.2f} (n = {int(overall['n'])}){rank}."
     )
 
 
@@ -275,7 +299,7 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
             benchmark = (
                 f"Peer median {fmt_score(row['median'])} (middle half {fmt_score(row['p25'])} to "
                 f"{fmt_score(row['p75'])}){percentile}; n = {int(row['n'])} organisations; "
-                f"source: {data.benchmark.source}."
+                f"source: {benchmark_source(data)}."
             )
         # The weakest answered question below the top level: the same rule as the priorities.
         steps = [
@@ -347,7 +371,7 @@ def level_bands(q: Questionnaire) -> list[tuple[str, str, str]]:
     rows = []
     for lv in q.levels:
         low, high = edges[lv.value - 1], edges[lv.value]
-        span = f"{low:.1f} to {high:.1f}" + (" inclusive" if lv.value == 5 else " (exclusive)")
+        span = f"{low:.1f} ≤ score {'≤' if lv.value == 5 else '<'} {high:.1f}"
         rows.append((f"{lv.value} · {lv.name}", span, lv.summary))
     return rows
 

@@ -21,6 +21,7 @@ from assessment.report import (
     ReportData,
     alignment_text,
     benchmark_note,
+    benchmark_sentence,
     chart_images,
     dimension_sections,
     flagged_dimensions,
@@ -45,6 +46,7 @@ ACCENT = (0, 94, 146)  # a darker shade of the charts' IT blue: readable as head
 WARN_FILL = (253, 236, 206)
 BOX_FILL = (241, 245, 249)
 HEAD_FILL = (225, 232, 240)
+ROW_FILL = (244, 246, 249)  # every other body row
 MARGIN = 18  # mm
 _CORE_REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "−": "-", "’": "'", "‘": "'", "“": '"', "”": '"',
                                     "…": "...", "×": "x", "≥": ">=", "≤": "<=", "→": "->"})  # fmt: skip
@@ -112,7 +114,9 @@ class _Report(FPDF):
     def note(self, text: str, fill=BOX_FILL) -> None:
         self.font(9.5)
         self.set_fill_color(*fill)
-        self.multi_cell(0, 5, self.t(text), fill=True, padding=2.5, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(
+            0, 5, self.t(text), fill=True, padding=2.5, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         self.ln(2)
 
     def table(self, rows: list[tuple[str, ...]], widths: tuple[float, ...], align: tuple[str, ...]) -> None:
@@ -120,10 +124,12 @@ class _Report(FPDF):
         self.font(8.5)
         self.set_draw_color(190, 190, 190)
         self.set_line_width(0.2)
+        self.set_fill_color(255, 255, 255)  # the table paints unfilled rows with the current fill
         heading = FontFace(emphasis="BOLD", fill_color=HEAD_FILL, color=INK)
         with FPDF.table(
             self, col_widths=widths, text_align=align, headings_style=heading, line_height=4.3,
-            padding=(1.2, 1.5), width=self.epw, v_align="TOP",
+            padding=(1.2, 1.5), width=self.epw, v_align="TOP", cell_fill_mode="ROWS",
+            cell_fill_color=ROW_FILL,
         ) as table:  # fmt: skip
             for row in rows:
                 cells = table.row()
@@ -131,12 +137,16 @@ class _Report(FPDF):
                     cells.cell(self.t(value))
         self.ln(3)
 
-    def image_fit(self, png: bytes, max_height: float = 120) -> None:
+    def image_size(self, png: bytes, max_height: float) -> tuple[float, float]:
+        """Width and height in mm: the text width, or less when that would be too tall."""
         width_px, height_px = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-        width = self.epw
-        height = width * height_px / width_px
+        height = self.epw * height_px / width_px
         if height > max_height:
-            width, height = max_height * width_px / height_px, max_height
+            return max_height * width_px / height_px, max_height
+        return self.epw, height
+
+    def image_fit(self, png: bytes, max_height: float = 120) -> None:
+        width, height = self.image_size(png, max_height)
         self.need(height + 2)
         self.image(io.BytesIO(png), x=MARGIN + (self.epw - width) / 2, w=width, h=height)
         self.ln(3)
@@ -230,13 +240,9 @@ def _summary(pdf: _Report) -> None:
     else:
         pdf.para("Fewer than half of the dimensions have enough answers for an overall score.")
     pdf.ln(2)
-    overall = d.benchmark_table.iloc[0]
-    if d.benchmark is not None and overall["n"] > 0 and overall["score"] is not None:
-        rank = f", above {overall['percentile']:.0f} % of them" if overall["percentile"] is not None else ""
-        pdf.para(
-            f"Against the benchmark: overall {overall_text(d)} against a peer median of "
-            f"{overall['median']:.2f} (n = {int(overall['n'])}){rank}."
-        )
+    if benchmark_sentence(d):
+        pdf.para(benchmark_sentence(d) or "")
+        pdf.ln(1.5)
     flagged = flagged_dimensions(d)
     if flagged:
         pdf.para(f"IT and marketing differ by a full level or more on {len(flagged)} dimension(s): "
@@ -270,7 +276,15 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
     if "benchmark" in images:
         pdf.image_fit(images["benchmark"], 125)
     pdf.note(benchmark_note(d), WARN_FILL if d.benchmark is not None and d.benchmark.synthetic else BOX_FILL)
-    pdf.h2("Where IT and marketing see things differently", need=90 if "gap" in images else 20)
+    if d.benchmark is not None:
+        rows = [("Dimension", "Score", "Peer median", "Middle half (p25–p75)", "Percentile", "n")]
+        for r in d.benchmark_table.to_dict("records"):
+            middle = f"{_num(r['p25'])} – {_num(r['p75'])}" if r["n"] else NO_VALUE
+            percentile = NO_VALUE if r["percentile"] is None or r["percentile"] != r["percentile"] else f"{r['percentile']:.0f}"
+            rows.append((r["dimension"], _num(r["score"]), _num(r["median"]), middle, percentile, str(r["n"])))
+        pdf.table(rows, (62, 16, 22, 36, 24, 14), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
+    gap_height = pdf.image_size(images["gap"], 110)[1] if "gap" in images else 10
+    pdf.h2("Where IT and marketing see things differently", need=gap_height + 15)
     if "gap" in images:
         pdf.image_fit(images["gap"], 110)
     else:
@@ -286,7 +300,7 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
             rows.append(
                 (str(i), r.question, r.dimension, f"{r.it:.2f}", f"{r.marketing:.2f}", f"{r.gap:+.2f}{flag}")
             )
-        pdf.table(rows, (6, 80, 46, 13, 13, 16), ("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
+        pdf.table(rows, (8, 80, 44, 13, 13, 16), ("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
         pdf.para("Gap = marketing mean − IT mean; ! marks a gap of a full level or more.", 8.5, color=MUTED)
     pdf.h1("Where to act first")
     if "priority" in images:
@@ -295,7 +309,7 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
     for r in d.priorities.itertuples():
         rows.append((str(r.rank), r.dimension, f"{r.score:.2f}", f"{r.importance:.1f}", f"{r.priority:.2f}"))
     if len(rows) > 1:
-        pdf.table(rows, (12, 100, 20, 22, 20), ("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
+        pdf.table(rows, (12, 96, 20, 26, 20), ("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
 
 
 def _dimensions(pdf: _Report) -> None:
@@ -331,14 +345,16 @@ def _references(pdf: _Report) -> None:
         return
     pdf.h1("You and the published surveys")
     pdf.para("Survey figures quoted in the source articles, beside the answers to the question that "
-             "measures the same thing.", 9.5, color=MUTED)  # fmt: skip
+             "measures the same thing. Full citations are in the Method appendix.", 9.5, color=MUTED)  # fmt: skip
     pdf.ln(2)
     own = pdf.data.respondent_id is not None
     rows = [("Published figure", "Population", "Your answer" if own else "IT mean", "Mkt mean", "Source")]
+    sources = {ref.statement: ref.source for ref in pdf.data.questionnaire.references}
     for r in refs.to_dict("records"):
         mine = r["your answer"] if own else _num(r["IT mean"])
-        rows.append((r["published figure"], r["population"], mine, _num(r["marketing mean"]), r["source"]))
-    widths = (52, 26, 38, 14, 44) if own else (62, 28, 15, 15, 54)
+        source = sources.get(r["published figure"], r["source"])
+        rows.append((r["published figure"], r["population"], mine, _num(r["marketing mean"]), source))
+    widths = (60, 28, 42, 14, 30) if own else (76, 32, 15, 15, 36)
     pdf.table(rows, widths, ("LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"))
 
 
@@ -355,7 +371,7 @@ def _method(pdf: _Report) -> None:
         pdf.ln(0.8)
     pdf.h2("Maturity levels", need=45)
     rows = [("Level", "Score range", "What it looks like")] + level_bands(q)
-    pdf.table(rows, (32, 36, 106), ("LEFT", "LEFT", "LEFT"))
+    pdf.table(rows, (32, 34, 108), ("LEFT", "LEFT", "LEFT"))
     pdf.h2("Benchmark source", need=25)
     pdf.para(benchmark_note(d), 9.5)
     pdf.h2("Sources", need=40)

@@ -81,7 +81,7 @@ def current_respondent() -> RespondentRecord | None:
         return None
     record = get_store().respondent_by_token(token)
     if record is None:
-        st.session_state.pop(TOKEN_KEY, None)
+        sign_out()  # drop the bad link from the URL too, so the message is shown once
         st.session_state["tandem_bad_link"] = True
         return None
     if st.session_state.get(TOKEN_KEY) != token or st.query_params.get(PARAM) != token:

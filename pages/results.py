@@ -35,7 +35,7 @@ view = st.segmented_control(
     ["mine", "organisation"],
     format_func={
         "mine": "My answers",
-        "organisation": f"{md_escape(org.name)} (all {len(everyone)} respondents)",
+        "organisation": f"{md_escape(org.name)} (all {len(everyone)} respondent{'s' if len(everyone) != 1 else ''})",
     }.get,
     default="organisation" if len(everyone) > 1 else "mine",
     key="results_view",

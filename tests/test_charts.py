@@ -92,7 +92,7 @@ def test_benchmark_chart_layers_band_median_and_score() -> None:
     spec = charts.build_benchmark_chart(benchmark_frame()).to_dict()
 
     assert spec["title"]["text"] == "Your alignment against the benchmark"
-    assert spec["height"] == 3 * charts.ROW_HEIGHT
+    assert spec["height"] == 3 * charts.ROW_HEIGHT + charts.CHROME_HEIGHT
     band, median, score = units_of(spec, "bar")[0], units_of(spec, "tick")[0], units_of(spec, "point")[0]
     assert band["encoding"]["x"]["field"] == "p25" and band["encoding"]["x2"]["field"] == "p75"
     assert median["encoding"]["x"]["field"] == "median"
@@ -266,7 +266,7 @@ def test_heatmap_cells_labels_and_tooltips() -> None:
     spec = charts.build_heatmap(heatmap_frame()).to_dict()
 
     assert spec["title"]["text"] == "Mean answer per question and side"
-    assert spec["height"] == 2 * 26
+    assert spec["height"] == 2 * 26 + charts.CHROME_HEIGHT
     rects = units_of(spec, "rect")
     assert len(rects) == 2  # grey "no mean" backdrop, then the coloured cells
     cells = next(r for r in rects if "color" in r["encoding"])

@@ -234,30 +234,28 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
     # reading a round --------------------------------------------------------------------
 
     def respondents_of(self, round_id: str, *, completed_only: bool = False) -> list[Respondent]:
-        """Every respondent of a round with their answers and importance, ready to score."""
-        people = self.db.execute(
-            "SELECT id, side FROM respondents WHERE round_id = ?"
-            + (" AND completed_at IS NOT NULL" if completed_only else "")
-            + " ORDER BY created_at, id",
-            [round_id],
+        """Every respondent of a round with their answers and importance, ready to score.
+        One query: the results page runs this on every rerun."""
+        rows = self.db.execute(
+            "WITH people AS (SELECT id, side, created_at FROM respondents WHERE round_id = ?"
+            " AND (NOT ? OR completed_at IS NOT NULL))"
+            " SELECT p.id, p.side, p.created_at, 'answer' AS kind, a.question_id AS item, a.level AS value"
+            " FROM people p LEFT JOIN answers a ON a.respondent_id = p.id"
+            " UNION ALL SELECT p.id, p.side, p.created_at, 'importance', i.dimension_id, i.rating"
+            " FROM people p JOIN importance i ON i.respondent_id = p.id"
+            " ORDER BY 3, 1",
+            [round_id, completed_only],
         )
-        answers: dict[str, dict[str, int | None]] = {pid: {} for pid, _ in people}
-        for pid, qid, level in self.db.execute(
-            "SELECT a.respondent_id, a.question_id, a.level FROM answers a"
-            " JOIN respondents p ON p.id = a.respondent_id WHERE p.round_id = ?",
-            [round_id],
-        ):
-            if pid in answers:
-                answers[pid][qid] = int(level) if level is not None else None
-        importance: dict[str, dict[str, int]] = {pid: {} for pid, _ in people}
-        for pid, did, rating in self.db.execute(
-            "SELECT i.respondent_id, i.dimension_id, i.rating FROM importance i"
-            " JOIN respondents p ON p.id = i.respondent_id WHERE p.round_id = ?",
-            [round_id],
-        ):
-            if pid in importance:
-                importance[pid][did] = int(rating)
-        return [Respondent(pid, side, answers[pid], importance[pid]) for pid, side in people]
+        people: dict[str, tuple[str, dict[str, int | None], dict[str, int]]] = {}
+        for pid, side, _, kind, item, value in rows:
+            _, answers, importance = people.setdefault(pid, (side, {}, {}))
+            if item is None:
+                continue
+            if kind == "answer":
+                answers[item] = int(value) if value is not None else None
+            else:
+                importance[item] = int(value)
+        return [Respondent(pid, side, answers, importance) for pid, (side, answers, importance) in people.items()]
 
     def progress(self, round_id: str) -> pd.DataFrame:
         """Started and finished respondents per side: counts only, never names."""
@@ -306,3 +304,20 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
     def round_scores(self, round_id: str) -> dict[str, float | None]:
         rows = self.db.execute("SELECT dimension_id, score FROM round_scores WHERE round_id = ?", [round_id])
         return dict(rows)
+
+    # reports (issue 5) ------------------------------------------------------------------
+
+    def rounds_overview(self, *, include_synthetic: bool = False) -> pd.DataFrame:
+        """Every round with its organisation, status and respondents per side (counts only),
+        oldest first. The synthetic sample's rounds are left out unless asked for."""
+        return self.db.frame(
+            "SELECT r.id AS round_id, o.name AS organisation, r.name AS round, r.status,"
+            " count(p.id) FILTER (WHERE p.side = 'it') AS respondents_it,"
+            " count(p.id) FILTER (WHERE p.side = 'marketing') AS respondents_marketing,"
+            " count(p.id) FILTER (WHERE p.side = 'other') AS respondents_other, r.created_at"
+            " FROM rounds r JOIN organisations o ON o.id = r.organisation_id"
+            " LEFT JOIN respondents p ON p.round_id = r.id"
+            " WHERE ? OR NOT o.synthetic"
+            " GROUP BY r.id, o.name, r.name, r.status, r.created_at ORDER BY r.created_at, r.id",
+            [include_synthetic],
+        )

@@ -1,0 +1,93 @@
+"""`export-benchmarks` and `import-benchmarks`: the benchmark CSV in and out of a database."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from assessment import benchmarks, cli, config, formats
+from assessment.questionnaire import load_all
+from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
+
+
+def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    p = command(
+        "export-benchmarks",
+        "Write the benchmark CSV (BRIEF format): every segment of the real peers that passes the "
+        "anonymity rules (at least 5 organisations, no differencing). No names or ids.",
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help="the CSV file to write")
+    p.add_argument(
+        "--synthetic", action="store_true", help="export the synthetic sample instead (labelled as such)"
+    )
+    p.set_defaults(func=cmd_export_benchmarks)
+
+    p = command(
+        "import-benchmarks",
+        "Import a benchmark CSV as a named set to compare with. A bad file is rejected whole, with "
+        "every problem listed by row and column, and nothing is written.",
+    )
+    p.add_argument("file", metavar="FILE", help="the benchmark CSV to import")
+    p.add_argument(
+        "--source", required=True, metavar="TEXT", help="who published the figures, shown with them"
+    )
+    p.set_defaults(func=cmd_import_benchmarks)
+
+
+def cmd_export_benchmarks(args: argparse.Namespace) -> int:
+    store = cli.open_store(args)
+    questionnaire = cli.current_questionnaire()
+    try:
+        text = benchmarks.export_benchmarks(store, questionnaire.key, synthetic=args.synthetic)
+    except benchmarks.NotEnoughPeersError as exc:
+        print(f"error: {exc}. Nothing was written.", file=sys.stderr)
+        return 1
+    _write_whole(Path(args.out), text)
+    rows = text.count("\n") - 1
+    print(f"Wrote {rows} rows ({questionnaire.id} {questionnaire.version}) to {args.out}")
+    return 0
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_import_benchmarks(args: argparse.Namespace) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(
+            f"error: cannot read {args.file}: {exc.strerror or exc}. Nothing was imported.", file=sys.stderr
+        )
+        return 1
+    store = cli.open_store(args)
+    questionnaires = load_all(config.questionnaire_dir())
+    try:
+        set_id = benchmarks.import_benchmarks(store, data, questionnaires, args.source)
+    except formats.BenchmarkImportError as exc:
+        print(f"error: {args.file} was rejected, nothing was imported ({len(exc.problems)} problem(s)):",
+              file=sys.stderr)  # fmt: skip
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except DuplicateBenchmarkSetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    found = store.benchmark_set(set_id)
+    assert found is not None
+    print(f"Imported set {set_id}: '{found.source}', {found.rows} rows, generated "
+          f"{found.generated_at:%Y-%m-%d}, questionnaire {found.questionnaire_id} {found.questionnaire_version}")  # fmt: skip
+    return 0

@@ -1,0 +1,267 @@
+"""The report as one self-contained HTML file: styles inline, charts as PNG data URIs.
+
+Nothing in it points outside the file (no stylesheet, font, script or image URL), so it opens
+offline and can be mailed as an attachment. Every piece of text goes through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+import pandas as pd
+
+from assessment.report import (
+    NO_VALUE,
+    Progress,
+    ReportData,
+    alignment_text,
+    benchmark_note,
+    benchmark_sentence,
+    chart_images,
+    dimension_sections,
+    flagged_dimensions,
+    gap_note,
+    level_bands,
+    level_text,
+    method_rules,
+    overall_text,
+    respondents_text,
+    seed_citations,
+)
+
+CHART_ALT = {
+    "benchmark": "Scores per dimension against the benchmark's interquartile range and median",
+    "gap": "Perception gap per dimension: marketing mean minus IT mean",
+    "priority": "Dimensions by maturity and importance; the top three priorities are named",
+}
+_CSS = """
+body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
+       max-width: 60rem; margin: 2rem auto; padding: 0 1.5rem; line-height: 1.45; }
+h1 { color: #005e92; font-size: 1.6rem; border-bottom: 2px solid #005e92; padding-bottom: .2rem;
+     margin-top: 2.5rem; }
+h2 { color: #005e92; font-size: 1.2rem; margin: 1.8rem 0 .4rem; }
+.cover h1 { border: none; font-size: 2.2rem; margin: .2rem 0; color: #222; }
+.kicker { color: #005e92; font-weight: bold; font-size: .9rem; }
+.muted { color: #646464; }
+.note { background: #f1f5f9; padding: .6rem .8rem; border-radius: 4px; }
+.note.synthetic { background: #fdecce; }
+.metrics { display: flex; gap: 1rem; flex-wrap: wrap; }
+.metric { background: #f1f5f9; padding: .6rem 1rem; flex: 1 1 12rem; border-radius: 4px; }
+.metric .label { color: #646464; font-size: .85rem; }
+.metric .value { color: #005e92; font-size: 1.6rem; font-weight: bold; }
+table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; font-size: .88rem; }
+th, td { border: 1px solid #cfcfcf; padding: .25rem .45rem; vertical-align: top; text-align: left; }
+th { background: #e1e8f0; }
+tbody tr:nth-child(even) { background: #f4f6f9; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+dl { display: grid; grid-template-columns: 11rem 1fr; gap: .2rem .8rem; margin: .4rem 0; }
+dt { font-weight: bold; }
+dd { margin: 0; }
+img.chart { max-width: 100%; height: auto; display: block; margin: .6rem 0; }
+@media print { h1 { page-break-before: always; } .cover h1, h1.first { page-break-before: avoid; } }
+"""
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _num(value: object, fmt: str = ".2f") -> str:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return NO_VALUE
+    return format(float(value), fmt)
+
+
+def _table(header: list[str], rows: list[list[object]], numeric: set[int] = frozenset()) -> str:
+    def cell(tag: str, i: int, value: object) -> str:
+        cls = ' class="num"' if i in numeric else ""
+        return f"<{tag}{cls}>{_e(value)}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _note(data: ReportData, text: str) -> str:
+    synthetic = data.benchmark is not None and data.benchmark.synthetic
+    return f'<p class="note{" synthetic" if synthetic else ""}">{_e(text)}</p>'
+
+
+def _img(images: dict[str, bytes], name: str) -> str:
+    if name not in images:
+        return ""
+    encoded = base64.b64encode(images[name]).decode("ascii")
+    return f'<img class="chart" alt="{_e(CHART_ALT[name])}" src="data:image/png;base64,{encoded}">'
+
+
+def _cover(d: ReportData) -> str:
+    org = d.organisation
+    facts = [
+        ("Report date", d.generated_at.strftime("%d %B %Y")),
+        ("Scope", d.scope),
+        ("Respondents", respondents_text(d)),
+        ("Questionnaire", f"{d.questionnaire.id} {d.questionnaire.version}"),
+        ("Organisation", f"{org.industry} · {org.size_band} employees · {org.region}"),
+    ]
+    items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
+    return (
+        f'<section class="cover"><p class="kicker">Tandem · {_e(d.questionnaire.title)}</p>'
+        f'<h1 class="first">{_e(org.name)}</h1><p class="muted">{_e(d.round.name)}</p>'
+        f"<dl>{items}</dl>{_note(d, benchmark_note(d))}</section>"
+    )
+
+
+def _summary(d: ReportData) -> str:
+    q = d.questionnaire
+    metrics = [
+        ("Overall score (1–5)", overall_text(d)),
+        ("Maturity level", level_text(d)),
+        ("IT–marketing alignment index", alignment_text(d)),
+    ]
+    boxes = "".join(
+        f'<div class="metric"><div class="label">{_e(k)}</div><div class="value">{_e(v)}</div></div>'
+        for k, v in metrics
+    )
+    parts = [f'<h1>Executive summary</h1><div class="metrics">{boxes}</div>']
+    if d.result.level is not None:
+        parts.append(f"<p>{_e(q.level_name(d.result.level))}: {_e(q.levels[d.result.level - 1].summary)}</p>")
+    if benchmark_sentence(d):
+        parts.append(f"<p>{_e(benchmark_sentence(d))}</p>")
+    flagged = flagged_dimensions(d)
+    if flagged:
+        parts.append(f"<p>IT and marketing differ by a full level or more on {len(flagged)} dimension(s): "
+                     f"{_e(', '.join(flagged))}.</p>")  # fmt: skip
+    elif gap_note(d):
+        parts.append(f"<p>{_e(gap_note(d))}</p>")
+    parts.append("<h2>The three priorities</h2>")
+    if not d.recommendations:
+        parts.append("<p>Priorities appear once at least one dimension has enough answers.</p>")
+    parts.append("<ol>")
+    for item in d.recommendations:
+        steps = "".join(
+            f"<li><em>{_e(s['question'])}</em> Next level, <strong>{_e(s['next_level'])}</strong>: "
+            f"{_e(s['description'])}</li>"
+            for s in item["steps"]
+        )
+        parts.append(
+            f"<li><strong>{_e(item['dimension'])}</strong>: score {item['score']:.2f} ({_e(item['level'])}), "
+            f"importance {_e(item['importance'])}, priority {item['priority']:.2f}<ul>{steps}</ul></li>"
+        )
+    parts.append("</ol>")
+    return "".join(parts)
+
+
+def _charts(d: ReportData, images: dict[str, bytes]) -> str:
+    parts = ["<h1>Against the benchmark</h1>", _img(images, "benchmark"), _note(d, benchmark_note(d))]
+    if d.benchmark is not None:
+        rows = [
+            [r["dimension"], _num(r["score"]), _num(r["median"]),
+             f"{_num(r['p25'])} – {_num(r['p75'])}" if r["n"] else NO_VALUE, _num(r["percentile"], ".0f"), r["n"]]
+            for r in d.benchmark_table.to_dict("records")
+        ]  # fmt: skip
+        header = ["Dimension", "Score", "Peer median", "Middle half (p25–p75)", "Percentile", "n"]
+        parts.append(_table(header, rows, {1, 2, 3, 4, 5}))
+    parts.append("<h1>Where IT and marketing see things differently</h1>")
+    parts.append(_img(images, "gap") if "gap" in images else f"<p>{_e(gap_note(d))}</p>")
+    top = d.top_disagreements
+    if not top.empty:
+        parts.append(f"<h2>The {len(top)} questions with the largest disagreements</h2>")
+        rows = [
+            [i, r["question"], r["dimension"], _num(r["it"]), _num(r["marketing"]),
+             f"{r['gap']:+.2f}" + (" !" if r["flagged"] else "")]
+            for i, r in enumerate(top.to_dict("records"), start=1)
+        ]  # fmt: skip
+        parts.append(_table(["#", "Question", "Dimension", "IT", "Marketing", "Gap"], rows, {0, 3, 4, 5}))
+        parts.append('<p class="muted">Gap = marketing mean − IT mean; ! marks a gap of a full level or more.</p>')
+    parts.append("<h1>Where to act first</h1>")
+    parts.append(_img(images, "priority"))
+    rows = [
+        [r["rank"], r["dimension"], _num(r["score"]), _num(r["importance"], ".1f"), _num(r["priority"])]
+        for r in d.priorities.to_dict("records")
+    ]
+    if rows:
+        parts.append(_table(["Rank", "Dimension", "Score", "Importance", "Priority"], rows, {0, 2, 3, 4}))
+    return "".join(parts)
+
+
+def _dimensions(d: ReportData) -> str:
+    parts = [
+        "<h1>Dimension by dimension</h1>",
+        '<p class="muted">Each dimension\'s score against the benchmark, what each side sees, and the '
+        "next step: the next level's description of the dimension's weakest question.</p>",
+    ]
+    for s in dimension_sections(d):
+        flag = " (a full level or more apart)" if s.flagged else ""
+        facts = [
+            ("Score", f"{s.score} · {s.level} ({s.basis}) · importance {s.importance}"),
+            ("IT vs marketing", f"IT {s.it} · marketing {s.marketing} · gap {s.gap}{flag}"),
+            ("Benchmark", s.benchmark),
+        ]
+        if s.recommendation:
+            facts += [("Weakest question", s.weakest), ("Next step", f"Reach level {s.next_level}: {s.recommendation}")]
+        else:
+            facts.append(("Next step", "Every answered question is at the top level: keep it there."))
+        items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
+        table = _table(["Question", "Score", "IT", "Marketing", "Gap"], [list(r) for r in s.questions], {1, 2, 3, 4})
+        parts.append(
+            f'<section><h2>{_e(s.title)}</h2><p class="muted">{_e(s.description)}</p><dl>{items}</dl>{table}</section>'
+        )
+    return "".join(parts)
+
+
+def _references(d: ReportData) -> str:
+    if d.references.empty:
+        return ""
+    own = d.respondent_id is not None
+    sources = {ref.statement: ref.source for ref in d.questionnaire.references}
+    rows = [
+        [r["published figure"], r["population"], r["your answer"] if own else _num(r["IT mean"]),
+         _num(r["marketing mean"]), sources.get(r["published figure"], r["source"])]
+        for r in d.references.to_dict("records")
+    ]  # fmt: skip
+    header = ["Published figure", "Population", "Your answer" if own else "IT mean", "Marketing mean", "Source"]
+    return (
+        "<h1>You and the published surveys</h1><p class=\"muted\">Survey figures quoted in the source "
+        "articles, beside the answers to the question that measures the same thing. Full citations are "
+        "in the Method appendix.</p>" + _table(header, rows, {3} if own else {2, 3})
+    )
+
+
+def _method(d: ReportData) -> str:
+    q = d.questionnaire
+    rules = "".join(f"<li>{_e(r)}</li>" for r in method_rules())
+    parts = [
+        f"<h1>Method</h1><h2>Scoring rules</h2><ul>{rules}</ul>",
+        "<h2>Maturity levels</h2>",
+        _table(["Level", "Score range", "What it looks like"], [list(r) for r in level_bands(q)]),
+        f"<h2>Benchmark source</h2><p>{_e(benchmark_note(d))}</p>",
+        f"<h2>Sources</h2><p>{_e(q.title)}, version {_e(q.version)}. Every question cites the article "
+        "that motivates it; published figures are quoted with their citation.</p>",
+        _table(["Seed article", "Title", "Cited by questions"], [list(r) for r in seed_citations(q)]),
+    ]
+    if q.references:
+        rows = [[r.statement, f"{r.citation} ({r.source})"] for r in q.references]
+        parts.append(_table(["Figure", "Citation"], rows))
+    return "".join(parts)
+
+
+def render(data: ReportData, progress: Progress | None = None) -> bytes:
+    """The whole HTML document as UTF-8 bytes."""
+    images = chart_images(data, progress, (0.25, 0.8))
+    if progress:
+        progress(0.85, "Writing the HTML file")
+    title = f"Tandem report: {data.organisation.name}, {data.round.name}"
+    body = "".join(
+        [_cover(data), _summary(data), _charts(data, images), _dimensions(data), _references(data), _method(data)]
+    )
+    footer = (
+        f'<p class="muted">Generated by Tandem on {data.generated_at:%d %B %Y}. Confidential: one '
+        "organisation's results; peer figures are anonymous aggregates of at least five organisations.</p>"
+    )
+    document = (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>{body}{footer}</body></html>\n"
+    )
+    return document.encode("utf-8")

@@ -1,0 +1,132 @@
+"""The Excel workbook: About, Scores, Gaps, Priorities and Raw answers, one table a sheet.
+
+Every text cell goes through ``formats.spreadsheet_safe``: openpyxl stores a string that starts
+with "=" as a formula, so an organisation called "=HYPERLINK(...)" would otherwise run in the
+client's Excel. Control characters that the xlsx format cannot hold are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+from assessment.formats import RESPONSE_COLUMNS, spreadsheet_safe
+from assessment.questionnaire import SIDE_LABELS, SIDES
+from assessment.report import (
+    Progress,
+    ReportData,
+    alignment_text,
+    benchmark_note,
+    level_text,
+    overall_text,
+)
+
+SHEETS = ("About", "Scores", "Gaps", "Priorities", "Raw answers")
+MAX_WIDTH = 60  # characters; longer text wraps in the cell
+
+
+def _safe_text(value: object) -> object:
+    if isinstance(value, str):
+        return spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells a spreadsheet shows as text, never runs as a formula."""
+    out = frame.copy()
+    for column in out.columns:
+        if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_datetime64_any_dtype(out[column])):
+            out[column] = out[column].map(_safe_text).astype(object)
+    out.columns = [_safe_text(str(c)) for c in out.columns]
+    return out
+
+
+def about_frame(d: ReportData) -> pd.DataFrame:
+    rows = [
+        ("Organisation", d.organisation.name),
+        ("Round", d.round.name),
+        ("Round id", d.round.id),
+        ("Questionnaire", f"{d.questionnaire.id} {d.questionnaire.version}"),
+        ("Report date", d.generated_at.strftime("%Y-%m-%d")),
+        ("Scope", d.scope),
+        *((f"Respondents: {SIDE_LABELS[s]}", str(d.respondents[s])) for s in SIDES),
+        ("Overall score (1-5)", overall_text(d)),
+        ("Maturity level", level_text(d)),
+        ("IT-marketing alignment index", alignment_text(d)),
+        ("Benchmark", benchmark_note(d)),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def _level_name(d: ReportData) -> str:
+    level = d.result.level
+    return d.questionnaire.level_name(level) if level is not None else "Insufficient answers"
+
+
+def scores_frame(d: ReportData) -> pd.DataFrame:
+    """Overall and every dimension: score, level, both sides, gap, importance, benchmark."""
+    bench = d.benchmark_table.rename(
+        columns={"mean": "peer_mean", "p25": "peer_p25", "median": "peer_median", "p75": "peer_p75", "n": "peer_n"}
+    )
+    overall = pd.DataFrame(
+        [{"dimension_id": "overall", "level": _level_name(d), "basis": "", "flagged": False}]
+    )
+    dims = pd.concat([overall, d.dimensions.drop(columns=["dimension", "score"])], ignore_index=True)
+    frame = bench.merge(dims, on="dimension_id", how="left")
+    frame["benchmark"] = benchmark_note(d) if d.benchmark is not None else ""
+    columns = ["dimension_id", "dimension", "score", "level", "basis", "it", "marketing", "gap", "flagged",
+               "importance", "peer_n", "peer_mean", "peer_p25", "peer_median", "peer_p75", "percentile",
+               "benchmark"]  # fmt: skip
+    return frame[columns]
+
+
+def priorities_frame(d: ReportData) -> pd.DataFrame:
+    steps = {
+        item["dimension"]: "\n".join(
+            f"{s['question']} Next level, {s['next_level']}: {s['description']}" for s in item["steps"]
+        )
+        for item in d.recommendations
+    }
+    frame = d.priorities.copy()
+    frame["next_steps"] = frame["dimension"].map(steps).fillna("")
+    return frame[["rank", "dimension_id", "dimension", "score", "importance", "priority", "next_steps"]]
+
+
+def raw_frame(d: ReportData) -> pd.DataFrame:
+    """The BRIEF's long format; times as Excel date-times (UTC), "don't know" as an empty level."""
+    frame = d.responses.reindex(columns=list(RESPONSE_COLUMNS)).copy()
+    stamps = pd.to_datetime(frame["answered_at"], utc=True)
+    frame["answered_at"] = stamps.dt.tz_localize(None)
+    frame["level"] = frame["level"].astype("Int64")
+    return frame
+
+
+def _fit_columns(sheet, frame: pd.DataFrame) -> None:  # noqa: ANN001 - an openpyxl worksheet
+    for i, column in enumerate(frame.columns, start=1):
+        sample = frame[column].head(500).astype(str).str.len()
+        width = max([len(str(column)), *sample.tolist()], default=8)
+        sheet.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, width + 2)
+    sheet.freeze_panes = "A2"
+
+
+def render(data: ReportData, progress: Progress | None = None) -> bytes:
+    """The workbook as bytes."""
+    frames = {
+        "About": about_frame(data),
+        "Scores": scores_frame(data),
+        "Gaps": data.question_gaps,
+        "Priorities": priorities_frame(data),
+        "Raw answers": raw_frame(data),
+    }
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for i, (name, frame) in enumerate(frames.items()):
+            if progress:
+                progress(0.2 + 0.75 * i / len(frames), f"Writing the {name} sheet")
+            safe = safe_frame(frame)
+            safe.to_excel(writer, sheet_name=name, index=False)
+            _fit_columns(writer.sheets[name], safe)
+    return buffer.getvalue()

@@ -1,0 +1,144 @@
+"""Benchmarks: the organisation against its peers, by segment, from the source of your choice."""
+
+import streamlit as st
+
+from assessment import benchmarks, charts, formats, ui
+from assessment.scoring import score_round
+from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
+from assessment.text import md_escape
+
+IMPORTED_KEY = "bench_imported_message"  # survives the rerun that refreshes the source list
+
+store = ui.get_store()
+record = ui.current_respondent()
+st.title("Benchmarks")
+
+organisation = None
+scores = None
+if record is None:
+    q = ui.current_questionnaire()
+    st.info(
+        "Start or resume an assessment to compare your organisation. Meanwhile, this is the overall "
+        "distribution of the chosen source."
+    )
+    st.page_link("pages/start.py", label="Go to Start")
+else:
+    rnd = store.round(record.round_id)
+    organisation = store.organisation(rnd.organisation_id)
+    q = ui.questionnaire_for(rnd)
+    scores = benchmarks.scores_of(score_round(q, store.respondents_of(rnd.id)))
+    st.caption(
+        f"{md_escape(organisation.name)} · {md_escape(rnd.name)} · questionnaire {q.id} {q.version}. "
+        "Your organisation is never counted among its own peers."
+    )
+
+sources = {s.key: s for s in benchmarks.available_sources(store, q.key)}
+keys = list(sources)
+c1, c2 = st.columns([3, 2])
+source_key = c1.selectbox(
+    "Compare with",
+    keys,
+    index=keys.index(benchmarks.default_source(list(sources.values()))),
+    format_func=lambda key: sources[key].label,
+    key="bench_source",
+)
+segment_types = benchmarks.SEGMENT_TYPES if organisation is not None else ("all",)
+segment = (
+    c2.segmented_control(
+        "Segment",
+        segment_types,
+        format_func=lambda t: md_escape(benchmarks.segment_label(t, organisation)),
+        default="all",
+        key="bench_segment",
+    )
+    or "all"
+)
+
+wanted = (segment, "all") if segment != "all" else ("all",)
+panel = benchmarks.benchmark_panel(store, q.key, source_key, organisation, scores, segment_types=wanted)
+chosen = panel[segment]
+if chosen.benchmark is None and segment != "all":
+    st.warning(chosen.reason)
+    chosen = panel["all"]
+
+benchmark = chosen.benchmark
+if benchmark is None:
+    st.info(chosen.reason)
+    if source_key == benchmarks.PEERS and len(sources) > 1:
+        st.caption("Choose another source above: an imported set or the synthetic sample.")
+else:
+    if benchmark.synthetic:
+        st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
+    table = benchmarks.benchmark_table(q, benchmark, scores)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Organisations in this segment", f"{benchmark.n_orgs:,}")
+    m2.metric("Segment", benchmark.segment)
+    overall_rank = benchmarks.overall_percentile(table)
+    if overall_rank is not None:
+        rank = f"{overall_rank:.0f}" + (" (approximate)" if benchmark.approximate else "")
+        m3.metric(
+            "Overall percentile rank", rank, help="The share of peers scoring below you; ties count half."
+        )
+    st.caption(
+        f"Source: {md_escape(benchmark.source)} · {md_escape(benchmark.segment)} · n = {benchmark.n_orgs}"
+    )
+    title = "Where you sit among your peers" if scores is not None else "How the peers are distributed"
+    st.altair_chart(
+        charts.build_distribution_chart(table, title=title, score_label="Your organisation"), width="stretch"
+    )
+    st.dataframe(benchmarks.ranks_table(table, approximate=benchmark.approximate), hide_index=True)
+    if benchmark.approximate:
+        st.caption(
+            "Percentile ranks against an imported set are **approximate**: the set carries only "
+            "quartiles, so the rank is interpolated between them."
+        )
+
+st.header("Export")
+if benchmarks.can_export(store, q.key):
+    st.download_button(
+        "Download the benchmark (CSV)",
+        # Built only when clicked: the export reads every organisation's scores.
+        data=lambda: benchmarks.export_benchmarks(store, q.key),
+        file_name=f"tandem-benchmark-{q.id}-{q.version}.csv",
+        mime="text/csv",
+        key="bench_download",
+        help="Every segment of this database's real organisations that passes the anonymity rules.",
+    )
+else:
+    st.info(
+        f"The benchmark export needs at least {benchmarks.MIN_ORGS} real organisations with a finished "
+        f"round under questionnaire {q.id} {q.version}; there are {sources[benchmarks.PEERS].n_orgs} so far."
+    )
+
+st.header("Import a benchmark set")
+if IMPORTED_KEY in st.session_state:
+    st.success(st.session_state.pop(IMPORTED_KEY))
+if not st.session_state.get(ui.CONSOLE_KEY):
+    st.caption("Consultants signed in to the console can import a benchmark CSV here.")
+    st.page_link("pages/console.py", label="Go to the console")
+    st.stop()
+upload = st.file_uploader("Benchmark CSV", type=["csv"], key="bench_upload")
+name = st.text_input(
+    "Source (who published these figures)",
+    max_chars=benchmarks.MAX_SOURCE_LENGTH,
+    key="bench_import_source",
+    placeholder="Leave empty to use the file's own source",
+)
+if st.button("Import", key="bench_import_go", type="primary"):
+    if upload is None:
+        st.error("Choose a benchmark CSV file first.")
+        st.stop()
+    try:
+        set_id = benchmarks.import_benchmarks(store, upload.getvalue(), ui.get_questionnaires(), name)
+    except formats.BenchmarkImportError as exc:
+        listing = "\n".join(f"- {md_escape(problem)}" for problem in exc.problems)
+        st.error(f"**{md_escape(upload.name)} was rejected; nothing was imported.**\n\n{listing}")
+    except (DuplicateBenchmarkSetError, ValueError) as exc:
+        st.error(md_escape(str(exc)))
+    else:
+        found = store.benchmark_set(set_id)
+        st.session_state[IMPORTED_KEY] = (
+            f"Imported **{md_escape(found.source)}** ({found.rows} rows, generated "
+            f"{found.generated_at:%Y-%m-%d}). It is now in the list of what to compare with."
+        )
+        st.rerun()
