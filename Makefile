@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test deps dev-deps chromium lint bench
+.PHONY: run test deps dev-deps system-packages bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -21,12 +21,12 @@ run: deps
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
 ## Install (Chromium from Debian's packages when missing) and run every test.
-test: dev-deps chromium
+test: dev-deps system-packages
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
-chromium:
-	@bash scripts/ensure-chromium
+system-packages:
+	@bash scripts/ensure-system-packages
 
 bench: deps
 	$(PY) -m assessment bench

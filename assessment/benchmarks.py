@@ -307,29 +307,22 @@ def benchmark_panel(
     if organisation is not None:
         profile = (organisation.industry, organisation.size_band, organisation.region)
     segments = store.peer_panel(qkey, synthetic=synthetic, exclude_org=exclude, profile=profile, scores=clean)
-    published = publishable_segments(segments)
+    published = publishable_segments(segments).rename(columns={"n_orgs": "n"})
+    types, names = published["segment_type"].to_numpy(), published["segment_value"].to_numpy()
+    overall = segments[segments["dimension_id"] == formats.OVERALL]
+    keys = zip(overall["segment_type"], overall["segment_value"].fillna(""), strict=True)
+    sizes = dict(zip(keys, overall["n_orgs"], strict=True))
     label = SYNTHETIC_NAME if synthetic else PEERS_NAME
     out = {}
-    for segment_type in segment_types:
-        value = values[segment_type]
-        mine = published[
-            (published["segment_type"] == segment_type) & (published["segment_value"] == (value or ""))
-        ]
-        if formats.OVERALL not in set(mine["dimension_id"]):
-            n = segments.loc[
-                (segments["segment_type"] == segment_type)
-                & (segments["segment_value"].fillna("") == (value or ""))
-                & (segments["dimension_id"] == formats.OVERALL),
-                "n_orgs",
-            ]
-            too_few = n.empty or int(n.iloc[0]) < MIN_ORGS
+    for segment_type, value in values.items():
+        stats = published.loc[(types == segment_type) & (names == (value or "")), STATS_COLUMNS]
+        if formats.OVERALL not in set(stats["dimension_id"]):
+            too_few = sizes.get((segment_type, value or ""), 0) < MIN_ORGS
             reason = NO_BENCHMARK if segment_type == "all" else TOO_FEW if too_few else DIFFERENCING
             out[segment_type] = Comparison(segment_type, value, None, reason)
-            continue
-        stats = mine.rename(columns={"n_orgs": "n"}).loc[:, list(STATS_COLUMNS)].reset_index(drop=True)
-        out[segment_type] = Comparison(
-            segment_type, value, Benchmark(label, synthetic, segment_type, value, stats)
-        )
+        else:
+            benchmark = Benchmark(label, synthetic, segment_type, value, stats.reset_index(drop=True))
+            out[segment_type] = Comparison(segment_type, value, benchmark)
     return out
 
 
@@ -408,23 +401,22 @@ def _round(value: object) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 2)  # type: ignore[arg-type]
 
 
-def ranks_table(table: pd.DataFrame, *, approximate: bool) -> pd.DataFrame:
+def ranks_table(table: pd.DataFrame, *, approximate: bool, scored: bool = True) -> pd.DataFrame:
     """``benchmark_table`` as a person reads it: the percentile rank per dimension and the
-    distribution it comes from."""
+    distribution it comes from (without score and rank columns when nothing is scored)."""
     rank = "Percentile rank (approximate)" if approximate else "Percentile rank"
-    return pd.DataFrame(
-        {
-            "Dimension": table["dimension"],
-            "Score": table["score"],
-            rank: table["percentile"].round(0),
-            "Peer median": table["median"],
-            "Peer 25th–75th percentile": [
-                f"{a:.2f}–{b:.2f}" if pd.notna(a) and pd.notna(b) else "—"
-                for a, b in zip(table["p25"], table["p75"], strict=True)
-            ],
-            "Organisations (n)": table["n"],
-        }
-    )
+    columns = {"Dimension": table["dimension"]}
+    if scored:
+        columns |= {"Score": table["score"], rank: table["percentile"].round(0)}
+    columns |= {
+        "Peer median": table["median"],
+        "Peer 25th–75th percentile": [
+            f"{a:.2f}–{b:.2f}" if pd.notna(a) and pd.notna(b) else "—"
+            for a, b in zip(table["p25"], table["p75"], strict=True)
+        ],
+        "Organisations (n)": table["n"],
+    }
+    return pd.DataFrame(columns)
 
 
 # export and import ----------------------------------------------------------------------

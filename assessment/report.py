@@ -280,7 +280,14 @@ class DimensionSection:
     weakest: str | None  # the question with the lowest score in the dimension
     next_level: str | None  # "4 · Partners"
     recommendation: str | None  # that question's description of the next level
+    no_step: str | None  # why there is no recommendation, when there is none
     questions: list[tuple[str, str, str, str, str]]  # (question, combined, IT, marketing, gap)
+
+    @property
+    def score_line(self) -> str:
+        if self.score == NO_VALUE:
+            return f"Insufficient answers · importance {self.importance}"
+        return f"{self.score} · {self.level} ({self.basis}) · importance {self.importance}"
 
 
 def dimension_sections(data: ReportData) -> list[DimensionSection]:
@@ -308,6 +315,10 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
             if result.questions[x.id].value is not None and result.questions[x.id].value < 5
         ]
         weakest = next_level = recommendation = None
+        answered = any(result.questions[x.id].value is not None for x in d.questions)
+        no_step = None if steps else "Every answered question is at the top level: keep it there."
+        if not answered:
+            no_step = "No answers yet in this dimension."
         if steps:
             value, qid = min(steps)
             nxt = min(5, math.floor(value) + 1)
@@ -338,6 +349,7 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
                 weakest=weakest,
                 next_level=next_level,
                 recommendation=recommendation,
+                no_step=no_step,
                 questions=rows,
             )
         )

@@ -60,18 +60,30 @@ class _Report(FPDF):
         self.set_auto_page_break(True, margin=MARGIN)
         typed = " ".join([data.organisation.name, data.round.name])
         self.family, self.covered = _load_fonts(self, typed)
-        self.set_title(self.t(f"Tandem report: {data.organisation.name}, {data.round.name}"))
+        self.set_title(self.t(f"Tandem report: {data.organisation.name}, {data.round.name}", one_line=True))
         self.set_author("Tandem")
         self.set_lang("en")
 
     # text ---------------------------------------------------------------------------------
 
-    def t(self, text: object) -> str:
-        """Text the loaded fonts can draw: anything else becomes "?" instead of vanishing."""
-        text = str(text)
+    def t(self, text: object, *, one_line: bool = False) -> str:
+        """Text the loaded fonts can draw: anything else becomes "?" instead of vanishing.
+        Tabs become spaces; line breaks are kept for wrapped text, spaces in a one-line cell."""
+        text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        if one_line:
+            text = text.replace("\n", " ")
         if self.covered is None:  # core font: Latin-1 only
             return text.translate(_CORE_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
-        return "".join(c if ord(c) in self.covered or c in "\n\t" else "?" for c in text)
+        return "".join(c if ord(c) in self.covered or c == "\n" else "?" for c in text)
+
+    def fit(self, text: str, width: float) -> str:
+        """`text` cut with "…" so that it fits `width` mm in the current font (one-line cells)."""
+        if self.get_string_width(text) <= width:
+            return text
+        ellipsis = "…" if self.covered is not None and ord("…") in self.covered else "..."
+        while text and self.get_string_width(text + ellipsis) > width:
+            text = text[:-1]
+        return text + ellipsis
 
     def font(self, size: float, bold: bool = False, color: tuple[int, int, int] = INK) -> None:
         self.set_font(self.family, "B" if bold else "", size)
@@ -83,7 +95,7 @@ class _Report(FPDF):
 
     def label_value(self, label: str, value: str, h: float = 5.5) -> None:
         self.font(10, True)
-        self.cell(42, h, self.t(label))
+        self.cell(42, h, self.t(label, one_line=True))
         self.font(10)
         self.multi_cell(0, h, self.t(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
@@ -159,7 +171,8 @@ class _Report(FPDF):
         self.set_y(-12)
         self.font(7.5, color=MUTED)
         d = self.data
-        self.cell(self.epw * 0.8, 5, self.t(f"Tandem report · {d.organisation.name} · {d.round.name}"))
+        text = self.t(f"Tandem report · {d.organisation.name} · {d.round.name}", one_line=True)
+        self.cell(self.epw * 0.8, 5, self.fit(text, self.epw * 0.8 - 2))
         self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
 
@@ -193,7 +206,9 @@ def _cover(pdf: _Report) -> None:
     d = pdf.data
     pdf.add_page()
     pdf.font(10, True, ACCENT)
-    pdf.cell(0, 6, pdf.t(f"Tandem · {d.questionnaire.title}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(
+        0, 6, pdf.t(f"Tandem · {d.questionnaire.title}", one_line=True), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.set_y(62)
     pdf.para(d.organisation.name, 26, True, h=11)
     pdf.ln(2)
@@ -230,10 +245,10 @@ def _summary(pdf: _Report) -> None:
         pdf.rect(x, top, width, 24, style="F")
         pdf.set_xy(x + 3, top + 3)
         pdf.font(8.5, color=MUTED)
-        pdf.cell(width - 6, 4, pdf.t(label))
+        pdf.cell(width - 6, 4, pdf.t(label, one_line=True))
         pdf.set_xy(x + 3, top + 10)
         pdf.font(17 if len(value) < 16 else 11, True, ACCENT)
-        pdf.cell(width - 6, 10, pdf.t(value))
+        pdf.cell(width - 6, 10, pdf.t(value, one_line=True))
     pdf.set_y(top + 29)
     if d.result.level is not None:
         pdf.para(f"{q.level_name(d.result.level)}: {q.levels[d.result.level - 1].summary}")
@@ -280,8 +295,14 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
         rows = [("Dimension", "Score", "Peer median", "Middle half (p25–p75)", "Percentile", "n")]
         for r in d.benchmark_table.to_dict("records"):
             middle = f"{_num(r['p25'])} – {_num(r['p75'])}" if r["n"] else NO_VALUE
-            percentile = NO_VALUE if r["percentile"] is None or r["percentile"] != r["percentile"] else f"{r['percentile']:.0f}"
-            rows.append((r["dimension"], _num(r["score"]), _num(r["median"]), middle, percentile, str(r["n"])))
+            percentile = (
+                NO_VALUE
+                if r["percentile"] is None or r["percentile"] != r["percentile"]
+                else f"{r['percentile']:.0f}"
+            )
+            rows.append(
+                (r["dimension"], _num(r["score"]), _num(r["median"]), middle, percentile, str(r["n"]))
+            )
         pdf.table(rows, (62, 16, 22, 36, 24, 14), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
     gap_height = pdf.image_size(images["gap"], 110)[1] if "gap" in images else 10
     pdf.h2("Where IT and marketing see things differently", need=gap_height + 15)
@@ -302,9 +323,12 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
             )
         pdf.table(rows, (8, 80, 44, 13, 13, 16), ("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
         pdf.para("Gap = marketing mean − IT mean; ! marks a gap of a full level or more.", 8.5, color=MUTED)
-    pdf.h1("Where to act first")
     if "priority" in images:
+        pdf.h1("Where to act first")
         pdf.image_fit(images["priority"], 150)
+    else:
+        pdf.h2("Where to act first", need=30)
+        pdf.para("Priorities appear once at least one dimension has enough answers.")
     rows = [("Rank", "Dimension", "Score", "Importance", "Priority")]
     for r in d.priorities.itertuples():
         rows.append((str(r.rank), r.dimension, f"{r.score:.2f}", f"{r.importance:.1f}", f"{r.priority:.2f}"))
@@ -324,7 +348,7 @@ def _dimensions(pdf: _Report) -> None:
         pdf.h2(s.title, need=75)
         pdf.para(s.description, 9, color=MUTED)
         pdf.ln(1)
-        pdf.label_value("Score", f"{s.score} · {s.level} ({s.basis}) · importance {s.importance}")
+        pdf.label_value("Score", s.score_line)
         flag = "  (a full level or more apart)" if s.flagged else ""
         pdf.label_value("IT vs marketing", f"IT {s.it} · marketing {s.marketing} · gap {s.gap}{flag}")
         pdf.label_value("Benchmark", s.benchmark)
@@ -332,7 +356,7 @@ def _dimensions(pdf: _Report) -> None:
             pdf.label_value("Weakest question", s.weakest or NO_VALUE)
             pdf.label_value("Next step", f"Reach level {s.next_level}: {s.recommendation}")
         else:
-            pdf.label_value("Next step", "Every answered question is at the top level: keep it there.")
+            pdf.label_value("Next step", s.no_step or NO_VALUE)
         pdf.ln(1)
         rows = [("Question", "Score", "IT", "Mkt", "Gap")]
         rows += s.questions
@@ -354,7 +378,7 @@ def _references(pdf: _Report) -> None:
         mine = r["your answer"] if own else _num(r["IT mean"])
         source = sources.get(r["published figure"], r["source"])
         rows.append((r["published figure"], r["population"], mine, _num(r["marketing mean"]), source))
-    widths = (60, 28, 42, 14, 30) if own else (76, 32, 15, 15, 36)
+    widths = (54, 24, 36, 14, 46) if own else (66, 30, 15, 15, 48)
     pdf.table(rows, widths, ("LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"))
 
 

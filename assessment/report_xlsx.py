@@ -38,7 +38,9 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells a spreadsheet shows as text, never runs as a formula."""
     out = frame.copy()
     for column in out.columns:
-        if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_datetime64_any_dtype(out[column])):
+        if not (
+            pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_datetime64_any_dtype(out[column])
+        ):
             out[column] = out[column].map(_safe_text).astype(object)
     out.columns = [_safe_text(str(c)) for c in out.columns]
     return out
@@ -52,7 +54,7 @@ def about_frame(d: ReportData) -> pd.DataFrame:
         ("Questionnaire", f"{d.questionnaire.id} {d.questionnaire.version}"),
         ("Report date", d.generated_at.strftime("%Y-%m-%d")),
         ("Scope", d.scope),
-        *((f"Respondents: {SIDE_LABELS[s]}", str(d.respondents[s])) for s in SIDES),
+        *((f"Respondents: {SIDE_LABELS[s]}", d.respondents[s]) for s in SIDES),
         ("Overall score (1-5)", overall_text(d)),
         ("Maturity level", level_text(d)),
         ("IT-marketing alignment index", alignment_text(d)),
@@ -69,7 +71,13 @@ def _level_name(d: ReportData) -> str:
 def scores_frame(d: ReportData) -> pd.DataFrame:
     """Overall and every dimension: score, level, both sides, gap, importance, benchmark."""
     bench = d.benchmark_table.rename(
-        columns={"mean": "peer_mean", "p25": "peer_p25", "median": "peer_median", "p75": "peer_p75", "n": "peer_n"}
+        columns={
+            "mean": "peer_mean",
+            "p25": "peer_p25",
+            "median": "peer_median",
+            "p75": "peer_p75",
+            "n": "peer_n",
+        }
     )
     overall = pd.DataFrame(
         [{"dimension_id": "overall", "level": _level_name(d), "basis": "", "flagged": False}]

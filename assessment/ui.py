@@ -180,3 +180,43 @@ def require_console() -> None:
         record_failure("password")
         st.error("That password is not right. Repeated attempts are slowed down.")
     st.stop()
+
+
+# reports -------------------------------------------------------------------------------
+
+REPORT_LABELS = {
+    "pdf": "PDF report",
+    "html": "HTML report (one file, opens offline)",
+    "xlsx": "Excel workbook",
+    "csv": "Raw responses (CSV)",
+}
+
+
+def report_downloads(
+    round_id: str, questionnaire: Questionnaire, *, respondent_id: str | None, key: str
+) -> None:
+    """Pick a format, build it with a progress bar, then offer the download. Reports are built
+    on request, not on every rerun: a PDF takes about a second."""
+    from assessment import report
+
+    fmt = st.radio("Format", report.FORMATS, format_func=REPORT_LABELS.get, horizontal=True, key=f"{key}_fmt")
+    stash = f"{key}_built"
+    if st.button("Prepare the report", key=f"{key}_build"):
+        bar = st.progress(0.0, text="Starting")
+        data = report.build_report(
+            get_store(), questionnaire, round_id, fmt, respondent_id=respondent_id,
+            progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
+        )  # fmt: skip
+        bar.empty()
+        st.session_state[stash] = (fmt, data)
+    built = st.session_state.get(stash)
+    if built and built[0] == fmt:
+        who = f"-{respondent_id}" if respondent_id else ""
+        st.download_button(
+            f"Download the {REPORT_LABELS[fmt]}",
+            data=built[1],
+            file_name=f"tandem-report-{round_id}{who}.{fmt}",
+            mime=report.MEDIA_TYPES[fmt],
+            key=f"{key}_download",
+            type="primary",
+        )

@@ -105,8 +105,8 @@ def question_gap_frame(result: Result) -> pd.DataFrame:
                 "n_marketing": sb.n_marketing,
             }
         )
-    frame = pd.DataFrame(rows)
-    order = frame["gap"].abs().fillna(-1).sort_values(ascending=False).index
+    frame = pd.DataFrame(rows).astype({"gap": "float64", "it": "float64", "marketing": "float64"})
+    order = frame["gap"].abs().fillna(-1).sort_values(ascending=False, kind="stable").index
     return frame.loc[order].reset_index(drop=True)
 
 

@@ -34,8 +34,7 @@ else:
 
 sources = {s.key: s for s in benchmarks.available_sources(store, q.key)}
 keys = list(sources)
-c1, c2 = st.columns([3, 2])
-source_key = c1.selectbox(
+source_key = st.selectbox(
     "Compare with",
     keys,
     index=keys.index(benchmarks.default_source(list(sources.values()))),
@@ -44,7 +43,7 @@ source_key = c1.selectbox(
 )
 segment_types = benchmarks.SEGMENT_TYPES if organisation is not None else ("all",)
 segment = (
-    c2.segmented_control(
+    st.segmented_control(
         "Segment",
         segment_types,
         format_func=lambda t: md_escape(benchmarks.segment_label(t, organisation)),
@@ -70,13 +69,12 @@ else:
     if benchmark.synthetic:
         st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
     table = benchmarks.benchmark_table(q, benchmark, scores)
-    m1, m2, m3 = st.columns(3)
+    m1, m2 = st.columns(2)
     m1.metric("Organisations in this segment", f"{benchmark.n_orgs:,}")
-    m2.metric("Segment", benchmark.segment)
     overall_rank = benchmarks.overall_percentile(table)
     if overall_rank is not None:
         rank = f"{overall_rank:.0f}" + (" (approximate)" if benchmark.approximate else "")
-        m3.metric(
+        m2.metric(
             "Overall percentile rank", rank, help="The share of peers scoring below you; ties count half."
         )
     st.caption(
@@ -86,7 +84,8 @@ else:
     st.altair_chart(
         charts.build_distribution_chart(table, title=title, score_label="Your organisation"), width="stretch"
     )
-    st.dataframe(benchmarks.ranks_table(table, approximate=benchmark.approximate), hide_index=True)
+    ranks = benchmarks.ranks_table(table, approximate=benchmark.approximate, scored=scores is not None)
+    st.dataframe(ranks, hide_index=True)
     if benchmark.approximate:
         st.caption(
             "Percentile ranks against an imported set are **approximate**: the set carries only "

@@ -111,6 +111,18 @@ else:
 with st.expander("All dimension scores"):
     st.dataframe(views.dimension_table(result), hide_index=True, width="stretch")
 
+st.header("Reports to forward")
+# In a consultant's round, the organisation's report is the consultant's deliverable.
+scope = st.radio(
+    "Report on",
+    ["organisation", "mine"] if rnd.kind == "self" else ["mine"],
+    format_func={"organisation": "the whole organisation", "mine": "my answers only"}.get,
+    horizontal=True,
+    key="results_report_scope",
+)
+ui.report_downloads(
+    rnd.id, q, respondent_id=record.id if scope == "mine" else None, key=f"results_report_{scope}"
+)
 st.download_button(
     "Download my answers (CSV)",
     data=formats.format_responses_csv(store.responses_frame(rnd.id, record.id)),

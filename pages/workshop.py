@@ -62,7 +62,7 @@ c4.metric(
 if len(result.sides_present) < 2:
     st.warning("Only one side has answered so far: scores rest on that side alone and there is no gap yet.")
 
-tabs = st.tabs(["Scores", "Perception gap", "Spread", "Priorities", "Targets", "Over time"])
+tabs = st.tabs(["Scores", "Perception gap", "Spread", "Priorities", "Targets", "Over time", "Report"])
 with tabs[0]:
     scores = {"overall": result.overall, **{d: sb.value for d, sb in result.dimensions.items()}}
     benchmark = default_benchmark(store, q.key, exclude_org=org.id, scores=scores)
@@ -167,3 +167,7 @@ with tabs[5]:
             hide_index=True,
             width="stretch",
         )
+
+with tabs[6]:
+    st.caption("The client deliverable: PDF or HTML report, Excel workbook, or the raw responses.")
+    ui.report_downloads(rnd.id, q, respondent_id=None, key=f"workshop_report_{rnd.id}")

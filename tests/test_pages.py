@@ -104,6 +104,15 @@ def test_finish_shows_results_against_the_synthetic_benchmark(db_path, real):
     assert any("The gap appears once both sides have answered" in i.value for i in at.info)
     assert "?join=" in at.code[0].value
 
+    def download_labels() -> list[str]:
+        return [b.proto.label for b in at.get("download_button")]
+
+    at.radio(key="results_report_organisation_fmt").set_value("pdf").run()
+    assert "Download the PDF report" not in download_labels()  # built on request, not every rerun
+    at.button(key="results_report_organisation_build").click().run()
+    no_exception(at)
+    assert "Download the PDF report" in download_labels()
+
 
 def test_cmo_joining_shows_the_gap(db_path, real):
     store = Store(db_path)

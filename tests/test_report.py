@@ -122,6 +122,26 @@ def test_progress_runs_from_zero_to_one(seeded, real):
     assert all(m for _, m in seen)
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_round_without_answers_or_with_one_side_still_reports(store, real, fmt):
+    seed_demo(store, real, 5)
+    org = store.create_organisation("Empty Co", "Retail", "1-249", "Europe")
+    empty = store.create_round(org.id, "Nobody yet", real)
+    assert build_report(store, real, empty.id, fmt)
+    _, rnd, people = make_round(store, real, name="One side Co")
+    only_it = gather_report(store, real, rnd.id, respondent_id=people[0].id)
+    assert report.gap_note(only_it) and only_it.question_gaps["gap"].isna().all()
+    assert _RENDER[fmt](only_it)
+
+
+_RENDER = {
+    "pdf": report.render_pdf,
+    "html": report.render_html,
+    "xlsx": report.render_xlsx,
+    "csv": report.render_csv,
+}
+
+
 # PDF ------------------------------------------------------------------------------------------
 
 
@@ -135,7 +155,7 @@ def test_pdf_shows_organisation_scores_priorities_and_synthetic_label(data):
     else:  # no CJK font installed: the Latin part prints, the rest is marked, never dropped
         assert '=Øresund ?? "Co", Ltd' in text
     assert report.overall_text(data) in text
-    assert f"Overall score (1–5) {data.result.overall:.2f}" in text
+    assert re.search(rf"Overall score \(1.5\) {data.result.overall:.2f}", text)  # "–" is "-" in core fonts
     assert report.alignment_text(data) in text
     for item in data.recommendations:
         assert item["dimension"] in text
@@ -260,8 +280,15 @@ def _bulk_round(store: Store, q, respondents: int) -> str:
     store.bulk_insert(
         {
             "respondents": pd.DataFrame(
-                {"id": ids, "token": [f"tok-{i}" for i in ids], "round_id": rnd.id, "side": sides,
-                 "role": "Team member", "created_at": now, "completed_at": now}
+                {
+                    "id": ids,
+                    "token": [f"tok-{i}" for i in ids],
+                    "round_id": rnd.id,
+                    "side": sides,
+                    "role": "Team member",
+                    "created_at": now,
+                    "completed_at": now,
+                }
             ),  # fmt: skip
             "answers": pd.DataFrame(
                 {

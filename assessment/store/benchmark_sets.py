@@ -23,7 +23,12 @@ from assessment.store.peers import _LATEST
 # statistics are computed only for the organisation's own four segments.
 _PANEL = f"""
 WITH {_LATEST},
-p AS MATERIALIZED (SELECT * FROM peers),
+mine AS (SELECT unnest(?::VARCHAR[]) AS dimension_id, unnest(?::DOUBLE[]) AS score),
+p AS MATERIALIZED (
+    SELECT peers.industry, peers.size_band, peers.region, peers.dimension_id, peers.score,
+           mine.score IS NOT NULL AS ranked, peers.score < mine.score AS below, peers.score = mine.score AS tie
+    FROM peers LEFT JOIN mine ON mine.dimension_id = peers.dimension_id
+),
 counts AS (
     SELECT 'all' AS segment_type, '' AS segment_value, dimension_id, count(*) AS n_orgs FROM p GROUP BY ALL
     UNION ALL SELECT 'industry', industry, dimension_id, count(*) FROM p GROUP BY ALL
@@ -31,20 +36,17 @@ counts AS (
     UNION ALL SELECT 'region', region, dimension_id, count(*) FROM p GROUP BY ALL
 ),
 own AS (
-    SELECT 'all' AS segment_type, '' AS segment_value, dimension_id, score FROM p
-    UNION ALL SELECT 'industry', industry, dimension_id, score FROM p WHERE industry = ?
-    UNION ALL SELECT 'size', size_band, dimension_id, score FROM p WHERE size_band = ?
-    UNION ALL SELECT 'region', region, dimension_id, score FROM p WHERE region = ?
+    SELECT 'all' AS segment_type, '' AS segment_value, dimension_id, score, ranked, below, tie FROM p
+    UNION ALL SELECT 'industry', industry, dimension_id, score, ranked, below, tie FROM p WHERE industry = ?
+    UNION ALL SELECT 'size', size_band, dimension_id, score, ranked, below, tie FROM p WHERE size_band = ?
+    UNION ALL SELECT 'region', region, dimension_id, score, ranked, below, tie FROM p WHERE region = ?
 ),
-mine AS (SELECT unnest(?::VARCHAR[]) AS dimension_id, unnest(?::DOUBLE[]) AS score),
 stats AS (
-    SELECT o.segment_type, o.segment_value, o.dimension_id, avg(o.score) AS mean,
-           quantile_cont(o.score, [0.25, 0.5, 0.75]) AS q,
-           CASE WHEN m.score IS NOT NULL THEN
-               100.0 * (count(*) FILTER (WHERE o.score < m.score)
-                        + 0.5 * count(*) FILTER (WHERE o.score = m.score)) / count(*) END AS percentile
-    FROM own o LEFT JOIN mine m ON m.dimension_id = o.dimension_id
-    GROUP BY o.segment_type, o.segment_value, o.dimension_id, m.score
+    SELECT segment_type, segment_value, dimension_id, avg(score) AS mean,
+           quantile_cont(score, [0.25, 0.5, 0.75]) AS q,
+           -- the rank peer_stats gives: the share below, ties counted half
+           CASE WHEN bool_or(ranked) THEN 100.0 * (count_if(below) + 0.5 * count_if(tie)) / count(*) END AS percentile
+    FROM own GROUP BY segment_type, segment_value, dimension_id
 )
 SELECT c.segment_type, c.segment_value, c.dimension_id, c.n_orgs, s.mean,
        s.q[1] AS p25, s.q[2] AS median, s.q[3] AS p75, s.percentile
@@ -52,6 +54,7 @@ FROM counts c LEFT JOIN stats s ON s.segment_type = c.segment_type
      AND s.segment_value = c.segment_value AND s.dimension_id = c.dimension_id
 ORDER BY c.segment_type, c.segment_value, c.dimension_id
 """
+
 _SET_COLS = (
     "id, source, generated_at, imported_at, questionnaire_id, questionnaire_version, content_hash, rows"
 )
@@ -114,9 +117,9 @@ class BenchmarkSetQueries:
         digest = content_hash(table)
         rows = table.rows.loc[:, list(ROW_COLUMNS[2:])].copy()
         rows["segment_value"] = rows["segment_value"].fillna("").astype(str)
-        with self.db.transaction() as cur:
-            self._refuse_duplicate(cur, digest)
-            try:
+        try:
+            with self.db.transaction() as cur:
+                self._refuse_duplicate(cur, digest)
                 set_id = cur.execute(
                     "INSERT INTO benchmark_sets (source, generated_at, imported_at, questionnaire_id,"
                     " questionnaire_version, content_hash, rows) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -130,20 +133,22 @@ class BenchmarkSetQueries:
                         len(rows),
                     ],
                 ).fetchall()[0][0]
-            except duckdb.ConstraintException:
-                # Another import of the same content committed between the check and the insert.
-                self._refuse_duplicate(cur, digest)
-                raise
-            cur.register("benchmark_import", rows)
-            try:
+                # The registration dies with the cursor; unregistering after a failed insert would
+                # itself fail in the aborted transaction and hide the real error.
+                cur.register("benchmark_import", rows)
                 cur.execute(
                     "INSERT INTO benchmark_rows (set_id, segment_type, segment_value, dimension_id, n_orgs,"
                     " mean, p25, median, p75) SELECT ?, segment_type, segment_value, dimension_id, n_orgs,"
                     " mean, p25, median, p75 FROM benchmark_import",
                     [set_id],
                 )
-            finally:
                 cur.unregister("benchmark_import")
+        except (duckdb.ConstraintException, duckdb.TransactionException):
+            # Another import of the same content may have committed between the check and the
+            # insert; look again, after the rollback, to say so plainly.
+            with self.db.cursor() as cur:
+                self._refuse_duplicate(cur, digest)
+            raise
         return int(set_id)
 
     def _refuse_duplicate(self, cur: duckdb.DuckDBPyConnection, digest: str) -> None:
@@ -205,11 +210,11 @@ class BenchmarkSetQueries:
             *qkey,
             synthetic,
             exclude_org,
+            list(scores),
+            list(scores.values()),
             industry,
             size_band,
             region,
-            list(scores),
-            list(scores.values()),
         ]
         return self.db.frame(_PANEL, params)
 

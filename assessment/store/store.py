@@ -255,7 +255,9 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
                 answers[item] = int(value) if value is not None else None
             else:
                 importance[item] = int(value)
-        return [Respondent(pid, side, answers, importance) for pid, (side, answers, importance) in people.items()]
+        return [
+            Respondent(pid, side, answers, importance) for pid, (side, answers, importance) in people.items()
+        ]
 
     def progress(self, round_id: str) -> pd.DataFrame:
         """Started and finished respondents per side: counts only, never names."""

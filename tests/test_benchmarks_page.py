@@ -1,0 +1,133 @@
+"""AppTest for the Benchmarks page: the synthetic sample, the "not enough peers" state, the
+export button, and importing a benchmark CSV (AppTest 1.67 drives st.file_uploader)."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
+
+from assessment import benchmarks, sessions
+from assessment.demo import seed_demo
+from assessment.store import Store
+from assessment.text import md_escape
+from tests.conftest import APP
+from tests.test_benchmarks import add_orgs
+
+TIMEOUT = 30
+PAGE = "pages/benchmarks.py"
+
+
+def open_page(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    return no_exception(at)
+
+
+def no_exception(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def chart_data(at: AppTest):
+    element = at.get("vega_lite_chart")[0]
+    spec = json.loads(element.proto.spec)
+    data = pa.ipc.open_stream(element.proto.datasets[0].data.data).read_pandas()
+    return spec, data
+
+
+def respondent(db_path: str, real, **org) -> str:
+    """A CIO of a new organisation who has answered everything with 4; returns the token."""
+    store = Store(db_path)
+    record = sessions.start_self_assessment(store, real, side="it", role="CIO", **org)
+    for question in real.questions:
+        store.save_answer(record.id, question.id, 4)
+    store.close()
+    return record.token
+
+
+def test_page_renders_the_synthetic_sample_without_a_respondent(db_path, real):
+    store = Store(db_path)
+    seed_demo(store, real, 30)
+    store.close()
+    at = open_page()
+    assert at.title[0].value == "Benchmarks"
+    assert "Start or resume an assessment to compare your organisation" in at.info[0].value
+    assert at.selectbox(key="bench_source").value == "synthetic"  # fewer than 5 real peers
+    assert any("synthetic sample" in w.value for w in at.warning)
+    assert any("n = 30" in c.value for c in at.caption)
+    spec, data = chart_data(at)
+    assert spec["title"]["text"] == "How the peers are distributed"
+    assert data["score"].isna().all() and (data["n"] == 30).all()  # no marker without an organisation
+    assert "needs at least 5 real organisations" in at.info[-1].value  # no real export yet
+    assert not at.get("download_button")
+
+
+def test_respondent_sees_ranks_and_the_not_enough_peers_state(db_path, real):
+    store = Store(db_path)
+    add_orgs(store, real, [("Technology", "1-249", "Europe")] * 10 + [("Retail", "1-249", "Europe")] * 2)
+    store.close()
+    token = respondent(
+        db_path, real, organisation="Acme", industry="Retail", size_band="1-249", region="Europe"
+    )
+    at = open_page(r=token)
+    assert at.selectbox(key="bench_source").value == "peers"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Organisations in this segment"] == "12"
+    assert 0 <= float(metrics["Overall percentile rank"]) <= 100
+    spec, data = chart_data(at)
+    assert spec["title"]["text"] == "Where you sit among your peers"
+    assert (data["score"] == 4).all() and data["percentile"].notna().all()
+    table = at.dataframe[0].value
+    assert list(table["Dimension"])[0] == "Overall" and "Percentile rank" in table.columns
+
+    at.segmented_control(key="bench_segment").set_value("industry").run()
+    no_exception(at)
+    assert [w.value for w in at.warning] == [benchmarks.TOO_FEW]
+    assert any("All organisations · n = 12" in c.value for c in at.caption)
+    assert at.get("download_button")[0].proto.label == "Download the benchmark (CSV)"
+
+
+def test_importing_a_bad_csv_lists_every_problem_and_a_good_one_becomes_a_source(db_path, real):
+    store = Store(db_path)
+    seed_demo(store, real, 20)
+    good = benchmarks.export_benchmarks(store, real.key, synthetic=True)
+    store.close()
+    lines = good.splitlines()
+    lines[1] = lines[1].replace(",20,", ",4,")
+    lines[2] = lines[2].replace(",all,,", ",everyone,,")
+    bad = ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+
+    at = open_page()
+    assert any("Consultants signed in to the console" in c.value for c in at.caption)
+    assert not at.file_uploader
+    at.session_state["console_unlocked"] = True
+    at.run()
+    at.file_uploader(key="bench_upload").set_value(("bad.csv", bad, "text/csv"))
+    at.button(key="bench_import_go").click().run()
+    no_exception(at)
+    message = at.error[0].value
+    assert md_escape("bad.csv") + " was rejected; nothing was imported." in message
+    assert md_escape("row 1, column n_orgs: 4 is below the anonymity floor of 5 organisations") in message
+    assert (
+        md_escape("row 2, column segment_type: 'everyone' is not one of all, industry, size, region")
+        in message
+    )
+
+    at.file_uploader(key="bench_upload").set_value(("good.csv", good.encode(), "text/csv"))
+    at.text_input(key="bench_import_source").input("Client benchmark 2026")
+    at.button(key="bench_import_go").click().run()
+    no_exception(at)
+    name = "Client benchmark 2026 (from 'Tandem synthetic sample')"
+    assert f"Imported **{md_escape(name)}**" in at.success[0].value
+    options = at.selectbox(key="bench_source").options
+    assert any(
+        o.startswith("Client benchmark 2026 (from 'Tandem synthetic sample') (imported set") for o in options
+    )
+
+    at.button(key="bench_import_go").click().run()  # the same file again
+    assert "already imported on" in at.error[0].value
