@@ -470,7 +470,8 @@ def import_benchmarks(
 ) -> int:
     """Validate benchmark CSV bytes and store them as one set; returns its id.
 
-    ``source`` names the set (default: the file's own ``source``). Raises
+    ``source`` names the set (default: the file's own ``source``; a file whose source says it is
+    synthetic keeps that in the name, so the set stays labelled as synthetic). Raises
     formats.BenchmarkImportError listing every problem, DuplicateBenchmarkSetError, or
     ValueError for a bad source name; in every case nothing is written."""
     name = (source or "").strip()

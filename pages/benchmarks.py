@@ -136,8 +136,14 @@ if st.button("Import", key="bench_import_go", type="primary"):
         st.error(md_escape(str(exc)))
     else:
         found = store.benchmark_set(set_id)
+        where = (
+            "It is now in the list of what to compare with."
+            if found.questionnaire_key == q.key
+            else f"It is offered to organisations assessed with {found.questionnaire_id} "
+            f"{found.questionnaire_version}."
+        )
         st.session_state[IMPORTED_KEY] = (
             f"Imported **{md_escape(found.source)}** ({found.rows} rows, generated "
-            f"{found.generated_at:%Y-%m-%d}). It is now in the list of what to compare with."
+            f"{found.generated_at:%Y-%m-%d}). {where}"
         )
         st.rerun()

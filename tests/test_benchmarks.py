@@ -299,12 +299,12 @@ def test_sources_are_named_and_synthetic_is_labelled(tiny_store, tiny):
     assert bench.synthetic and "synthetic sample" in bench.label and bench.n_orgs == 6
     assert benchmarks.compare(tiny_store, tiny.key, "peers") is None  # synthetic never counts as real
 
-    set_id = tiny_store.import_benchmark_set(
-        parse_benchmark_csv(_csv(tiny_store, tiny, True), {tiny.key: tiny}), "Demo"
-    )
+    # An imported copy of the synthetic sample keeps its label, whatever it is named.
+    set_id = benchmarks.import_benchmarks(tiny_store, _csv(tiny_store, tiny, True), {tiny.key: tiny}, "Demo")
     sources = benchmarks.available_sources(tiny_store, tiny.key)
-    assert sources[1].key == f"imported:{set_id}"
-    assert sources[1].label.startswith("Demo (imported set, generated ")
+    assert sources[1].key == f"imported:{set_id}" and sources[1].synthetic
+    assert sources[1].label == "Demo (from 'Tandem synthetic sample') (imported set, generated 2026-05-01)"
+    assert benchmarks.compare(tiny_store, tiny.key, sources[1].key).synthetic
 
 
 def _csv(store: Store, q: Questionnaire, synthetic: bool = False) -> bytes:

@@ -268,6 +268,25 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
     assert len(lines) == 1 + TOTAL
     assert all(",Acme Browser Test," in line for line in lines[1:])
 
+    # The HTML report: built with a progress bar, downloaded, then opened offline in the browser.
+    page.get_by_test_id("stRadio").filter(has_text="Format").get_by_text("HTML report", exact=False).click()
+    wait_for_rerun(page)
+    click(page, "Prepare the report")
+    with page.expect_download() as info:
+        click(page, "Download the HTML report (one file, opens offline)")
+    report = ARTIFACTS / "report.html"
+    ARTIFACTS.mkdir(exist_ok=True)
+    info.value.save_as(report)
+    html = report.read_text(encoding="utf-8")
+    assert "Acme Browser Test" in html and "http://" not in html and "https://" not in html
+    page.goto(report.as_uri())
+    images = page.locator("img[src^='data:image/png;base64,']")
+    expect(images.first).to_be_visible()
+    assert images.count() >= 2
+    widths = images.evaluate_all("imgs => imgs.map(i => i.naturalWidth)")
+    assert all(w > 100 for w in widths), widths  # every chart image decoded and drawn
+    page.screenshot(path=str(ARTIFACTS / "report-html.png"), full_page=True)
+
 
 def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) -> None:
     start_new(page, base_url, "Gap Test Org")

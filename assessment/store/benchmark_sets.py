@@ -3,6 +3,9 @@
 A set is stored whole, in one transaction, with its source and dates. The same content imported
 twice (the same questionnaire version and the same rows, whatever the file's source or date) is
 refused, so a set cannot be counted twice.
+
+``peer_panel`` lives here too: the one-query form of ``peers.peer_stats`` for all four segments
+of one organisation at once, with every segment's counts for the anonymity rules.
 """
 
 from __future__ import annotations
