@@ -28,8 +28,6 @@ from assessment.scoring import score_round
 from assessment.store import Store
 from assessment.views import benchmark_frame, gap_frame, priority_frame
 
-SEGMENTS = ("all", "industry", "size", "region")
-
 
 def _times(fn: Callable[[], Any], repeat: int) -> list[float]:
     out = []
@@ -52,13 +50,10 @@ def results_panel(store: Store, q: Questionnaire, round_id: str) -> None:
     scores = {"overall": result.overall, **{d: sb.value for d, sb in result.dimensions.items()}}
     gap_frame(result)
     priority_frame(result)
-    values = {"all": None, "industry": org.industry, "size": org.size_band, "region": org.region}
-    for segment in SEGMENTS:
-        bench = benchmarks.peer_benchmark(
-            store, q.key, synthetic=org.synthetic, exclude_org=org.id, segment_type=segment,
-            segment_value=values[segment], scores=scores,
-        )  # fmt: skip
-        benchmark_frame(result, bench)
+    source = benchmarks.SYNTHETIC if org.synthetic else benchmarks.PEERS
+    panel = benchmarks.benchmark_panel(store, q.key, source, org, scores)
+    for comparison in panel.values():
+        benchmark_frame(result, comparison.benchmark)
 
 
 def pandas_panel(frames: dict[str, pd.DataFrame], org_round: str) -> None:

@@ -35,7 +35,6 @@ import numpy as np
 import pandas as pd
 
 from assessment import formats
-from assessment.demo import SYNTHETIC_LABEL
 from assessment.questionnaire import Questionnaire
 from assessment.scoring import Result
 from assessment.store import Organisation, Store
@@ -48,7 +47,7 @@ SYNTHETIC = "synthetic"
 IMPORTED = "imported:"
 STATS_COLUMNS = ["dimension_id", "n", "mean", "p25", "median", "p75", "percentile"]
 PEERS_NAME = "Peers in this database (real organisations)"
-SYNTHETIC_NAME = f"Synthetic sample ({SYNTHETIC_LABEL}: generated demo data, not real organisations)"
+SYNTHETIC_NAME = "Synthetic sample (generated demo data, not real organisations)"
 PEERS_SOURCE = "Tandem peers ({n} organisations)"
 SYNTHETIC_SOURCE = "Tandem synthetic sample"
 MAX_SOURCE_LENGTH = 200
@@ -139,8 +138,9 @@ def peer_benchmark(
     stats = stats[stats["n"] >= MIN_ORGS].reset_index(drop=True)
     if stats.empty:
         return None
-    source = f"Synthetic sample ({SYNTHETIC_LABEL})" if synthetic else "Peers in this database"
-    return Benchmark(source, synthetic, segment_type, segment_value, stats)
+    return Benchmark(
+        SYNTHETIC_NAME if synthetic else PEERS_NAME, synthetic, segment_type, segment_value, stats
+    )
 
 
 def default_benchmark(

@@ -42,6 +42,7 @@ class EngagementQueries:
                 "UPDATE organisations SET archived_at = CASE WHEN ? THEN ? END WHERE id = ?",
                 [archived, utcnow(), org_id],
             )
+        self.refresh_peer_scores([org_id])  # type: ignore[attr-defined]
 
     def rename_round(self, round_id: str, name: str) -> None:
         with self.db.transaction() as cur:

@@ -121,4 +121,38 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "answer lookups by respondent; each organisation's latest scores kept for benchmarks",
+        """
+        CREATE INDEX answers_respondent ON answers (respondent_id);
+        CREATE INDEX importance_respondent ON importance (respondent_id);
+        CREATE TABLE peer_scores (
+            organisation_id VARCHAR NOT NULL,
+            questionnaire_id VARCHAR NOT NULL,
+            questionnaire_version VARCHAR NOT NULL,
+            synthetic BOOLEAN NOT NULL,
+            industry VARCHAR NOT NULL,
+            size_band VARCHAR NOT NULL,
+            region VARCHAR NOT NULL,
+            round_id VARCHAR NOT NULL,
+            dimension_id VARCHAR NOT NULL,
+            score DOUBLE NOT NULL
+        );
+        INSERT INTO peer_scores
+        WITH latest AS (
+            SELECT o.id AS organisation_id, r.questionnaire_id, r.questionnaire_version, o.synthetic,
+                   o.industry, o.size_band, o.region, r.id AS round_id,
+                   row_number() OVER (PARTITION BY o.id, r.questionnaire_id, r.questionnaire_version
+                                      ORDER BY r.created_at DESC, r.id DESC) AS rn
+            FROM rounds r
+            JOIN organisations o ON o.id = r.organisation_id
+            JOIN round_scores s ON s.round_id = r.id AND s.dimension_id = 'overall' AND s.score IS NOT NULL
+            WHERE o.archived_at IS NULL
+        )
+        SELECT l.organisation_id, l.questionnaire_id, l.questionnaire_version, l.synthetic, l.industry,
+               l.size_band, l.region, l.round_id, s.dimension_id, s.score
+        FROM latest l JOIN round_scores s ON s.round_id = l.round_id
+        WHERE l.rn = 1 AND s.score IS NOT NULL;
+        """,
+    ),
 )

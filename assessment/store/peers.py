@@ -8,22 +8,13 @@ from assessment.store.database import Database
 
 SEGMENT_COLUMNS = {"all": None, "industry": "industry", "size": "size_band", "region": "region"}
 
-# The latest round per organisation that has an overall score, for one questionnaire version.
-# Organisations answered under another version are left out, never mixed in.
+# The latest scored round of every organisation under one questionnaire version (kept in
+# peer_scores by Store.refresh_round_scores). Other versions are left out, never mixed in.
 _LATEST = """
-latest AS (
-    SELECT o.id AS organisation_id, o.industry, o.size_band, o.region, r.id AS round_id,
-           row_number() OVER (PARTITION BY o.id ORDER BY r.created_at DESC, r.id DESC) AS rn
-    FROM rounds r
-    JOIN organisations o ON o.id = r.organisation_id
-    JOIN round_scores s ON s.round_id = r.id AND s.dimension_id = 'overall' AND s.score IS NOT NULL
-    WHERE r.questionnaire_id = ? AND r.questionnaire_version = ? AND o.synthetic = ?
-      AND o.archived_at IS NULL AND o.id <> ?
-),
 peers AS (
-    SELECT l.organisation_id, l.industry, l.size_band, l.region, s.dimension_id, s.score
-    FROM latest l JOIN round_scores s ON s.round_id = l.round_id
-    WHERE l.rn = 1 AND s.score IS NOT NULL
+    SELECT organisation_id, industry, size_band, region, dimension_id, score
+    FROM peer_scores
+    WHERE questionnaire_id = ? AND questionnaire_version = ? AND synthetic = ? AND organisation_id <> ?
 )
 """
 

@@ -24,7 +24,7 @@ from assessment.store.records import (
     choice,
     clean_name,
 )
-from assessment.store.scores_sql import REFRESH_ROUND_SCORES
+from assessment.store.scores_sql import REFRESH_PEER_SCORES, REFRESH_ROUND_SCORES
 from assessment.store.writer import CLOSED_MESSAGE, BatchWriter
 
 _ORG_COLS = "id, name, industry, size_band, region, synthetic, created_at, archived_at"
@@ -291,6 +291,24 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
             else:
                 cur.execute("DELETE FROM round_scores WHERE list_contains(?, round_id)", [ids])
             cur.execute(REFRESH_ROUND_SCORES, [ids, ids])
+            orgs = None
+            if ids is not None:
+                orgs = [r[0] for r in cur.execute(
+                    "SELECT DISTINCT organisation_id FROM rounds WHERE list_contains(?, id)", [ids]
+                ).fetchall()]  # fmt: skip
+            self._refresh_peer_scores(cur, orgs)
+
+    def _refresh_peer_scores(self, cur: Any, org_ids: list[str] | None) -> None:
+        if org_ids is None:
+            cur.execute("DELETE FROM peer_scores")
+        else:
+            cur.execute("DELETE FROM peer_scores WHERE list_contains(?, organisation_id)", [org_ids])
+        cur.execute(REFRESH_PEER_SCORES, [org_ids, org_ids])
+
+    def refresh_peer_scores(self, org_ids: list[str]) -> None:
+        """After an organisation is archived or restored."""
+        with self.db.transaction() as cur:
+            self._refresh_peer_scores(cur, org_ids)
 
     def bulk_insert(self, frames: dict[str, pd.DataFrame]) -> None:
         """Insert whole DataFrames (demo and benchmark data) in one transaction."""
