@@ -6,7 +6,8 @@ connection itself across threads loses writes. Every call here takes a fresh cur
 
 from __future__ import annotations
 
-import threading
+import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -39,7 +40,9 @@ class Database:
     def __init__(self, path: str | Path | None) -> None:
         self.path = ":memory:" if path is None else str(path)
         self._con = _connect(self.path)
-        self._lock = threading.Lock()
+        # DuckDB would otherwise keep up to 80 % of the machine's memory in buffers; Tandem's
+        # working set is far smaller, and beyond the limit DuckDB spills to disk.
+        self._con.execute(f"SET memory_limit = '{_memory_limit()}'")
         self.migrate()
 
     def close(self) -> None:
@@ -95,6 +98,13 @@ class Database:
             with self.transaction() as cur:
                 cur.execute(sql)
                 cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
+
+
+def _memory_limit() -> str:
+    value = os.environ.get("TANDEM_DUCKDB_MEMORY", "256MB").strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", value, flags=re.IGNORECASE):
+        raise StoreError(f"TANDEM_DUCKDB_MEMORY must look like 256MB or 2GB, not {value!r}.")
+    return value
 
 
 def _connect(path: str) -> duckdb.DuckDBPyConnection:

@@ -4,9 +4,8 @@
 respondents count here: a benchmark compares complete rounds.
 """
 
-# Parameters: the list of round ids to refresh (or NULL for all), twice.
-REFRESH_ROUND_SCORES = """
-INSERT INTO round_scores (round_id, dimension_id, score, it_score, marketing_score)
+# Parameters: the list of round ids to score (or NULL for all), twice.
+SELECT_ROUND_SCORES = """
 WITH people AS (
     SELECT p.id, p.side, p.round_id, r.questionnaire_id AS qid, r.questionnaire_version AS qver
     FROM respondents p JOIN rounds r ON r.id = p.round_id
@@ -62,6 +61,10 @@ UNION ALL
 SELECT round_id, dimension_id, CASE WHEN scored * 2 >= dimensions THEN score END, it_score, marketing_score
 FROM overall
 """
+REFRESH_ROUND_SCORES = (
+    "INSERT INTO round_scores (round_id, dimension_id, score, it_score, marketing_score)"
+    + SELECT_ROUND_SCORES
+)
 
 
 # Each organisation's latest round with an overall score, per questionnaire version, copied

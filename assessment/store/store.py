@@ -24,7 +24,7 @@ from assessment.store.records import (
     choice,
     clean_name,
 )
-from assessment.store.scores_sql import REFRESH_PEER_SCORES, REFRESH_ROUND_SCORES
+from assessment.store.scores_sql import REFRESH_PEER_SCORES, REFRESH_ROUND_SCORES, SELECT_ROUND_SCORES
 from assessment.store.writer import CLOSED_MESSAGE, BatchWriter
 
 _ORG_COLS = "id, name, industry, size_band, region, synthetic, created_at, archived_at"
@@ -304,6 +304,19 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
         else:
             cur.execute("DELETE FROM peer_scores WHERE list_contains(?, organisation_id)", [org_ids])
         cur.execute(REFRESH_PEER_SCORES, [org_ids, org_ids])
+
+    def benchmark_from_raw(self, round_id: str) -> pd.DataFrame:
+        """Score every finished round from the raw answers and rank one round among them, in
+        one read-only query: the engine comparison in ``assessment.bench`` times this."""
+        return self.db.frame(
+            f"WITH s AS ({SELECT_ROUND_SCORES}),"
+            " mine AS (SELECT dimension_id, score AS own FROM s WHERE round_id = ?)"
+            " SELECT s.dimension_id, count(*) AS n, quantile_cont(s.score, [0.25, 0.5, 0.75]) AS q,"
+            " avg((s.score < m.own)::INT + 0.5 * (s.score = m.own)::INT) AS percentile"
+            " FROM s JOIN mine m USING (dimension_id) WHERE s.round_id <> ? AND s.score IS NOT NULL"
+            " GROUP BY s.dimension_id",
+            [None, None, round_id, round_id],
+        )
 
     def refresh_peer_scores(self, org_ids: list[str]) -> None:
         """After an organisation is archived or restored."""
