@@ -18,6 +18,8 @@ import duckdb
 
 from assessment.store.migrations import MIGRATIONS
 
+MIN_MEMORY_MB = 384
+
 
 class StoreError(RuntimeError):
     """The database cannot be used; the message says why and what to do."""
@@ -40,13 +42,30 @@ class Database:
     def __init__(self, path: str | Path | None) -> None:
         self.path = ":memory:" if path is None else str(path)
         self._con = _connect(self.path)
-        # DuckDB would otherwise keep up to 80 % of the machine's memory in buffers; Tandem's
-        # working set is far smaller, and beyond the limit DuckDB spills to disk.
-        self._con.execute(f"SET memory_limit = '{_memory_limit()}'")
+        self._fixed_limit = os.environ.get("TANDEM_DUCKDB_MEMORY")
+        self.fit_memory_limit()
         self.migrate()
 
     def close(self) -> None:
         self._con.close()
+
+    def fit_memory_limit(self) -> None:
+        """Cap DuckDB's memory near what this database needs.
+
+        DuckDB would otherwise keep up to 80 % of the machine's memory in buffers, while large
+        sorts and aggregates can spill to disk. Indexes cannot spill, and they grow with the
+        data, so the cap follows the database's size (twice the file, at least 384 MB) and is
+        refitted after bulk loads. ``TANDEM_DUCKDB_MEMORY`` (e.g. "2GB") fixes it instead."""
+        if self._fixed_limit:
+            if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", self._fixed_limit.strip(), re.I):
+                raise StoreError(
+                    f"TANDEM_DUCKDB_MEMORY must look like 512MB or 2GB, not {self._fixed_limit!r}."
+                )
+            limit = self._fixed_limit.strip()
+        else:
+            size = os.path.getsize(self.path) if self.path != ":memory:" and os.path.exists(self.path) else 0
+            limit = f"{max(MIN_MEMORY_MB, 2 * size // 2**20)}MB"
+        self._con.execute(f"SET memory_limit = '{limit}'")
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -98,13 +117,6 @@ class Database:
             with self.transaction() as cur:
                 cur.execute(sql)
                 cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
-
-
-def _memory_limit() -> str:
-    value = os.environ.get("TANDEM_DUCKDB_MEMORY", "256MB").strip()
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", value, flags=re.IGNORECASE):
-        raise StoreError(f"TANDEM_DUCKDB_MEMORY must look like 256MB or 2GB, not {value!r}.")
-    return value
 
 
 def _connect(path: str) -> duckdb.DuckDBPyConnection:

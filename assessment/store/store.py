@@ -333,6 +333,7 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
                 cols = ", ".join(frame.columns)
                 cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM bulk_frame")  # noqa: S608
                 cur.unregister("bulk_frame")
+        self.db.fit_memory_limit()
 
     def round_scores(self, round_id: str) -> dict[str, float | None]:
         rows = self.db.execute("SELECT dimension_id, score FROM round_scores WHERE round_id = ?", [round_id])
