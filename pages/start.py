@@ -4,7 +4,7 @@ import streamlit as st
 
 from assessment import profile, sessions, ui
 from assessment.questionnaire import SIDE_LABELS
-from assessment.store import InvalidInputError
+from assessment.store import InvalidInputError, RoundClosedError
 from assessment.text import md_escape
 
 store = ui.get_store()
@@ -44,6 +44,20 @@ if record is not None:
     if right.button("Start over as someone else", width="stretch"):
         ui.sign_out()
         st.rerun()
+    if rnd.is_open:
+        with st.expander("Picked the wrong side?"):
+            new_side = st.radio(
+                "Your side", list(SIDE_LABELS), index=list(SIDE_LABELS).index(record.side),
+                format_func=SIDE_LABELS.get, horizontal=True, key="start_change_side",
+            )  # fmt: skip
+            st.caption("Your answers are kept and count for the side you choose.")
+            if st.button("Change my side", key="start_change_side_go", disabled=new_side == record.side):
+                try:
+                    store.change_side(record.id, new_side)
+                except (InvalidInputError, RoundClosedError) as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()
     st.stop()
 
 join_code = st.query_params.get("join", "")

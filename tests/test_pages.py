@@ -206,3 +206,48 @@ def _answers(db_path, token):
 
     store = _open_store(db_path)
     return store.answers_for(store.respondent_by_token(token).id)
+
+
+def test_respondent_changes_side_and_keeps_answers(db_path, real):
+    at = start_as_cio(app())
+    token = at.session_state["tandem_token"]
+    answer_step(at, 4)
+    at.switch_page("pages/start.py").run()
+    at.radio(key="start_change_side").set_value("marketing").run()
+    at.button(key="start_change_side_go").click().run()
+    no_exception(at)
+    assert "as **Marketing**" in at.success[0].value
+    record = _respondent(db_path, token)
+    assert record.side == "marketing"
+    assert set(_answers(db_path, token).values()) == {4}
+
+
+def test_two_tabs_of_one_respondent_last_change_wins(db_path):
+    first = start_as_cio(app())
+    token = first.session_state["tandem_token"]
+    rid = _respondent(db_path, token).id
+    second = no_exception(app(r=token))
+    second.switch_page("pages/questionnaire.py").run()
+    first.radio(key=f"qn_{rid}_strategy-1").set_value(2).run()
+    second.radio(key=f"qn_{rid}_strategy-1").set_value(5).run()
+    assert _answers(db_path, token) == {"strategy-1": 5}
+    # The first tab reads the store again on its next run and shows the progress from both.
+    first.radio(key=f"qn_{rid}_strategy-2").set_value(3).run()
+    assert "2 of 32 questions answered" in first.get("progress")[0].proto.text
+
+
+def test_closed_round_keeps_answers_readable_and_refuses_changes(db_path, real):
+    store = Store(db_path)
+    cio = sessions.start_self_assessment(
+        store, real, organisation="Closed Co", industry="Retail", size_band="250-999", region="Europe",
+        side="it", role="CIO",
+    )  # fmt: skip
+    store.save_answer(cio.id, "strategy-1", 3)
+    store.close_round(cio.round_id)
+    store.close()
+    at = app(r=cio.token)
+    at.switch_page("pages/questionnaire.py").run()
+    no_exception(at)
+    assert "This round is closed" in at.warning[0].value
+    radio = at.radio(key=f"qn_{cio.id}_strategy-1")
+    assert radio.value == 3 and radio.disabled
