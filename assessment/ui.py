@@ -9,8 +9,9 @@ import time
 
 import streamlit as st
 
-from assessment import auth, config
+from assessment import auth, charts, config, views
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
+from assessment.scoring import Result
 from assessment.store import RespondentRecord, Round, Store, StoreError
 from assessment.throttle import Throttle
 
@@ -220,3 +221,22 @@ def report_downloads(
             key=f"{key}_download",
             type="primary",
         )
+
+
+def priorities_panel(result: Result) -> None:
+    """The importance-vs-maturity chart and the top priorities with their next steps."""
+    priorities = views.priority_frame(result)
+    if priorities.empty:
+        st.info("Priorities appear once at least one dimension has enough answers.")
+        return
+    st.altair_chart(charts.build_priority_chart(priorities), width="stretch")
+    for item in views.recommendations(result):
+        with st.container(border=True):
+            st.markdown(
+                f"**{item['rank']}. {item['dimension']}**: score {item['score']} ({item['level']}), "
+                f"importance {item['importance']}, priority {item['priority']}"
+            )
+            for step in item["steps"]:
+                st.markdown(
+                    f"- *{step['question']}* Next level, **{step['next_level']}**: {step['description']}"
+                )

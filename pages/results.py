@@ -87,19 +87,7 @@ else:
                     + ", ".join(flagged["dimension"]))  # fmt: skip
 
 st.header("Priorities: what to do next")
-priorities = views.priority_frame(result)
-if priorities.empty:
-    st.info("Priorities appear once at least one dimension has enough answers.")
-else:
-    st.altair_chart(charts.build_priority_chart(priorities), width="stretch")
-    for item in views.recommendations(result):
-        with st.container(border=True):
-            st.markdown(f"**{item['rank']}. {item['dimension']}**: score {item['score']} ({item['level']}), "
-                        f"importance {item['importance']}, priority {item['priority']}")  # fmt: skip
-            for step in item["steps"]:
-                st.markdown(
-                    f"- *{step['question']}* Next level, **{step['next_level']}**: {step['description']}"
-                )
+ui.priorities_panel(result)
 
 st.header("You and the published surveys")
 refs = views.reference_rows(organisation, me.answers)

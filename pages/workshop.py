@@ -98,17 +98,7 @@ with tabs[2]:
         st.altair_chart(charts.build_spread_chart(spread), width="stretch")
 
 with tabs[3]:
-    priorities = views.priority_frame(result)
-    if priorities.empty:
-        st.info("Priorities appear once a dimension has enough answers.")
-    else:
-        st.altair_chart(charts.build_priority_chart(priorities), width="stretch")
-        for item in views.recommendations(result):
-            st.markdown(
-                f"**{item['rank']}. {item['dimension']}** (score {item['score']}, priority {item['priority']})"
-            )
-            for step in item["steps"]:
-                st.markdown(f"- *{step['question']}* → **{step['next_level']}**: {step['description']}")
+    ui.priorities_panel(result)
 
 earlier = [r for r in rounds if r.created_at < rnd.created_at]
 baseline = (
