@@ -57,6 +57,7 @@ class BatchWriter:
         self._queue: queue.Queue[tuple[Write, Future[None]]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
+        self._known: set[tuple[str, ...]] = set()
 
     def save(self, table: str, respondent_id: str, key: str, value: int | None) -> None:
         """Queue one write and wait until it is committed; raises if it was refused."""
@@ -107,6 +108,9 @@ class BatchWriter:
     def _write(self, batch: list[tuple[Write, Future[None]]]) -> None:
         ids = sorted({w.respondent_id for w, _ in batch})
         with self._db.transaction() as cur:
+            # The round's status is read inside the transaction: a round closed a moment ago
+            # refuses the write. Which questions exist never changes for a version, so that
+            # list is read once (and again only when a write names something unknown).
             rounds = {
                 pid: (status, qid, qver)
                 for pid, status, qid, qver in cur.execute(
@@ -115,14 +119,19 @@ class BatchWriter:
                     [ids],
                 ).fetchall()
             }
-            known = {
-                (qid, qver, item, kind)
-                for qid, qver, item, kind in cur.execute(
-                    "SELECT questionnaire_id, questionnaire_version, question_id, 'answers' FROM questionnaire_items"
-                    " UNION ALL SELECT DISTINCT questionnaire_id, questionnaire_version, dimension_id, 'importance'"
-                    " FROM questionnaire_items"
-                ).fetchall()
+            wanted = {
+                (*rounds[w.respondent_id][1:], w.key, w.table) for w, _ in batch if w.respondent_id in rounds
             }
+            if not wanted <= self._known:
+                self._known = {
+                    tuple(row)
+                    for row in cur.execute(
+                        "SELECT questionnaire_id, questionnaire_version, question_id, 'answers'"
+                        " FROM questionnaire_items UNION ALL SELECT DISTINCT questionnaire_id,"
+                        " questionnaire_version, dimension_id, 'importance' FROM questionnaire_items"
+                    ).fetchall()
+                }
+            known = self._known
             accepted: dict[str, dict[tuple[str, str], Write]] = {"answers": {}, "importance": {}}
             refused: list[tuple[Future[None], Exception]] = []
             for write, future in batch:
@@ -145,7 +154,7 @@ class BatchWriter:
 
 
 def _check(
-    write: Write, round_info: tuple[str, str, str] | None, known: set[tuple[str, str, str, str]]
+    write: Write, round_info: tuple[str, str, str] | None, known: set[tuple[str, ...]]
 ) -> Exception | None:
     if round_info is None:
         return InvalidInputError("Unknown respondent.")
