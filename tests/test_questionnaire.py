@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hst
 
 from assessment.questionnaire import QuestionnaireError, latest, load_all, load_questionnaire
 from tests.conftest import TINY
@@ -146,3 +148,41 @@ def test_same_version_twice_is_refused(tmp_path):
     (tmp_path / "b.toml").write_text(TINY.read_text())
     with pytest.raises(QuestionnaireError, match="also defined in"):
         load_all(tmp_path)
+
+
+# Fuzzing: whatever the bytes, loading either succeeds or raises QuestionnaireError naming the file.
+
+
+def _load_bytes(tmp_path, data: bytes):
+    path = tmp_path / "fuzz.toml"
+    path.write_bytes(data)
+    try:
+        return load_questionnaire(path)
+    except QuestionnaireError as exc:
+        assert str(path) in str(exc)
+        return None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=hst.binary(max_size=2000))
+def test_random_bytes_never_crash_the_loader(tmp_path, data):
+    _load_bytes(tmp_path, data)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cut=hst.integers(0, 4000),
+    length=hst.integers(0, 40),
+    insert=hst.text(alphabet=hst.sampled_from(list('=[]{}"\\,.-_ \n\t#abc0123456789\ufeff')), max_size=30),
+)
+def test_mutated_questionnaire_is_loaded_or_refused_whole(tmp_path, cut, length, insert):
+    text = TINY.read_text()
+    cut = min(cut, len(text))
+    mutated = text[:cut] + insert + text[cut + length :]
+    result = _load_bytes(tmp_path, mutated.encode("utf-8"))
+    if result is not None:
+        assert len(result.dimensions) == 3 and all(len(q.levels) == 5 for q in result.questions)
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    assert _load_bytes(tmp_path, b"\xef\xbb\xbf" + TINY.read_bytes()) is not None
