@@ -12,7 +12,8 @@ import streamlit as st
 from assessment import auth, charts, config, views
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.scoring import Result
-from assessment.store import RespondentRecord, Round, Store, StoreError
+from assessment.store import Organisation, RespondentRecord, Round, Store, StoreError
+from assessment.text import md_escape
 from assessment.throttle import Throttle
 
 TOKEN_KEY = "tandem_token"  # plain session key: survives page switches, unlike widget keys
@@ -240,3 +241,50 @@ def priorities_panel(result: Result) -> None:
                 st.markdown(
                     f"- *{step['question']}* Next level, **{step['next_level']}**: {step['description']}"
                 )
+
+
+def benchmark_section(result: Result, organisation: Organisation, *, key: str, score_label: str) -> None:
+    """Scores against a chosen source and peer group, with percentile ranks; a segment too
+    small to show falls back to all organisations and says why."""
+    from assessment import benchmarks
+
+    q = result.questionnaire
+    sources = {s.key: s for s in benchmarks.available_sources(get_store(), q.key)}
+    keys = list(sources)
+    left, right = st.columns([2, 3])
+    source = left.selectbox(
+        "Compare with",
+        keys,
+        index=keys.index(benchmarks.default_source(list(sources.values()))),
+        format_func=lambda k: sources[k].label,
+        key=f"{key}_source",
+    )
+    segment = (
+        right.segmented_control(
+            "Peer group",
+            benchmarks.SEGMENT_TYPES,
+            format_func=lambda t: md_escape(benchmarks.segment_label(t, organisation)),
+            default="all",
+            key=f"{key}_segment",
+        )
+        or "all"
+    )
+    wanted = (segment, "all") if segment != "all" else ("all",)
+    scores = benchmarks.scores_of(result)
+    panel = benchmarks.benchmark_panel(get_store(), q.key, source, organisation, scores, segment_types=wanted)
+    chosen = panel[segment]
+    if chosen.benchmark is None and segment != "all":
+        st.warning(chosen.reason)
+        chosen = panel["all"]
+    benchmark = chosen.benchmark
+    if benchmark is None:
+        st.info(
+            f"{chosen.reason} An operator can load a labelled synthetic sample with "
+            "`python -m assessment seed-demo`, or import a benchmark set."
+        )
+    elif benchmark.synthetic:
+        st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
+    if benchmark is not None:
+        st.caption(f"Benchmark: {md_escape(benchmark.label)}")
+    frame = views.benchmark_frame(result, benchmark)  # without a benchmark: the scores alone
+    st.altair_chart(charts.build_distribution_chart(frame, score_label=score_label), width="stretch")

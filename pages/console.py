@@ -27,6 +27,7 @@ with st.expander("New client organisation", expanded=not store.organisations()):
                 st.error(str(exc))
             else:
                 st.session_state["console_org"] = org.id
+                st.session_state["console_pick"] = org.id  # the picker below is not drawn yet
                 st.success(f"Created {md_escape(org.name)}.")
 
 organisations = store.organisations()

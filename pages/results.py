@@ -3,7 +3,6 @@
 import streamlit as st
 
 from assessment import charts, formats, ui, views
-from assessment.benchmarks import default_benchmark
 from assessment.scoring import score_round
 from assessment.text import md_escape
 
@@ -58,19 +57,7 @@ if view == "organisation":
     )
 
 st.header("Against the benchmark")
-bench_scores = {"overall": result.overall, **{d: sb.value for d, sb in result.dimensions.items()}}
-benchmark = default_benchmark(store, q.key, exclude_org=org.id, scores=bench_scores)
-if benchmark is None:
-    st.info(
-        "No benchmark yet: fewer than 5 other organisations have finished this questionnaire. "
-        "An operator can load a labelled synthetic sample with `python -m assessment seed-demo`."
-    )
-else:
-    if benchmark.synthetic:
-        st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
-    st.caption(f"Benchmark: {benchmark.label}")
-    frame = views.benchmark_frame(result, benchmark)
-    st.altair_chart(charts.build_benchmark_chart(frame), width="stretch")
+ui.benchmark_section(result, org, key="results_bench", score_label="Your score")
 
 st.header("Where IT and marketing see things differently")
 gaps = views.gap_frame(organisation)

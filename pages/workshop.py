@@ -4,7 +4,6 @@ the spread of answers, priorities, targets, and change since earlier rounds."""
 import streamlit as st
 
 from assessment import charts, ui, views, workshop
-from assessment.benchmarks import default_benchmark
 from assessment.scoring import score_round
 from assessment.store import InvalidInputError
 
@@ -64,18 +63,7 @@ if len(result.sides_present) < 2:
 
 tabs = st.tabs(["Scores", "Perception gap", "Spread", "Priorities", "Targets", "Over time", "Report"])
 with tabs[0]:
-    scores = {"overall": result.overall, **{d: sb.value for d, sb in result.dimensions.items()}}
-    benchmark = default_benchmark(store, q.key, exclude_org=org.id, scores=scores)
-    if benchmark is None:
-        st.info("No benchmark: fewer than 5 other organisations have finished this questionnaire version.")
-    else:
-        if benchmark.synthetic:
-            st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
-        st.caption(f"Benchmark: {benchmark.label}")
-    st.altair_chart(
-        charts.build_benchmark_chart(views.benchmark_frame(result, benchmark), score_label=org.name),
-        width="stretch",
-    )
+    ui.benchmark_section(result, org, key="workshop_bench", score_label=org.name)
     st.dataframe(views.dimension_table(result), hide_index=True, width="stretch")
 
 with tabs[1]:

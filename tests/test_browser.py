@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from assessment import auth
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +43,8 @@ CSV_HEADER = (
     "questionnaire_id,questionnaire_version,organisation,round,respondent,side,question_id,"
     "dimension_id,level,answered_at"
 )
+
+CONSOLE_PASSWORD = "browser console password"
 
 expect.set_options(timeout=TIMEOUT)
 
@@ -87,7 +91,7 @@ def base_url():
                     "false",
                 ],  # fmt: skip
                 cwd=ROOT,
-                env={**os.environ, "TANDEM_DB": db},
+                env={**os.environ, "TANDEM_DB": db, auth.ENV_VAR: auth.hash_password(CONSOLE_PASSWORD)},
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -335,3 +339,62 @@ def test_bad_personal_link(base_url: str, page: Page) -> None:
     page.goto(base_url + "/?r=not-a-real-token")
     expect(page.get_by_text("That personal link is not valid")).to_be_visible()
     expect_no_exception(page)
+
+
+def join_and_answer(browser: Browser, join_link: str, side_label: str, levels: list[int]) -> None:
+    """A separate person (a new browser context) joins with the link and finishes."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    try:
+        person = context.new_page()
+        person.goto(join_link)
+        sides = person.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?")
+        sides.locator("label").filter(has_text=side_label).click()
+        expect(person.get_by_role("radio", name=side_label)).to_be_checked()
+        wait_for_rerun(person)
+        click(person, "Join")
+        expect_step(person, 1)
+        wait_for_rerun(person, 0)
+        answer_all(person, levels)
+    finally:
+        context.close()
+
+
+def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser: Browser, page: Page) -> None:
+    page.goto(base_url)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Console").click()
+    page.get_by_label("Console password").fill(CONSOLE_PASSWORD)
+    click(page, "Sign in")
+    expect(page.get_by_role("heading", name="Consultant console")).to_be_visible()
+
+    create = page.get_by_role("button", name="Create organisation", exact=True)
+    if not create.is_visible():
+        page.get_by_text("New client organisation").click()
+    page.get_by_test_id("stForm").get_by_label("Organisation name").fill("Workshop Browser Co")
+    create.click()
+    expect(page.get_by_text("Created Workshop Browser Co.")).to_be_visible()
+    wait_for_rerun(page)
+    click(page, "Open a new round")
+    expect(page.get_by_role("heading", name=re.compile("Open round:"))).to_be_visible()
+    code_block = page.get_by_test_id("stCode").filter(has_text="?join=")
+    join_link = code_block.inner_text().strip()
+    assert join_link.startswith(base_url + "/?join="), join_link
+
+    join_and_answer(browser, join_link, "IT (CIO and IT leadership)", [5, 4, 5, 4, 5, 4, 5, 4])
+    join_and_answer(browser, join_link, "Marketing (CMO and marketing leadership)", [2, 1, 2, 1, 2, 1, 2, 1])
+
+    # The live panel refreshes by itself (every 5 s): no reload needed.
+    it_done = page.get_by_test_id("stMetric").filter(has_text="IT: finished")
+    expect(it_done).to_contain_text("1 of 1 started", timeout=20_000)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Marketing: finished")).to_contain_text(
+        "1 of 1 started"
+    )
+
+    click(page, "Open the workshop view")
+    expect(page.get_by_role("heading", name="Workshop")).to_be_visible()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Alignment index")).to_be_visible()
+    page.get_by_role("tab", name="Perception gap").click()
+    expect(page.get_by_role("heading", name="Largest disagreements")).to_be_visible()
+    expect_charts(page, 3)
+    expect_no_exception(page)
+    screenshot(page, "workshop-gap.png")

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment import sessions
+from assessment import benchmarks, sessions
 from assessment.demo import seed_demo
 from assessment.store import Store
 from tests.conftest import APP
@@ -103,6 +103,12 @@ def test_finish_shows_results_against_the_synthetic_benchmark(db_path, real):
     assert len(specs) == 2  # benchmark and priorities; no gap chart with one side only
     assert any("The gap appears once both sides have answered" in i.value for i in at.info)
     assert "?join=" in at.code[0].value
+
+    # A peer group too small to show falls back to all organisations and says so.
+    at.segmented_control(key="results_bench_segment").set_value("industry").run()
+    no_exception(at)
+    assert any(w.value == benchmarks.TOO_FEW for w in at.warning)
+    assert any("All organisations" in c.value for c in at.caption)
 
     def download_labels() -> list[str]:
         return [b.proto.label for b in at.get("download_button")]
