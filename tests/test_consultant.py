@@ -11,7 +11,7 @@ import pytest
 
 from assessment import auth, codes, sessions, workshop
 from assessment.scoring import Respondent, score_round
-from assessment.store import InvalidInputError, RoundClosedError
+from assessment.store import InvalidInputError, RoundClosedError, Store
 from assessment.throttle import Throttle, delay_for
 
 
@@ -197,3 +197,39 @@ def test_compare_rounds_highlights_changes(tiny):
         "strategy-1", 2.0, 4.0, 2.0, True,
     ]  # fmt: skip
     assert not table.set_index("question_id").loc["strategy-2", "highlight"]
+
+
+def test_several_app_sessions_answering_in_turn_lose_nothing(db_path, real):
+    """Four sessions (AppTest) join one round and answer in turn, question by question.
+
+    Python 3.11 cannot compile page scripts in parallel threads (ast.parse raises "AST
+    constructor recursion depth mismatch"), so the sessions interleave here; truly concurrent
+    writers are covered by the 30-thread store test and the SIGKILL writer process."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+
+    store = Store(db_path)
+    org = store.create_organisation("Busy Co", "Retail", "250-999", "Europe")
+    rnd = store.create_round(org.id, "2026 Q4", real, kind="consultant")
+    store.close()
+    apps = []
+    for side in ("it", "marketing", "it", "marketing"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["join"] = rnd.join_code
+        at.run()
+        at.radio(key="start_side").set_value(side).run()
+        at.button(key="start_join").click().run()
+        assert not at.exception and "Step 1 of 8" in at.subheader[0].value
+        apps.append(at)
+    keys = [[r.key for r in at.radio if r.key and r.key.startswith("qn_")] for at in apps]
+    for n in range(4):
+        for i, at in enumerate(apps):
+            at.radio(key=keys[i][n]).set_value(2 + i)  # fetched afresh: each run redraws the page
+            at.run()
+            assert not at.exception
+    from assessment.ui import _open_store
+
+    stored = _open_store(db_path).responses_frame(rnd.id)
+    assert len(stored) == 4 * 4  # four sessions x the four questions of step 1
+    assert sorted(stored.groupby("respondent")["level"].first()) == [2, 3, 4, 5]
