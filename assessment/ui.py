@@ -92,11 +92,20 @@ def current_respondent() -> RespondentRecord | None:
 
 
 def resume_link(token: str) -> str:
-    base = (st.context.url or "").split("?", 1)[0].rstrip("/")
-    for suffix in ("/questionnaire", "/results", "/start", "/benchmarks", "/about"):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-    return f"{base}/?{PARAM}={token}"
+    return f"{app_root()}/?{PARAM}={token}"
+
+
+def app_root() -> str:
+    """This app's address without the page's own path: the page names come from pages/."""
+    base = (st.context.url or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    head, _, last = base.rpartition("/")
+    if last in _page_names() and "://" in head:
+        base = head
+    return base
+
+
+def _page_names() -> set[str]:
+    return {path.stem for path in (config.ROOT / "pages").glob("*.py")}
 
 
 def join_link(code: str) -> str:

@@ -257,3 +257,21 @@ def test_closed_round_keeps_answers_readable_and_refuses_changes(db_path, real):
     assert "This round is closed" in at.warning[0].value
     radio = at.radio(key=f"qn_{cio.id}_strategy-1")
     assert radio.value == 3 and radio.disabled
+
+
+@pytest.mark.parametrize(
+    ("url", "root"),
+    [
+        ("http://host:8501/", "http://host:8501"),
+        ("http://host:8501/console/", "http://host:8501"),
+        ("http://host:8501/workshop?x=1", "http://host:8501"),
+        ("https://tandem.example/app/results", "https://tandem.example/app"),
+        ("https://tandem.example/app/", "https://tandem.example/app"),
+    ],
+)
+def test_links_point_at_the_app_root_from_any_page(url, root, monkeypatch):
+    from assessment import ui
+
+    monkeypatch.setattr(ui.st, "context", type("Context", (), {"url": url})())
+    assert ui.app_root() == root
+    assert ui.join_link("ABCD-EFGH-JKMN-PQRS") == f"{root}/?join=ABCD-EFGH-JKMN-PQRS"
