@@ -50,13 +50,15 @@ if not any(any(p.answers.values()) for p in people):
     st.stop()
 
 progress = store.progress_by_side(rnd.id)
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3 = st.columns(3)
 c1.metric("Overall", "—" if result.overall is None else f"{result.overall:.2f}")
 c2.metric("Maturity level", "—" if result.level is None else f"{result.level} · {q.level_name(result.level)}")
 c3.metric("Alignment index", "—" if result.alignment_index is None else f"{result.alignment_index:.0f} / 100")
-c4.metric(
-    "Respondents",
-    " · ".join(f"{ui.side_label(r.side)} {r.started}" for r in progress.itertuples() if r.started),
+st.caption(
+    "Respondents: "
+    + " · ".join(
+        f"{ui.side_label(r.side)} {r.started} ({r.finished} finished)" for r in progress.itertuples()
+    )
 )
 if len(result.sides_present) < 2:
     st.warning("Only one side has answered so far: scores rest on that side alone and there is no gap yet.")
@@ -74,7 +76,12 @@ with tabs[1]:
         st.altair_chart(charts.build_gap_chart(gaps), width="stretch")
         st.subheader("Largest disagreements")
         top = views.question_gap_frame(result).dropna(subset=["gap"]).head(10)
-        st.dataframe(top, hide_index=True, width="stretch")
+        st.dataframe(
+            top[["question_id", "question", "it", "marketing", "gap", "flagged"]],
+            hide_index=True,
+            width="stretch",
+            column_config={"question": st.column_config.TextColumn(width="large")},
+        )
         st.altair_chart(charts.build_heatmap(views.heatmap_frame(result)), width="stretch")
 
 with tabs[2]:
