@@ -3,7 +3,7 @@
 import streamlit as st
 
 from assessment import ui, views
-from assessment.store import InvalidInputError, RoundClosedError
+from assessment.store import InvalidInputError, RoundClosedError, StoreError
 
 store = ui.get_store()
 record = ui.current_respondent()
@@ -33,14 +33,14 @@ def save_answer(question_id: str, key: str) -> None:
     value = st.session_state[key]
     try:
         store.save_answer(record.id, question_id, None if value == 0 else value)
-    except (RoundClosedError, InvalidInputError) as exc:
+    except (RoundClosedError, InvalidInputError, StoreError) as exc:
         st.session_state["qn_error"] = str(exc)
 
 
 def save_importance(dimension_id: str, key: str) -> None:
     try:
         store.save_importance(record.id, dimension_id, st.session_state[key])
-    except (RoundClosedError, InvalidInputError) as exc:
+    except (RoundClosedError, InvalidInputError, StoreError) as exc:
         st.session_state["qn_error"] = str(exc)
 
 

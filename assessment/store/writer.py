@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assessment.store.database import Database, utcnow
+import duckdb
+
+from assessment.store.database import Database, StoreError, utcnow
 from assessment.store.records import InvalidInputError, RoundClosedError
 
 MAX_BATCH = 1_000
@@ -99,6 +101,12 @@ class BatchWriter:
             try:
                 self._write(batch)
             except BaseException as exc:  # noqa: BLE001 - every waiting caller must hear of it
+                if isinstance(exc, duckdb.Error):
+                    exc = StoreError(
+                        f"This change could not be saved ({exc}). Nothing of it was written and every "
+                        "answer saved before is kept; please try again, and tell the operator if it "
+                        "happens again."
+                    )
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
