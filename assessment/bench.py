@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from assessment import benchmarks, config, sessions
+from assessment import benchmarks, config, exchange, sessions
 from assessment.demo import seed_demo
 from assessment.questionnaire import Questionnaire
 from assessment.scoring import score_round
@@ -100,8 +100,8 @@ def run(orgs: int, repeat: int = 20, writers: int = 50) -> dict[str, Any]:
         rng = random.Random(1)
         panel = _times(lambda: results_panel(store, q, rng.choice(round_ids)), repeat)
 
-        exported = _times(lambda: benchmarks.export_benchmarks(store, q.key, synthetic=True), 3)
-        csv_bytes = benchmarks.export_benchmarks(store, q.key, synthetic=True).encode()
+        exported = _times(lambda: exchange.export_benchmarks(store, q.key, synthetic=True), 3)
+        csv_bytes = exchange.export_benchmarks(store, q.key, synthetic=True).encode()
         imported = _time_imports(store, q, csv_bytes)
 
         write = _concurrent_writes(store, q, writers)

@@ -48,9 +48,6 @@ IMPORTED = "imported:"
 STATS_COLUMNS = ["dimension_id", "n", "mean", "p25", "median", "p75", "percentile"]
 PEERS_NAME = "Peers in this database (real organisations)"
 SYNTHETIC_NAME = "Synthetic sample (generated demo data, not real organisations)"
-PEERS_SOURCE = "Tandem peers ({n} organisations)"
-SYNTHETIC_SOURCE = "Tandem synthetic sample"
-MAX_SOURCE_LENGTH = 200
 
 TOO_FEW = "Not enough peers in this segment (fewer than 5 organisations); showing all organisations instead."
 DIFFERENCING = (
@@ -110,10 +107,6 @@ class Comparison:
     segment_value: str | None
     benchmark: Benchmark | None
     reason: str | None = None
-
-
-class NotEnoughPeersError(ValueError):
-    """Fewer than MIN_ORGS organisations: there is nothing that may be exported."""
 
 
 def peer_benchmark(
@@ -228,7 +221,7 @@ def available_sources(store: Store, qkey: tuple[str, str]) -> list[Source]:
     sources = [Source(PEERS, f"Peers in this database ({n} real organisations)", n_orgs=n)]
     for row in store.list_benchmark_sets(qkey).itertuples():
         sources.append(
-            Source(f"{IMPORTED}{row.id}", _set_label(row.source, row.generated_at), _is_synthetic(row.source))
+            Source(f"{IMPORTED}{row.id}", _set_label(row.source, row.generated_at), is_synthetic(row.source))
         )
     n_synthetic = store.peer_count(qkey, synthetic=True)
     if n_synthetic > 0:
@@ -263,7 +256,7 @@ def _set_label(source: str, generated_at: datetime) -> str:
     return f"{source} (imported set, generated {generated_at:%Y-%m-%d})"
 
 
-def _is_synthetic(source: str) -> bool:
+def is_synthetic(source: str) -> bool:
     return "synthetic" in source.lower()
 
 
@@ -351,7 +344,7 @@ def _imported(
     ]
     stats["percentile"] = stats["percentile"].astype("float64")
     label = _set_label(found.source, found.generated_at)
-    benchmark = Benchmark(label, _is_synthetic(found.source), segment_type, value, stats, approximate=True)
+    benchmark = Benchmark(label, is_synthetic(found.source), segment_type, value, stats, approximate=True)
     return Comparison(segment_type, value, benchmark)
 
 
@@ -417,69 +410,3 @@ def ranks_table(table: pd.DataFrame, *, approximate: bool, scored: bool = True) 
         "Organisations (n)": table["n"],
     }
     return pd.DataFrame(columns)
-
-
-# export and import ----------------------------------------------------------------------
-
-
-def publishable_rows(store: Store, qkey: tuple[str, str], *, synthetic: bool = False) -> pd.DataFrame:
-    """Every segment that passes the anonymity rules, with ``formats.ROW_COLUMNS``."""
-    rows = publishable_segments(store.peer_segments(qkey, synthetic=synthetic))
-    rows.insert(0, "questionnaire_version", qkey[1])
-    rows.insert(0, "questionnaire_id", qkey[0])
-    return rows.loc[:, list(formats.ROW_COLUMNS)]
-
-
-def export_benchmarks(
-    store: Store, qkey: tuple[str, str], *, synthetic: bool = False, generated_at: datetime | None = None
-) -> str:
-    """The benchmark CSV (BRIEF format) of this database's real peers, or of the synthetic
-    sample. Only aggregates of segments that pass the anonymity rules; no names or ids.
-    Raises NotEnoughPeersError with fewer than MIN_ORGS organisations."""
-    rows = publishable_rows(store, qkey, synthetic=synthetic)
-    overall = rows[(rows["segment_type"] == "all") & (rows["dimension_id"] == formats.OVERALL)]
-    if overall.empty:
-        what = "synthetic organisations" if synthetic else "real organisations"
-        raise NotEnoughPeersError(
-            f"fewer than {MIN_ORGS} {what} have a finished round under {qkey[0]} {qkey[1]}, so there is "
-            "nothing that may be exported (anonymity)"
-        )
-    source = SYNTHETIC_SOURCE if synthetic else PEERS_SOURCE.format(n=int(overall["n_orgs"].iloc[0]))
-    return formats.format_benchmark_csv(rows, source=source, generated_at=generated_at)
-
-
-def can_export(store: Store, qkey: tuple[str, str]) -> bool:
-    """Whether the real peers are enough for an export ("all" alone decides it)."""
-    return store.peer_count(qkey, synthetic=False) >= MIN_ORGS
-
-
-def export_benchmark_set(store: Store, set_id: int) -> str:
-    """An imported set written back out as benchmark CSV, with its own source and date."""
-    found = store.benchmark_set(set_id)
-    if found is None:
-        raise ValueError(f"no imported benchmark set {set_id}")
-    rows = store.benchmark_set_rows(set_id)
-    return formats.format_benchmark_csv(rows, source=found.source, generated_at=found.generated_at)
-
-
-def import_benchmarks(
-    store: Store,
-    data: bytes,
-    questionnaires: Mapping[tuple[str, str], Questionnaire],
-    source: str | None = None,
-) -> int:
-    """Validate benchmark CSV bytes and store them as one set; returns its id.
-
-    ``source`` names the set (default: the file's own ``source``; a file whose source says it is
-    synthetic keeps that in the name, so the set stays labelled as synthetic). Raises
-    formats.BenchmarkImportError listing every problem, DuplicateBenchmarkSetError, or
-    ValueError for a bad source name; in every case nothing is written."""
-    name = (source or "").strip()
-    if len(name) > MAX_SOURCE_LENGTH:
-        raise ValueError(f"the source is {len(name)} characters long; the limit is {MAX_SOURCE_LENGTH}")
-    table = formats.parse_benchmark_csv(data, questionnaires)
-    if not name:
-        name = table.source
-    elif _is_synthetic(table.source) and not _is_synthetic(name):
-        name = f"{name} (from '{table.source}')"  # a synthetic set stays labelled as such
-    return store.import_benchmark_set(table, name)

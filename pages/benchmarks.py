@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import benchmarks, charts, formats, ui
+from assessment import benchmarks, charts, exchange, formats, ui
 from assessment.scoring import score_round
 from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
 from assessment.text import md_escape
@@ -93,11 +93,11 @@ else:
         )
 
 st.header("Export")
-if benchmarks.can_export(store, q.key):
+if exchange.can_export(store, q.key):
     st.download_button(
         "Download the benchmark (CSV)",
         # Built only when clicked: the export reads every organisation's scores.
-        data=lambda: benchmarks.export_benchmarks(store, q.key),
+        data=lambda: exchange.export_benchmarks(store, q.key),
         file_name=f"tandem-benchmark-{q.id}-{q.version}.csv",
         mime="text/csv",
         key="bench_download",
@@ -119,7 +119,7 @@ if not st.session_state.get(ui.CONSOLE_KEY):
 upload = st.file_uploader("Benchmark CSV", type=["csv"], key="bench_upload")
 name = st.text_input(
     "Source (who published these figures)",
-    max_chars=benchmarks.MAX_SOURCE_LENGTH,
+    max_chars=exchange.MAX_SOURCE_LENGTH,
     key="bench_import_source",
     placeholder="Leave empty to use the file's own source",
 )
@@ -128,7 +128,7 @@ if st.button("Import", key="bench_import_go", type="primary"):
         st.error("Choose a benchmark CSV file first.")
         st.stop()
     try:
-        set_id = benchmarks.import_benchmarks(store, upload.getvalue(), ui.get_questionnaires(), name)
+        set_id = exchange.import_benchmarks(store, upload.getvalue(), ui.get_questionnaires(), name)
     except formats.BenchmarkImportError as exc:
         listing = "\n".join(f"- {md_escape(problem)}" for problem in exc.problems)
         st.error(f"**{md_escape(upload.name)} was rejected; nothing was imported.**\n\n{listing}")

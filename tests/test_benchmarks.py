@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment import benchmarks, cli, profile
+from assessment import benchmarks, cli, exchange, profile
 from assessment.benchmarks import MIN_ORGS, publishable_segments
 from assessment.formats import (
     BENCHMARK_COLUMNS,
@@ -200,10 +200,10 @@ def test_export_never_contains_a_small_or_recoverable_segment(data, profiles, ti
         truth = store.peer_segments(tiny.key, synthetic=False)
         n_all = truth[truth["segment_type"] == "all"].set_index("dimension_id")["n_orgs"].to_dict()
         if n_all.get("overall", 0) < MIN_ORGS:
-            with pytest.raises(benchmarks.NotEnoughPeersError):
-                benchmarks.export_benchmarks(store, tiny.key)
+            with pytest.raises(exchange.NotEnoughPeersError):
+                exchange.export_benchmarks(store, tiny.key)
             return
-        rows = parsed(benchmarks.export_benchmarks(store, tiny.key), tiny)
+        rows = parsed(exchange.export_benchmarks(store, tiny.key), tiny)
         assert_anonymous(rows, n_all)
         assert (
             rows.loc[(rows["segment_type"] == "all") & (rows["dimension_id"] == "overall"), "n_orgs"].item()
@@ -223,7 +223,7 @@ def test_all_minus_retail_leaving_three_reveals_nothing(tiny_store, tiny):
     assert set(
         raw.loc[(raw["segment_type"] == "industry") & (raw["dimension_id"] == "overall"), "n_orgs"]
     ) == {5, 3}
-    rows = parsed(benchmarks.export_benchmarks(tiny_store, tiny.key), tiny)
+    rows = parsed(exchange.export_benchmarks(tiny_store, tiny.key), tiny)
     assert set(rows["segment_type"]) == {"all", "size", "region"}  # no industry row at all
     assert_anonymous(rows, {d: 8 for d in ("overall", *tiny.dimension_ids)})
     # Size and region hold everyone: the same organisations as "all", so the same figures.
@@ -247,7 +247,7 @@ def test_complementary_suppression_hides_the_next_smallest_sibling(tiny_store, t
     others would give its 2 organisations away, so Retail (the smaller) goes too."""
     industries = ["Retail"] * 6 + ["Technology"] * 7 + ["Healthcare"] * 2
     add_orgs(tiny_store, tiny, [(i, "1-249", "Europe") for i in industries])
-    rows = parsed(benchmarks.export_benchmarks(tiny_store, tiny.key), tiny)
+    rows = parsed(exchange.export_benchmarks(tiny_store, tiny.key), tiny)
     industry = rows[(rows["segment_type"] == "industry") & (rows["dimension_id"] == "overall")]
     assert industry["segment_value"].tolist() == ["Technology"]
     assert remainders(rows, {"overall": 15})[("overall", "industry")] == 8
@@ -300,7 +300,7 @@ def test_sources_are_named_and_synthetic_is_labelled(tiny_store, tiny):
     assert benchmarks.compare(tiny_store, tiny.key, "peers") is None  # synthetic never counts as real
 
     # An imported copy of the synthetic sample keeps its label, whatever it is named.
-    set_id = benchmarks.import_benchmarks(tiny_store, _csv(tiny_store, tiny, True), {tiny.key: tiny}, "Demo")
+    set_id = exchange.import_benchmarks(tiny_store, _csv(tiny_store, tiny, True), {tiny.key: tiny}, "Demo")
     sources = benchmarks.available_sources(tiny_store, tiny.key)
     assert sources[1].key == f"imported:{set_id}" and sources[1].synthetic
     assert sources[1].label == "Demo (from 'Tandem synthetic sample') (imported set, generated 2026-05-01)"
@@ -308,12 +308,12 @@ def test_sources_are_named_and_synthetic_is_labelled(tiny_store, tiny):
 
 
 def _csv(store: Store, q: Questionnaire, synthetic: bool = False) -> bytes:
-    return benchmarks.export_benchmarks(store, q.key, synthetic=synthetic, generated_at=STAMP).encode()
+    return exchange.export_benchmarks(store, q.key, synthetic=synthetic, generated_at=STAMP).encode()
 
 
 def test_imported_set_compares_with_approximate_percentiles(tiny_store, tiny):
     add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 8, [[1 + i % 5] * 9 for i in range(8)])
-    set_id = benchmarks.import_benchmarks(
+    set_id = exchange.import_benchmarks(
         tiny_store, _csv(tiny_store, tiny), {tiny.key: tiny}, "Consultancy 2026"
     )
     bench = benchmarks.compare(
@@ -344,7 +344,7 @@ def test_approximate_percentile_on_a_flat_stretch_takes_its_middle():
 
 def test_export_has_the_brief_columns_and_no_names_or_ids(tiny_store, tiny):
     ids = add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, name="Zebra Holdings")
-    text = benchmarks.export_benchmarks(tiny_store, tiny.key)
+    text = exchange.export_benchmarks(tiny_store, tiny.key)
     table = list(csv.reader(io.StringIO(text)))
     assert tuple(table[0]) == BENCHMARK_COLUMNS and table[0][0] == "format_version"
     assert {row[0] for row in table[1:]} == {"1"}
@@ -357,23 +357,21 @@ def test_export_has_the_brief_columns_and_no_names_or_ids(tiny_store, tiny):
 
 def test_synthetic_export_is_labelled_and_real_export_leaves_it_out(tiny_store, tiny):
     add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 7, synthetic=True, name="Sample")
-    with pytest.raises(benchmarks.NotEnoughPeersError, match="fewer than 5 real organisations"):
-        benchmarks.export_benchmarks(tiny_store, tiny.key)
-    assert not benchmarks.can_export(tiny_store, tiny.key)
-    rows = list(
-        csv.DictReader(io.StringIO(benchmarks.export_benchmarks(tiny_store, tiny.key, synthetic=True)))
-    )
+    with pytest.raises(exchange.NotEnoughPeersError, match="fewer than 5 real organisations"):
+        exchange.export_benchmarks(tiny_store, tiny.key)
+    assert not exchange.can_export(tiny_store, tiny.key)
+    rows = list(csv.DictReader(io.StringIO(exchange.export_benchmarks(tiny_store, tiny.key, synthetic=True))))
     assert {r["source"] for r in rows} == {"Tandem synthetic sample"}
 
 
 def test_export_import_export_gives_the_same_file(tiny_store, tiny):
     profiles = [(profile.INDUSTRIES[i % 2], profile.SIZE_BANDS[i % 3], "Europe") for i in range(40)]
     add_orgs(tiny_store, tiny, profiles, [[1 + (i * 3 + k) % 5 for k in range(9)] for i in range(40)])
-    first = benchmarks.export_benchmarks(tiny_store, tiny.key, generated_at=STAMP)
+    first = exchange.export_benchmarks(tiny_store, tiny.key, generated_at=STAMP)
     other = Store(None)
     try:
-        set_id = benchmarks.import_benchmarks(other, first.encode(), {tiny.key: tiny})
-        second = benchmarks.export_benchmark_set(other, set_id)
+        set_id = exchange.import_benchmarks(other, first.encode(), {tiny.key: tiny})
+        second = exchange.export_benchmark_set(other, set_id)
     finally:
         other.close()
     assert second == first
@@ -383,13 +381,13 @@ def test_export_import_export_gives_the_same_file(tiny_store, tiny):
 def test_same_set_imported_twice_is_refused(tiny_store, tiny):
     add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6)
     data = _csv(tiny_store, tiny)
-    benchmarks.import_benchmarks(tiny_store, data, {tiny.key: tiny}, "Client benchmark")
+    exchange.import_benchmarks(tiny_store, data, {tiny.key: tiny}, "Client benchmark")
     # The same figures under another name and date are still the same set.
     again = data.replace(b"2026-05-01T12:00:00Z", b"2026-06-01T09:30:00Z").replace(b"Tandem peers", b"Other")
     with pytest.raises(
         DuplicateBenchmarkSetError, match=r"already imported on \d{4}-\d\d-\d\d as 'Client benchmark'"
     ):
-        benchmarks.import_benchmarks(tiny_store, again, {tiny.key: tiny}, "Renamed")
+        exchange.import_benchmarks(tiny_store, again, {tiny.key: tiny}, "Renamed")
     assert len(tiny_store.list_benchmark_sets()) == 1
 
 
@@ -411,7 +409,7 @@ BAD_FILES = {
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_file_is_rejected_whole_and_changes_nothing(tiny_store, tiny, case):
     add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6)
-    benchmarks.import_benchmarks(tiny_store, _csv(tiny_store, tiny, False), {tiny.key: tiny}, "Good")
+    exchange.import_benchmarks(tiny_store, _csv(tiny_store, tiny, False), {tiny.key: tiny}, "Good")
     before = _db_state(tiny_store)
     column, value, message = BAD_FILES[case]
     table = list(csv.reader(io.StringIO(_csv(tiny_store, tiny).decode())))
@@ -420,7 +418,7 @@ def test_bad_file_is_rejected_whole_and_changes_nothing(tiny_store, tiny, case):
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(table)
     with pytest.raises(BenchmarkImportError) as info:
-        benchmarks.import_benchmarks(tiny_store, buffer.getvalue().encode(), {tiny.key: tiny}, "Bad")
+        exchange.import_benchmarks(tiny_store, buffer.getvalue().encode(), {tiny.key: tiny}, "Bad")
     assert any(p.startswith(message) for p in info.value.problems), info.value.problems
     assert any(p.startswith("row 1, column dimension_id: 'nonsense'") for p in info.value.problems)
     assert _db_state(tiny_store) == before
@@ -445,14 +443,14 @@ def test_other_questionnaire_versions_are_never_mixed_in(tiny_store, tiny, tmp_p
     newer = _tiny_version(tmp_path, "1.1.0")
     add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, [[2] * 9] * 6)
     add_orgs(tiny_store, newer, [("Retail", "1-249", "Europe")] * 7, [[5] * 9] * 7, name="Newer")
-    old_rows = list(csv.DictReader(io.StringIO(benchmarks.export_benchmarks(tiny_store, tiny.key))))
-    new_rows = list(csv.DictReader(io.StringIO(benchmarks.export_benchmarks(tiny_store, newer.key))))
+    old_rows = list(csv.DictReader(io.StringIO(exchange.export_benchmarks(tiny_store, tiny.key))))
+    new_rows = list(csv.DictReader(io.StringIO(exchange.export_benchmarks(tiny_store, newer.key))))
     assert {r["n_orgs"] for r in old_rows} == {"6"} and {r["mean"] for r in old_rows} == {"2.0000"}
     assert {r["n_orgs"] for r in new_rows} == {"7"} and {r["mean"] for r in new_rows} == {"5.0000"}
     assert {r["questionnaire_version"] for r in new_rows} == {"1.1.0"}
     assert benchmarks.compare(tiny_store, tiny.key, "peers").n_orgs == 6
     # An imported set belongs to its version: it is not offered for another one.
-    benchmarks.import_benchmarks(tiny_store, _csv(tiny_store, newer), {tiny.key: tiny, newer.key: newer})
+    exchange.import_benchmarks(tiny_store, _csv(tiny_store, newer), {tiny.key: tiny, newer.key: newer})
     assert [s.key for s in benchmarks.available_sources(tiny_store, tiny.key)] == ["peers"]
     assert len(benchmarks.available_sources(tiny_store, newer.key)) == 2
 

@@ -8,7 +8,7 @@ import json
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
-from assessment import benchmarks, sessions
+from assessment import benchmarks, exchange, sessions
 from assessment.demo import seed_demo
 from assessment.store import Store
 from assessment.text import md_escape
@@ -95,7 +95,7 @@ def test_respondent_sees_ranks_and_the_not_enough_peers_state(db_path, real):
 def test_importing_a_bad_csv_lists_every_problem_and_a_good_one_becomes_a_source(db_path, real):
     store = Store(db_path)
     seed_demo(store, real, 20)
-    good = benchmarks.export_benchmarks(store, real.key, synthetic=True)
+    good = exchange.export_benchmarks(store, real.key, synthetic=True)
     store.close()
     lines = good.splitlines()
     lines[1] = lines[1].replace(",20,", ",4,")

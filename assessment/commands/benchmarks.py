@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from assessment import benchmarks, cli, config, formats
+from assessment import cli, config, exchange, formats
 from assessment.questionnaire import load_all
 from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
 
@@ -42,8 +42,8 @@ def cmd_export_benchmarks(args: argparse.Namespace) -> int:
     store = cli.open_store(args)
     questionnaire = cli.current_questionnaire()
     try:
-        text = benchmarks.export_benchmarks(store, questionnaire.key, synthetic=args.synthetic)
-    except benchmarks.NotEnoughPeersError as exc:
+        text = exchange.export_benchmarks(store, questionnaire.key, synthetic=args.synthetic)
+    except exchange.NotEnoughPeersError as exc:
         print(f"error: {exc}. Nothing was written.", file=sys.stderr)
         return 1
     _write_whole(Path(args.out), text)
@@ -76,7 +76,7 @@ def cmd_import_benchmarks(args: argparse.Namespace) -> int:
     store = cli.open_store(args)
     questionnaires = load_all(config.questionnaire_dir())
     try:
-        set_id = benchmarks.import_benchmarks(store, data, questionnaires, args.source)
+        set_id = exchange.import_benchmarks(store, data, questionnaires, args.source)
     except formats.BenchmarkImportError as exc:
         print(f"error: {args.file} was rejected, nothing was imported ({len(exc.problems)} problem(s)):",
               file=sys.stderr)  # fmt: skip
