@@ -16,10 +16,12 @@ from assessment.report import (
     NO_VALUE,
     Progress,
     ReportData,
+    chart_images,
+)
+from assessment.report_text import (
     alignment_text,
     benchmark_note,
     benchmark_sentence,
-    chart_images,
     dimension_sections,
     flagged_dimensions,
     gap_note,

@@ -18,6 +18,8 @@ from assessment.questionnaire import SIDE_LABELS, SIDES
 from assessment.report import (
     Progress,
     ReportData,
+)
+from assessment.report_text import (
     alignment_text,
     benchmark_note,
     level_text,

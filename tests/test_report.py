@@ -15,7 +15,7 @@ import pandas as pd
 import pypdf
 import pytest
 
-from assessment import report, report_pdf, views
+from assessment import report, report_pdf, report_text, views
 from assessment.cli import main
 from assessment.demo import seed_demo
 from assessment.formats import RESPONSE_COLUMNS
@@ -97,9 +97,9 @@ def test_gather_report_for_one_respondent(seeded, real):
     assert set(mine.responses["respondent"]) == {people[1].id}
     assert mine.gaps.empty and "gap" not in mine.charts
     assert "One respondent" in mine.scope
-    assert report.gap_note(mine) is not None
+    assert report_text.gap_note(mine) is not None
     text, _ = pdf_text(report.render_pdf(mine))
-    assert "Your answer" in text and report.overall_text(mine) in text
+    assert "Your answer" in text and report_text.overall_text(mine) in text
 
 
 def test_unknown_round_respondent_and_format_are_refused(seeded, real):
@@ -130,7 +130,7 @@ def test_a_round_without_answers_or_with_one_side_still_reports(store, real, fmt
     assert build_report(store, real, empty.id, fmt)
     _, rnd, people = make_round(store, real, name="One side Co")
     only_it = gather_report(store, real, rnd.id, respondent_id=people[0].id)
-    assert report.gap_note(only_it) and only_it.question_gaps["gap"].isna().all()
+    assert report_text.gap_note(only_it) and only_it.question_gaps["gap"].isna().all()
     assert _RENDER[fmt](only_it)
 
 
@@ -154,9 +154,9 @@ def test_pdf_shows_organisation_scores_priorities_and_synthetic_label(data):
         assert ORG_NAME in text
     else:  # no CJK font installed: the Latin part prints, the rest is marked, never dropped
         assert '=Øresund ?? "Co", Ltd' in text
-    assert report.overall_text(data) in text
+    assert report_text.overall_text(data) in text
     assert re.search(rf"Overall score \(1.5\) {data.result.overall:.2f}", text)  # "–" is "-" in core fonts
-    assert report.alignment_text(data) in text
+    assert report_text.alignment_text(data) in text
     for item in data.recommendations:
         assert item["dimension"] in text
     assert len(data.recommendations) == 3
@@ -178,7 +178,7 @@ def test_pdf_falls_back_to_the_core_font_without_dejavu(data, monkeypatch):
     text, pages = pdf_text(report.render_pdf(data))
     assert pages > 3
     assert '=Øresund ?? "Co", Ltd' in text  # Latin-1 survives, CJK is marked
-    assert report.overall_text(data) in text
+    assert report_text.overall_text(data) in text
 
 
 # HTML -----------------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_html_is_self_contained_escaped_and_tells_the_story(data):
     assert not re.search(r"""(src|href)=["'](?!data:)""", page)  # nothing loaded from elsewhere
     for item in data.recommendations:
         assert html.escape(item["dimension"]) in page
-    assert report.overall_text(data) in page and "synthetic sample" in page
+    assert report_text.overall_text(data) in page and "synthetic sample" in page
 
 
 def test_html_escapes_markup_in_names(store, real):

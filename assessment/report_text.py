@@ -1,0 +1,244 @@
+"""Wording shared by the PDF and the HTML report, so both say the same thing the same way."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from assessment.benchmarks import MIN_ORGS, SEGMENT_LABELS
+from assessment.demo import SYNTHETIC_LABEL
+from assessment.questionnaire import SIDE_LABELS, SIDES, Questionnaire
+from assessment.report import NO_VALUE, ReportData
+from assessment.scoring import BANDS, GAP_FLAG, MIN_COVERAGE, maturity_level
+
+
+def fmt_score(value: float | None) -> str:
+    return NO_VALUE if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}"
+
+
+def fmt_gap(value: float | None) -> str:
+    return NO_VALUE if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:+.2f}"
+
+
+def overall_text(data: ReportData) -> str:
+    """The overall score as the results page shows it, e.g. "2.87"."""
+    return fmt_score(data.result.overall) if data.result.overall is not None else "Insufficient answers"
+
+
+def level_text(data: ReportData) -> str:
+    level = data.result.level
+    return f"{level} · {data.questionnaire.level_name(level)}" if level is not None else NO_VALUE
+
+
+def alignment_text(data: ReportData) -> str:
+    index = data.result.alignment_index
+    return f"{index:.0f} / 100" if index is not None else NO_VALUE
+
+
+def respondents_text(data: ReportData) -> str:
+    parts = []
+    for side in SIDES:
+        n, done = data.respondents[side], data.finished[side]
+        parts.append(f"{SIDE_LABELS[side]} {n}" + (f" ({done} finished)" if n and done != n else ""))
+    return " · ".join(parts)
+
+
+def benchmark_source(data: ReportData) -> str:
+    """Short: "synthetic sample · All organisations · n = 20"."""
+    b = data.benchmark
+    if b is None:
+        return "no benchmark"
+    if not b.synthetic:
+        return b.label
+    segment = SEGMENT_LABELS[b.segment_type] + (f": {b.segment_value}" if b.segment_value else "")
+    return f"{SYNTHETIC_LABEL} · {segment} · n = {b.n_orgs}"
+
+
+def benchmark_note(data: ReportData) -> str:
+    """Where the comparison comes from; a synthetic set is always called a synthetic sample."""
+    b = data.benchmark
+    if b is None:
+        return (
+            f"No benchmark: fewer than {MIN_ORGS} other organisations have finished this questionnaire "
+            "version, so no comparison is shown (anonymity)."
+        )
+    if b.synthetic:
+        return (
+            f"Benchmark: {benchmark_source(data)}. A {SYNTHETIC_LABEL} is generated demo data, not real "
+            "organisations: use it to read the charts, not to judge the organisation."
+        )
+    return (
+        f"Benchmark: {b.label} (each organisation's latest complete round under this questionnaire version)."
+    )
+
+
+def benchmark_sentence(data: ReportData) -> str | None:
+    """The overall score against the peer median, when there is a benchmark to compare with."""
+    overall = data.benchmark_table.iloc[0]  # benchmark_frame puts "overall" first
+    if data.benchmark is None or not overall["n"] or pd.isna(overall["score"]):
+        return None
+    rank = f", above {overall['percentile']:.0f} % of them" if pd.notna(overall["percentile"]) else ""
+    return (
+        f"Against the benchmark: overall {overall_text(data)} against a peer median of "
+        f"{overall['median']:.2f} (n = {int(overall['n'])}){rank}."
+    )
+
+
+def gap_note(data: ReportData) -> str | None:
+    """Why there is no perception gap, when there is none."""
+    if not data.gaps.empty:
+        return None
+    if data.respondent_id is not None:
+        return "The perception gap compares the IT and marketing sides; this report covers one respondent."
+    sides = data.result.sides_present
+    missing = "marketing" if "it" in sides else "IT" if "marketing" in sides else "IT or marketing"
+    return f"The perception gap appears once both sides have answered; nobody from {missing} has yet."
+
+
+def flagged_dimensions(data: ReportData) -> list[str]:
+    return data.gaps.loc[data.gaps["flagged"], "dimension"].tolist() if not data.gaps.empty else []
+
+
+@dataclass(frozen=True)
+class DimensionSection:
+    """One dimension's page section: score, benchmark, the two sides, and the next step."""
+
+    title: str
+    description: str
+    score: str
+    level: str
+    basis: str
+    it: str
+    marketing: str
+    gap: str
+    flagged: bool
+    importance: str
+    benchmark: str  # "median 2.80 (p25 2.40 – p75 3.10), percentile 64, n = 20 · source" or why none
+    weakest: str | None  # the question with the lowest score in the dimension
+    next_level: str | None  # "4 · Partners"
+    recommendation: str | None  # that question's description of the next level
+    no_step: str | None  # why there is no recommendation, when there is none
+    questions: list[tuple[str, str, str, str, str]]  # (question, combined, IT, marketing, gap)
+
+    @property
+    def score_line(self) -> str:
+        if self.score == NO_VALUE:
+            return f"Insufficient answers · importance {self.importance}"
+        return f"{self.score} · {self.level} ({self.basis}) · importance {self.importance}"
+
+
+def dimension_sections(data: ReportData) -> list[DimensionSection]:
+    q, result = data.questionnaire, data.result
+    bench = data.benchmark_table.set_index("dimension_id")
+    sections = []
+    for d in q.dimensions:
+        sb = result.dimensions[d.id]
+        row = bench.loc[d.id]
+        if data.benchmark is None:
+            benchmark = "No benchmark available."
+        elif int(row["n"]) == 0:
+            benchmark = f"Fewer than {MIN_ORGS} peers scored this dimension: no comparison shown."
+        else:
+            percentile = f", percentile rank {row['percentile']:.0f}" if pd.notna(row["percentile"]) else ""
+            benchmark = (
+                f"Peer median {fmt_score(row['median'])} (middle half {fmt_score(row['p25'])} to "
+                f"{fmt_score(row['p75'])}){percentile}; n = {int(row['n'])} organisations; "
+                f"source: {benchmark_source(data)}."
+            )
+        # The weakest answered question below the top level: the same rule as the priorities.
+        steps = [
+            (result.questions[x.id].value, x.id)
+            for x in d.questions
+            if result.questions[x.id].value is not None and result.questions[x.id].value < 5
+        ]
+        weakest = next_level = recommendation = None
+        answered = any(result.questions[x.id].value is not None for x in d.questions)
+        no_step = None if steps else "Every answered question is at the top level: keep it there."
+        if not answered:
+            no_step = "No answers yet in this dimension."
+        if steps:
+            value, qid = min(steps)
+            nxt = min(5, math.floor(value) + 1)
+            weakest = f"{q.question(qid).text} (now {value:.2f})"
+            next_level = f"{nxt} · {q.level_name(nxt)}"
+            recommendation = q.question(qid).describe(nxt)
+        rows = []
+        for x in d.questions:
+            qs = result.questions[x.id]
+            rows.append(
+                (x.text, fmt_score(qs.value), fmt_score(qs.it), fmt_score(qs.marketing), fmt_gap(qs.gap))
+            )
+        sections.append(
+            DimensionSection(
+                title=d.title,
+                description=d.description,
+                score=fmt_score(sb.value),
+                level=q.level_name(maturity_level(sb.value))
+                if sb.value is not None
+                else "Insufficient answers",
+                basis=sb.basis,
+                it=fmt_score(sb.it),
+                marketing=fmt_score(sb.marketing),
+                gap=fmt_gap(sb.gap),
+                flagged=sb.flagged,
+                importance=f"{result.importance[d.id]:.1f}",
+                benchmark=benchmark,
+                weakest=weakest,
+                next_level=next_level,
+                recommendation=recommendation,
+                no_step=no_step,
+                questions=rows,
+            )
+        )
+    return sections
+
+
+def method_rules() -> list[str]:
+    """The scoring rules, worded for a client (BRIEF, "Scoring rules")."""
+    return [
+        'Each question is answered on five behaviourally described levels, or "don\'t know".',
+        "A respondent's dimension score is the weighted mean of the levels they gave; \"don't know\" is "
+        f"left out. Under {MIN_COVERAGE:.0%} of a dimension's questions answered, the dimension is "
+        '"insufficient answers".',
+        "The organisation's dimension score is the mean of the IT side's mean and the marketing side's "
+        "mean, so one CIO is not outweighed by ten marketers. With one side only, that side's mean is used "
+        "and the report says so; other respondents (CEO, observers) count only when neither side answered.",
+        "The overall score is the weighted mean of the dimension scores (at least half must be scored).",
+        f"Perception gap = marketing mean − IT mean; a gap of {GAP_FLAG:g} level or more is flagged. The "
+        "alignment index is 100 × (1 − mean |gap| / 4): 100 when both sides see every dimension alike.",
+        "Priority = importance × (5 − score), importance being the respondents' mean rating (3 when "
+        "nobody rated it). The top priorities come with the next level's description of their weakest "
+        "questions.",
+        f"Benchmarks use each other organisation's latest complete round; a segment of fewer than {MIN_ORGS} "
+        "organisations is never shown. A synthetic sample is generated demo data and always labelled so.",
+    ]
+
+
+def level_bands(q: Questionnaire) -> list[tuple[str, str, str]]:
+    """(level, score range, summary) for the five levels."""
+    edges = (1.0, *BANDS, 5.0)
+    rows = []
+    for lv in q.levels:
+        low, high = edges[lv.value - 1], edges[lv.value]
+        span = f"{low:.1f} ≤ score {'≤' if lv.value == 5 else '<'} {high:.1f}"
+        rows.append((f"{lv.value} · {lv.name}", span, lv.summary))
+    return rows
+
+
+def seed_citations(q: Questionnaire) -> list[tuple[str, str, str]]:
+    """(seed file, title when a citation names it, questions that cite it), by file name."""
+    titles: dict[str, str] = {}
+    for ref in q.references:
+        found = re.match(r'^["“]([^"”]+)["”]', ref.citation)
+        if found:
+            titles.setdefault(ref.source, found.group(1))
+    cited: dict[str, list[str]] = {}
+    for x in q.questions:
+        for source in x.sources:
+            cited.setdefault(source, []).append(x.id)
+    for ref in q.references:
+        cited.setdefault(ref.source, [])
+    return [(s, titles.get(s, ""), ", ".join(cited[s])) for s in sorted(cited)]
