@@ -279,11 +279,17 @@ def build_priority_chart(df: pd.DataFrame, *, title: str = "Where to act first")
             alt.Tooltip("rank:Q", title="Rank", format="d"),
         ],
     )
-    # Names of points in the right half go to their left so they stay inside the plot.
+    # Names of points in the right half go to their left so they stay inside the plot; each
+    # rank sits a little higher or lower, so close points do not print their names on top of
+    # each other, and the rank number ties a name to the recommendations below the chart.
+    label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=[1, 5]), axis=None)
     names = [
         points.transform_filter(f"{_TOP3} && ({side})")
+        .transform_calculate(
+            label_y="datum.importance + (2 - datum.rank) * 0.18", label="datum.rank + '. ' + datum.dimension"
+        )
         .mark_text(align=align, dx=dx, fontWeight="bold", limit=LABEL_LIMIT)
-        .encode(x=x, y=y, text="dimension:N")
+        .encode(x=x, y=label_y, text="label:N")
         for side, align, dx in [("datum.score <= 3.5", "left", 14), ("datum.score > 3.5", "right", -14)]
     ]
     rules = [

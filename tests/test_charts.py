@@ -229,8 +229,12 @@ def test_priority_chart_quadrants_and_top_three() -> None:
     assert list(tooltip_fields(circle)) == ["dimension", "score", "importance", "priority", "rank"]
 
     texts = units_of(spec, "text")
-    names = [t for t in texts if t["encoding"]["text"]["field"] == "dimension"]
+    names = [t for t in texts if t["encoding"]["text"]["field"] == "label"]
     assert len(names) == 2  # right-of-point and left-of-point labels
+    for t in names:  # "1. Dimension", nudged up or down by rank so close points stay legible
+        calcs = {c["as"]: c["calculate"] for c in t["transform"] if "calculate" in c}
+        assert calcs["label"] == "datum.rank + '. ' + datum.dimension"
+        assert "datum.rank" in calcs["label_y"] and t["encoding"]["y"]["field"] == "label_y"
     # A missing rank must not count as a top-three one (null <= 3 is true in Vega expressions).
     top3 = "isValid(datum.rank) && datum.rank <= 3"
     assert all(any(top3 in f.get("filter", "") for f in t["transform"]) for t in names)
