@@ -8,7 +8,6 @@ work done plainly in pandas, so the choice of DuckDB is measured rather than ass
 
 from __future__ import annotations
 
-import os
 import random
 import resource
 import statistics
@@ -95,8 +94,8 @@ def run(orgs: int, repeat: int = 20, writers: int = 50) -> dict[str, Any]:
         path = str(Path(tmp) / "bench.duckdb")
         store = Store(path)
         seed_demo(store, q, orgs)
-        answers = int(store.db.execute("SELECT count(*) FROM answers")[0][0])
-        round_ids = [r[0] for r in store.db.execute("SELECT id FROM rounds ORDER BY id LIMIT 200")]
+        answers = store.answer_count()
+        round_ids = store.sample_round_ids(200)
         rng = random.Random(1)
         panel = _times(lambda: results_panel(store, q, rng.choice(round_ids)), repeat)
 
@@ -105,20 +104,10 @@ def run(orgs: int, repeat: int = 20, writers: int = 50) -> dict[str, Any]:
         imported = _time_imports(store, q, csv_bytes)
 
         write = _concurrent_writes(store, q, writers)
-        apptest_s = _apptest_results(store, q, path)
+        apptest_s = _apptest_results(store, path, write.pop("round_id"))
         peak_app = _peak_mb()  # Tandem's own work; the pandas comparison below adds its frames
 
-        frames = {
-            "answers": store.db.frame("SELECT respondent_id, question_id, level FROM answers"),
-            "respondents": store.db.frame(
-                "SELECT id, round_id, side FROM respondents WHERE completed_at IS NOT NULL"
-            ),
-            "items": store.db.frame(
-                "SELECT question_id, dimension_id, question_weight FROM questionnaire_items"
-                " WHERE questionnaire_id = ? AND questionnaire_version = ?",
-                list(q.key),
-            ),
-        }
+        frames = store.raw_tables(q.key)
         target = round_ids[0]
         pandas_s = statistics.median(_times(lambda: pandas_panel(frames, target), 3))
         duck_s = statistics.median(_times(lambda: duckdb_panel(store, target), 3))
@@ -181,43 +170,25 @@ def _concurrent_writes(store: Store, q: Questionnaire, writers: int) -> dict[str
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    stored = store.db.execute(
-        "SELECT count(*) FROM answers a JOIN respondents p ON p.id = a.respondent_id WHERE p.round_id = ?",
-        [rnd.id],
-    )[0][0]
+    stored = store.answer_count(rnd.id)
     sent = writers * per_writer
     return {
         "write_ms_p50": round(1000 * statistics.median(latencies), 2),
         "write_ms_p95": round(1000 * _p95(latencies), 2),
         "writes_per_s": round(sent / elapsed),
         "answers_sent": sent,
-        "answers_stored": int(stored),
+        "answers_stored": stored,
+        "round_id": rnd.id,
     }
 
 
-def _apptest_results(store: Store, q: Questionnaire, path: str) -> float:
+def _apptest_results(store: Store, path: str, round_id: str) -> float:
     """Server-side time of one results-page run for a finished respondent."""
-    from streamlit.testing.v1 import AppTest
+    from assessment import ui  # the one module that imports Streamlit
 
-    rnd = store.db.execute("SELECT id FROM rounds WHERE name = 'Bench'")[0][0]
-    person = store.respondents_of(rnd)[0]
+    person = store.respondents_of(round_id)[0]
     store.mark_complete(person.id)
-    token = store.respondent(person.id).token
-    previous = os.environ.get("TANDEM_DB")
-    os.environ["TANDEM_DB"] = path
-    try:
-        at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
-        at.query_params["r"] = token
-        at.run()
-        at.switch_page("pages/results.py").run()  # warm: caches and imports
-        started = time.perf_counter()
-        at.run()
-        return time.perf_counter() - started
-    finally:
-        if previous is None:
-            os.environ.pop("TANDEM_DB", None)
-        else:
-            os.environ["TANDEM_DB"] = previous
+    return ui.time_results_page(path, store.respondent(person.id).token)
 
 
 def format_table(figures: dict[str, Any]) -> str:

@@ -9,7 +9,8 @@ import time
 
 import streamlit as st
 
-from assessment import auth, charts, config, views
+from assessment import auth, benchmarks, charts, config, views
+from assessment.benchmarks import Comparison, Source
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.scoring import Result
 from assessment.store import Organisation, RespondentRecord, Round, Store, StoreError
@@ -252,12 +253,15 @@ def priorities_panel(result: Result) -> None:
                 )
 
 
-def benchmark_section(result: Result, organisation: Organisation, *, key: str, score_label: str) -> None:
-    """Scores against a chosen source and peer group, with percentile ranks; a segment too
-    small to show falls back to all organisations and says why."""
-    from assessment import benchmarks
-
-    q = result.questionnaire
+def choose_benchmark(
+    q: Questionnaire,
+    organisation: Organisation | None,
+    scores: dict[str, float | None] | None,
+    *,
+    key: str,
+) -> tuple[Comparison, str, dict[str, Source]]:
+    """Source and peer-group pickers, and the comparison they select. A peer group too small
+    (or withheld) to show falls back to all organisations, with the reason shown."""
     sources = {s.key: s for s in benchmarks.available_sources(get_store(), q.key)}
     keys = list(sources)
     left, right = st.columns([2, 3])
@@ -268,10 +272,11 @@ def benchmark_section(result: Result, organisation: Organisation, *, key: str, s
         format_func=lambda k: sources[k].label,
         key=f"{key}_source",
     )
+    segment_types = benchmarks.SEGMENT_TYPES if organisation is not None else ("all",)
     segment = (
         right.segmented_control(
             "Peer group",
-            benchmarks.SEGMENT_TYPES,
+            segment_types,
             format_func=lambda t: md_escape(benchmarks.segment_label(t, organisation)),
             default="all",
             key=f"{key}_segment",
@@ -279,12 +284,17 @@ def benchmark_section(result: Result, organisation: Organisation, *, key: str, s
         or "all"
     )
     wanted = (segment, "all") if segment != "all" else ("all",)
-    scores = benchmarks.scores_of(result)
     panel = benchmarks.benchmark_panel(get_store(), q.key, source, organisation, scores, segment_types=wanted)
     chosen = panel[segment]
     if chosen.benchmark is None and segment != "all":
         st.warning(chosen.reason)
         chosen = panel["all"]
+    return chosen, source, sources
+
+
+def benchmark_section(result: Result, organisation: Organisation, *, key: str, score_label: str) -> None:
+    """Scores against a chosen source and peer group, with percentile ranks."""
+    chosen, _, _ = choose_benchmark(result.questionnaire, organisation, benchmarks.scores_of(result), key=key)
     benchmark = chosen.benchmark
     if benchmark is None:
         st.info(
@@ -297,3 +307,26 @@ def benchmark_section(result: Result, organisation: Organisation, *, key: str, s
         st.caption(f"Benchmark: {md_escape(benchmark.label)}")
     frame = views.benchmark_frame(result, benchmark)  # without a benchmark: the scores alone
     st.altair_chart(charts.build_distribution_chart(frame, score_label=score_label), width="stretch")
+
+
+def time_results_page(db_path: str, token: str) -> float:
+    """Seconds of one warm AppTest run of the results page (for ``python -m assessment bench``)."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    previous = os.environ.get("TANDEM_DB")
+    os.environ["TANDEM_DB"] = db_path
+    try:
+        at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
+        at.query_params[PARAM] = token
+        at.run()
+        at.switch_page("pages/results.py").run()  # warm: caches and imports
+        started = time.perf_counter()
+        at.run()
+        return time.perf_counter() - started
+    finally:
+        if previous is None:
+            os.environ.pop("TANDEM_DB", None)
+        else:
+            os.environ["TANDEM_DB"] = previous

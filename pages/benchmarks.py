@@ -32,34 +32,7 @@ else:
         "Your organisation is never counted among its own peers."
     )
 
-sources = {s.key: s for s in benchmarks.available_sources(store, q.key)}
-keys = list(sources)
-source_key = st.selectbox(
-    "Compare with",
-    keys,
-    index=keys.index(benchmarks.default_source(list(sources.values()))),
-    format_func=lambda key: sources[key].label,
-    key="bench_source",
-)
-segment_types = benchmarks.SEGMENT_TYPES if organisation is not None else ("all",)
-segment = (
-    st.segmented_control(
-        "Segment",
-        segment_types,
-        format_func=lambda t: md_escape(benchmarks.segment_label(t, organisation)),
-        default="all",
-        key="bench_segment",
-    )
-    or "all"
-)
-
-wanted = (segment, "all") if segment != "all" else ("all",)
-panel = benchmarks.benchmark_panel(store, q.key, source_key, organisation, scores, segment_types=wanted)
-chosen = panel[segment]
-if chosen.benchmark is None and segment != "all":
-    st.warning(chosen.reason)
-    chosen = panel["all"]
-
+chosen, source_key, sources = ui.choose_benchmark(q, organisation, scores, key="bench")
 benchmark = chosen.benchmark
 if benchmark is None:
     st.info(chosen.reason)

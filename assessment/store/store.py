@@ -305,6 +305,34 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
             cur.execute("DELETE FROM peer_scores WHERE list_contains(?, organisation_id)", [org_ids])
         cur.execute(REFRESH_PEER_SCORES, [org_ids, org_ids])
 
+    def answer_count(self, round_id: str | None = None) -> int:
+        """Stored answers, in one round or in all."""
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM answers a JOIN respondents p ON p.id = a.respondent_id"
+                " WHERE ? IS NULL OR p.round_id = ?",
+                [round_id, round_id],
+            )[0][0]
+        )
+
+    def sample_round_ids(self, limit: int) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM rounds ORDER BY id LIMIT ?", [limit])]
+
+    def raw_tables(self, qkey: tuple[str, str]) -> dict[str, pd.DataFrame]:
+        """Answers, finished respondents and question weights as plain frames (for the engine
+        comparison in ``assessment.bench``)."""
+        return {
+            "answers": self.db.frame("SELECT respondent_id, question_id, level FROM answers"),
+            "respondents": self.db.frame(
+                "SELECT id, round_id, side FROM respondents WHERE completed_at IS NOT NULL"
+            ),
+            "items": self.db.frame(
+                "SELECT question_id, dimension_id, question_weight FROM questionnaire_items"
+                " WHERE questionnaire_id = ? AND questionnaire_version = ?",
+                list(qkey),
+            ),
+        }
+
     def benchmark_from_raw(self, round_id: str) -> pd.DataFrame:
         """Score every finished round from the raw answers and rank one round among them, in
         one read-only query: the engine comparison in ``assessment.bench`` times this."""
