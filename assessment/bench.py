@@ -46,7 +46,7 @@ def results_panel(store: Store, q: Questionnaire, round_id: str) -> None:
     rnd = store.round(round_id)
     org = store.organisation(rnd.organisation_id)
     result = score_round(q, store.respondents_of(round_id))
-    scores = {"overall": result.overall, **{d: sb.value for d, sb in result.dimensions.items()}}
+    scores = benchmarks.scores_of(result)
     gap_frame(result)
     priority_frame(result)
     source = benchmarks.SYNTHETIC if org.synthetic else benchmarks.PEERS

@@ -109,51 +109,6 @@ class Comparison:
     reason: str | None = None
 
 
-def peer_benchmark(
-    store: Store,
-    qkey: tuple[str, str],
-    *,
-    synthetic: bool,
-    exclude_org: str = "",
-    segment_type: str = "all",
-    segment_value: str | None = None,
-    scores: dict[str, float | None] | None = None,
-) -> Benchmark | None:
-    """Peer statistics for a segment, or None when it has fewer than MIN_ORGS organisations."""
-    stats = store.peer_stats(
-        qkey,
-        synthetic=synthetic,
-        exclude_org=exclude_org,
-        segment_type=segment_type,
-        segment_value=segment_value,
-        scores=scores,
-    )
-    stats = stats[stats["n"] >= MIN_ORGS].reset_index(drop=True)
-    if stats.empty:
-        return None
-    return Benchmark(
-        SYNTHETIC_NAME if synthetic else PEERS_NAME, synthetic, segment_type, segment_value, stats
-    )
-
-
-def default_benchmark(
-    store: Store,
-    qkey: tuple[str, str],
-    *,
-    exclude_org: str = "",
-    scores: dict[str, float | None] | None = None,
-) -> Benchmark | None:
-    """Real peers when there are enough of them, otherwise the synthetic sample."""
-    for synthetic in (False, True):
-        found = peer_benchmark(store, qkey, synthetic=synthetic, exclude_org=exclude_org, scores=scores)
-        if found is not None:
-            return found
-    return None
-
-
-# anonymity ------------------------------------------------------------------------------
-
-
 def _suppressed(counts: Mapping[tuple[str, str], int], already: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """The segments to suppress, given organisation counts per (segment_type, segment_value)."""
     n_all = counts.get(("all", ""), 0)

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import altair as alt
 import pandas as pd
 
-from assessment import charts, views
-from assessment.benchmarks import Benchmark, default_benchmark
+from assessment import benchmarks, charts, views
+from assessment.benchmarks import Benchmark
 from assessment.formats import format_responses_csv
 from assessment.questionnaire import SIDES, Questionnaire
 from assessment.scoring import Result, score_round
@@ -98,9 +98,10 @@ def gather_report(
         if not everyone:
             raise ReportError(f"Respondent {respondent_id} did not take part in round {round_id}.")
     result = score_round(questionnaire, everyone)
-    scores = {"overall": result.overall, **{d: sb.value for d, sb in result.dimensions.items()}}
-    benchmark = default_benchmark(store, questionnaire.key, exclude_org=org.id, scores=scores)
-    progress = store.progress(round_id)
+    # The same default comparison the results page opens with.
+    source = benchmarks.default_source(benchmarks.available_sources(store, questionnaire.key))
+    benchmark = benchmarks.compare(store, questionnaire.key, source, "all", org, benchmarks.scores_of(result))
+    progress = store.progress_by_side(round_id)
     done = dict(zip(progress["side"], progress["finished"], strict=True))
     if respondent_id is not None:
         record = store.respondent(respondent_id)

@@ -9,7 +9,7 @@ import math
 
 import pandas as pd
 
-from assessment.benchmarks import Benchmark
+from assessment.benchmarks import Benchmark, scores_of
 from assessment.questionnaire import SIDE_LABELS, Questionnaire
 from assessment.scoring import Respondent, Result, maturity_level
 
@@ -50,7 +50,7 @@ def benchmark_frame(result: Result, benchmark: Benchmark | None) -> pd.DataFrame
     distribution charts take)."""
     q = result.questionnaire
     titles = {"overall": OVERALL_LABEL, **{d.id: d.title for d in q.dimensions}}
-    scores = {"overall": result.overall, **{d: sb.value for d, sb in result.dimensions.items()}}
+    scores = scores_of(result)
     stats = benchmark.stats.set_index("dimension_id") if benchmark is not None else pd.DataFrame()
     rows = []
     for did, title in titles.items():

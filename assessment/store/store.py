@@ -259,14 +259,6 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
             Respondent(pid, side, answers, importance) for pid, (side, answers, importance) in people.items()
         ]
 
-    def progress(self, round_id: str) -> pd.DataFrame:
-        """Started and finished respondents per side: counts only, never names."""
-        return self.db.frame(
-            "SELECT side, count(*) AS started, count(completed_at) AS finished FROM respondents"
-            " WHERE round_id = ? GROUP BY side ORDER BY side",
-            [round_id],
-        )
-
     def responses_frame(self, round_id: str, respondent_id: str | None = None) -> pd.DataFrame:
         """Raw answers in the BRIEF's long format (pseudonymous ids, no names or tokens)."""
         return self.db.frame(
