@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from assessment import ui
+from assessment import ui, warmup
 
 st.set_page_config(page_title="Tandem · CIO–CMO alignment", page_icon="🚲", layout="wide")
+warmup.warm_and_freeze()  # first run only: keeps the garbage collector off the start-up heap
 
 PAGES = {
     "Assessment": [

@@ -6,6 +6,7 @@ stopped by its own process id when the test ends, whatever happened.
 
 from __future__ import annotations
 
+import getpass
 import gzip
 import os
 import shutil
@@ -147,7 +148,9 @@ def render_nginx_config(*, listen: str, app: str, static_dir: Path, prefix: Path
         text = text.replace("/run/nginx-tandem.pid", str(prefix / "nginx.pid"))
         text = text.replace("/var/log/nginx/", f"{prefix}/")
         text = text.replace("/var/lib/nginx/tandem", str(prefix / "tmp"))
-        text = text.replace("user www-data;\n", "")
+        # Workers run as whoever runs the test (as root too): the default user could not
+        # enter the private temporary directory.
+        text = text.replace("user www-data;", f"user {getpass.getuser()};")
     return text
 
 
