@@ -82,7 +82,10 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
     from assessment import loadtest
 
     print(f"Starting a room of {args.users} phones on loopback ...", file=sys.stderr)
-    figures = loadtest.run(args.users, via_proxy=args.via_proxy, seed=args.seed, timeout=args.timeout)
+    think = (0.0, 0.0) if args.no_pauses else loadtest.THINK
+    figures = loadtest.run(
+        args.users, via_proxy=args.via_proxy, seed=args.seed, timeout=args.timeout, think=think
+    )
     print(json.dumps(figures) if args.json else loadtest.format_text(figures))
     return 0
 
@@ -114,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--timeout", type=float, default=900, help="seconds before unfinished phones count as errors"
     )
+    p.add_argument("--no-pauses", action="store_true", help="click without the 0.5-2 s pauses (for tests)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=cmd_loadtest)
     p = sub.add_parser("hash-password", help="Hash a console password (read from the terminal or stdin).")

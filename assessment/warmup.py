@@ -31,6 +31,10 @@ def warm_and_freeze() -> bool:
         from assessment import benchmarks, charts, views  # noqa: F401 - imported to be frozen
 
         alt.Chart(pd.DataFrame({"x": [1.0]})).mark_point().encode(x="x:Q").to_dict()
+        # Altair validates every part of a chart as it is built, and the whole chart again when
+        # Streamlit converts it (under a lock shared by every session). The whole-chart check
+        # stays; the per-part one only repeated it (about a third of the results page's time).
+        alt.utils.schemapi.disable_debug_mode()
         gc.collect()
         gc.freeze()
         _done = True

@@ -5,7 +5,7 @@
 Starts the app in a child process whose script runner is wrapped in cProfile (each run's
 profile is written to a file), joins a round over the websocket like a phone, answers the
 first step's questions, and prints the top functions by cumulative time for the last answer's
-rerun (which includes Streamlit's own work after the script, such as its forced garbage
+rerun, or with --finish the results page drawn after Finish (which includes Streamlit's own work after the script, such as its forced garbage
 collection when runner.postScriptGC is on). Loopback only; stops what it starts.
 """
 
@@ -46,7 +46,7 @@ def serve(out_dir: str, argv: list[str]) -> None:
     cli.main()
 
 
-async def drive(origin: str, join_code: str, answers: int) -> None:
+async def drive(origin: str, join_code: str, answers: int, finish: bool) -> None:
     import random
 
     from assessment.loadtest import http
@@ -62,6 +62,15 @@ async def drive(origin: str, join_code: str, answers: int) -> None:
     for widget in [w for w in session.widgets.values() if w.kind == "radio"][:answers]:
         took, _ = await session.click(session.choose(widget, rng.randrange(5)))
         print(f"answer click {1000 * took:.0f} ms", file=sys.stderr)
+    while finish:  # every step answered, then Finish: the last run is the results page
+        for widget in [w for w in session.widgets.values() if w.kind == "radio"]:
+            if not session.values[widget.id].HasField("string_value"):
+                await session.click(session.choose(widget, rng.randrange(5)))
+        if session.find("qn_finish") is not None:
+            took, _ = await session.click(session.press(session.find("qn_finish")))
+            print(f"finish click {1000 * took:.0f} ms", file=sys.stderr)
+            break
+        await session.click(session.press(session.find("qn_next")))
     await session.close()
     browser.close()
 
@@ -70,6 +79,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--answers", type=int, default=4, help="answer clicks; the last is shown")
+    parser.add_argument("--finish", action="store_true", help="answer everything and show the results page's run")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from assessment import loadtest
@@ -91,7 +101,7 @@ def main() -> int:
         process = servers.Process([sys.executable, "-c", code], env=env, log=work / "app.log")
         try:
             servers.wait_ready(f"http://127.0.0.1:{port}/_stcore/health", process)
-            asyncio.run(drive(f"http://127.0.0.1:{port}", join_code, args.answers))
+            asyncio.run(drive(f"http://127.0.0.1:{port}", join_code, args.answers, args.finish))
         finally:
             process.stop()
         last = sorted(prof_dir.glob("run-*.prof"))[-1]

@@ -44,7 +44,14 @@ class Tally:
     bytes: int = 0
 
 
-async def _phone(origin: str, join_code: str, rng: random.Random, tally: Tally, start: asyncio.Event) -> None:
+async def _phone(
+    origin: str,
+    join_code: str,
+    rng: random.Random,
+    tally: Tally,
+    start: asyncio.Event,
+    think: tuple[float, float],
+) -> None:
     from assessment.loadtest import http
     from assessment.loadtest.session import Session
 
@@ -62,7 +69,7 @@ async def _phone(origin: str, join_code: str, rng: random.Random, tally: Tally, 
         tally.errors += run.errors
 
         async def click(kind: str, change: Any) -> Any:
-            await asyncio.sleep(rng.uniform(*THINK))
+            await asyncio.sleep(rng.uniform(*think))
             took, run = await session.click(change)
             tally.times[kind].append(took)
             tally.errors.extend(run.errors)
@@ -99,10 +106,18 @@ async def _phone(origin: str, join_code: str, rng: random.Random, tally: Tally, 
         browser.close()
 
 
-async def _room(origin: str, join_code: str, users: int, seed: int, tally: Tally, timeout: float) -> None:
+async def _room(
+    origin: str,
+    join_code: str,
+    users: int,
+    seed: int,
+    tally: Tally,
+    timeout: float,
+    think: tuple[float, float],
+) -> None:
     start = asyncio.Event()
     tasks = [
-        asyncio.create_task(_phone(origin, join_code, random.Random(seed + i), tally, start))
+        asyncio.create_task(_phone(origin, join_code, random.Random(seed + i), tally, start, think))
         for i in range(users)
     ]
     start.set()  # everyone opens the link at the same moment
@@ -127,7 +142,15 @@ def _summary(values: list[float]) -> dict[str, Any]:
     }
 
 
-def _drive(origin: str, join_code: str, users: int, seed: int, timeout: float, server: Any) -> dict[str, Any]:
+def _drive(
+    origin: str,
+    join_code: str,
+    users: int,
+    seed: int,
+    timeout: float,
+    server: Any,
+    think: tuple[float, float],
+) -> dict[str, Any]:
     """Warm the server with one page load, then send the room; server CPU counts the room only."""
     from assessment.loadtest import http
     from assessment.loadtest.session import Session
@@ -144,12 +167,15 @@ def _drive(origin: str, join_code: str, users: int, seed: int, timeout: float, s
     asyncio.run(warm())
     tally = Tally()
     cpu_before, began = server.cpu_seconds(), time.perf_counter()
-    asyncio.run(_room(origin, join_code, users, seed, tally, timeout))
+    asyncio.run(_room(origin, join_code, users, seed, tally, timeout, think))
     wall = time.perf_counter() - began
     cpu = server.cpu_seconds() - cpu_before
     clicks = sum(len(v) for k, v in tally.times.items() if k != "open")
     return {
-        "clicks": {kind: _summary(values) for kind, values in tally.times.items()},
+        "clicks": {
+            **{kind: _summary(values) for kind, values in tally.times.items()},
+            "all": _summary([t for kind, values in tally.times.items() if kind != "open" for t in values]),
+        },
         "errors": len(tally.errors),
         "error_samples": sorted(set(tally.errors))[:5],
         "sessions_finished": tally.finished,
@@ -168,7 +194,13 @@ def _load() -> list[float]:
 
 
 def run(
-    users: int, *, via_proxy: bool = False, seed: int = 1, timeout: float = 900.0, floor: bool = True
+    users: int,
+    *,
+    via_proxy: bool = False,
+    seed: int = 1,
+    timeout: float = 900.0,
+    floor: bool = True,
+    think: tuple[float, float] = THINK,
 ) -> dict[str, Any]:
     """Run the room against Tandem (and the floor app) and return every figure as a dict."""
     if not 1 <= users <= MAX_USERS:
@@ -178,6 +210,7 @@ def run(
     figures: dict[str, Any] = {
         "users": users,
         "via_proxy": via_proxy,
+        "think_s": list(think),
         "cpus": os.cpu_count(),
         "load_before": _load(),
     }
@@ -198,7 +231,7 @@ def run(
                 if via_proxy:
                     proxy, port = servers.start_nginx(app_port, work / name)
                     started.append(proxy)
-                result = _drive(f"http://127.0.0.1:{port}", join_code, users, seed, timeout, app)
+                result = _drive(f"http://127.0.0.1:{port}", join_code, users, seed, timeout, app, think)
                 if via_proxy:
                     result["proxy_cpu_s"] = round(proxy.cpu_seconds(), 2)
             finally:

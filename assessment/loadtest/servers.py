@@ -154,9 +154,15 @@ def render_nginx_config(*, listen: str, app: str, static_dir: Path, prefix: Path
     return text
 
 
+def nginx_path() -> str | None:
+    """Debian's nginx (in /usr/sbin, which may be off a non-root PATH), or None."""
+    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    return found if os.path.exists(found) else None
+
+
 def start_nginx(app_port: int, workdir: Path) -> tuple[Process, int]:
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not os.path.exists(nginx):
+    nginx = nginx_path()
+    if nginx is None:
         raise RuntimeError(
             "nginx is not installed: `apt-get update && apt-get install -y nginx` (Debian's package)."
         )
