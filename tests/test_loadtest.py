@@ -50,10 +50,7 @@ def test_two_phones_answer_everything_and_every_answer_is_stored(real):
     _check_room(floor, questions=32)  # the floor app's 8 steps of 4
 
 
-@pytest.mark.skipif(
-    shutil.which("nginx") is None and not shutil.os.path.exists("/usr/sbin/nginx"),
-    reason="nginx not installed",
-)
+@pytest.mark.skipif(servers.nginx_path() is None, reason="nginx is not installed")
 def test_through_nginx_the_proxy_serves_the_front_end(real):
     figures = _run("--via-proxy")
     tandem = figures["tandem"]
