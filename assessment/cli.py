@@ -78,9 +78,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_loadtest(args: argparse.Namespace) -> int:
     import json
+    import signal
 
     from assessment import loadtest
 
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # unwinds through the load test, which stops its servers
+
+    signal.signal(signal.SIGTERM, stop)
     print(f"Starting a room of {args.users} phones on loopback ...", file=sys.stderr)
     think = (0.0, 0.0) if args.no_pauses else loadtest.THINK
     figures = loadtest.run(

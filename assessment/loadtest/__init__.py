@@ -1,7 +1,8 @@
 """`python -m assessment loadtest`: a workshop room of N phones against a real Tandem server.
 
 Each simulated phone opens the join link and loads the page's files as Chromium does, opens
-Streamlit's websocket, joins the round with the join code, answers every question at a
+Streamlit's websocket, picks its side (half the room IT, half marketing), joins the round
+with the join code, answers every question at a
 compressed human pace (one change every 0.5-2 s), moves through the steps and finishes. The
 same N then run against a minimal Streamlit app with the same shape (the floor). Both servers
 run on a temporary database, on loopback ports, and are stopped at the end.
@@ -28,7 +29,7 @@ from assessment import config
 
 MAX_USERS = 500
 THINK = (0.5, 2.0)  # seconds between one change and the next
-KINDS = ("open", "join", "answer", "next", "finish")
+KINDS = ("open", "side", "join", "answer", "next", "finish")
 FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 
 
@@ -76,6 +77,9 @@ async def _phone(
             await http.load_widget_code(browser, entry, run.element_types, loaded)
             return run
 
+        side = session.find("start_side")
+        if side is not None and rng.random() < 0.5:  # a room is half IT, half marketing
+            await click("side", session.choose(side, 1))
         join = session.find("start_join")
         if join is None:
             raise RuntimeError("no Join button on the join link's page")
