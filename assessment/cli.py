@@ -88,9 +88,13 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     print(f"Starting a room of {args.users} phones on loopback ...", file=sys.stderr)
     think = (0.0, 0.0) if args.no_pauses else loadtest.THINK
-    figures = loadtest.run(
-        args.users, via_proxy=args.via_proxy, seed=args.seed, timeout=args.timeout, think=think
-    )
+    try:
+        figures = loadtest.run(
+            args.users, via_proxy=args.via_proxy, seed=args.seed, timeout=args.timeout, think=think
+        )
+    except KeyboardInterrupt:
+        print("Stopped; every server it started has been stopped.", file=sys.stderr)
+        return 130
     print(json.dumps(figures) if args.json else loadtest.format_text(figures))
     return 0
 
