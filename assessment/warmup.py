@@ -28,7 +28,8 @@ def warm_and_freeze() -> bool:
         import altair as alt
         import pandas as pd
 
-        from assessment import benchmarks, charts, views  # noqa: F401 - imported to be frozen
+        # report: the results page imports it on first draw (about 90 ms, once per process).
+        from assessment import benchmarks, charts, report, views  # noqa: F401 - imported to be frozen
 
         alt.Chart(pd.DataFrame({"x": [1.0]})).mark_point().encode(x="x:Q").to_dict()
         # Altair validates every part of a chart as it is built, and the whole chart again when
