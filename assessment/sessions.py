@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from assessment.questionnaire import Questionnaire
@@ -55,3 +56,18 @@ def join_round(
         raise JoinError(CLOSED_ROUND) from exc
     except InvalidInputError as exc:
         raise JoinError(str(exc)) from exc
+
+
+def resume_step(q: Questionnaire, answers: Mapping[str, int | None], asked: str | None = None) -> int:
+    """The questionnaire step to open (0-based): the one a link asks for (``?step=3``) when it
+    is valid, else the first step with a question not yet answered, else the last step."""
+    steps = len(q.dimensions)
+    if asked is not None:
+        try:
+            return min(max(int(asked) - 1, 0), steps - 1)
+        except ValueError:
+            pass
+    for i, d in enumerate(q.dimensions):
+        if any(x.id not in answers for x in d.questions):
+            return i
+    return steps - 1

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import ui, views
+from assessment import sessions, state, ui, views
 from assessment.store import InvalidInputError, RoundClosedError, StoreError
 
 store = ui.get_store()
@@ -19,13 +19,13 @@ answers = store.answers_for(record.id)
 importance = store.importance_for(record.id)
 steps = len(q.dimensions)
 
-# The step lives in the URL too, so a refresh (or the personal link) keeps the place.
-if "qn_step" not in st.session_state:
-    try:
-        st.session_state["qn_step"] = min(max(int(st.query_params.get("step", 1)) - 1, 0), steps - 1)
-    except ValueError:
-        st.session_state["qn_step"] = 0
-step = st.session_state["qn_step"]
+# The step lives in the URL too, so a refresh keeps the place; without one (the personal link),
+# the respondent resumes at the first step with an unanswered question. The step belongs to
+# one respondent: whoever signs in next in this browser starts at their own place.
+if st.session_state.get(state.QN_STEP_OWNER) != record.id:
+    st.session_state[state.QN_STEP] = sessions.resume_step(q, answers, st.query_params.get("step"))
+    st.session_state[state.QN_STEP_OWNER] = record.id
+step = st.session_state[state.QN_STEP]
 st.query_params["step"] = str(step + 1)
 
 
@@ -45,7 +45,7 @@ def save_importance(dimension_id: str, key: str) -> None:
 
 
 def go(to: int) -> None:
-    st.session_state["qn_step"] = to
+    st.session_state[state.QN_STEP] = to
 
 
 st.title(q.title)
