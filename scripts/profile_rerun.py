@@ -79,7 +79,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--answers", type=int, default=4, help="answer clicks; the last is shown")
-    parser.add_argument("--finish", action="store_true", help="answer everything and show the results page's run")
+    parser.add_argument(
+        "--finish", action="store_true", help="answer everything and show the results page's run"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from assessment import loadtest
