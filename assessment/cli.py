@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=20, help="repetitions of the timed results panel")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser(
+        "serve",
+        help="Start the app (Streamlit options may follow, e.g. --server.port 8502).",
+        description="Start the app; any further options go to Streamlit (e.g. --server.port 8502).",
+    )
+    p.set_defaults(func=lambda _args: main(["serve"]))
     p = sub.add_parser("hash-password", help="Hash a console password (read from the terminal or stdin).")
     p.set_defaults(func=cmd_hash_password)
     for module in COMMAND_MODULES:
@@ -95,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:  # everything after "serve" belongs to Streamlit, options included
+        from assessment import serve
+
+        return serve.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -78,11 +78,12 @@ def base_url():
                 [
                     sys.executable,
                     "-m",
-                    "streamlit",
-                    "run",
-                    "app.py",
+                    "assessment",
+                    "serve",
                     "--server.headless",
                     "true",
+                    "--server.address",
+                    "127.0.0.1",
                     "--server.port",
                     str(port),
                     "--server.fileWatcherType",
@@ -224,6 +225,20 @@ def expect_results(page: Page) -> None:
     expect_no_exception(page)
 
 
+def test_a_deep_link_first_after_start_shows_tandems_own_navigation(base_url: str, page: Page) -> None:
+    """The first visit after the server starts is to /console (this test runs first in the file):
+    the page is routed like any other, with Tandem's sidebar and no list of raw file names."""
+    page.goto(base_url + "/console")
+    expect(page.get_by_label("Console password")).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("link", name="Consultant sign-in")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Start")).to_be_visible()
+    for raw in ("app", "console", "workshop", "about"):
+        expect(sidebar.get_by_role("link", name=raw, exact=True)).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect_no_exception(page)
+
+
 def test_self_assessment_journey(base_url: str, page: Page) -> None:
     start_new(page, base_url, "Acme Browser Test")
 
@@ -300,7 +315,8 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
     expect(code_block).to_be_visible()
     join_link = code_block.inner_text().strip()
     assert join_link.startswith(base_url + "/?join="), join_link
-    code = join_link.split("?join=", 1)[1]
+    code, _, side = join_link.split("?join=", 1)[1].partition("&side=")
+    assert side == "marketing"  # the invite is for the other side of the house
 
     other = browser.new_context(viewport={"width": 1280, "height": 900})  # a different person
     other.set_default_timeout(TIMEOUT)
@@ -312,12 +328,18 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
             mode.get_by_role("radio", name="Join my organisation's assessment with a code")
         ).to_be_checked()
         expect(cmo.get_by_label("Join code")).to_have_value(code)
+        expect(cmo.get_by_text("You are invited to Gap Test Org's assessment")).to_be_visible()
+        sides = cmo.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?")
+        expect(sides.get_by_role("radio", name="Marketing (CMO and marketing leadership)")).to_be_checked()
         cmo.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?").locator(
             "label"
         ).filter(has_text="Marketing (CMO and marketing leadership)").click()
         side = cmo.get_by_role("radio", name="Marketing (CMO and marketing leadership)")
         expect(side).to_be_checked()
         expect(cmo.get_by_label("Join code")).to_have_value(code)
+        expect(cmo.get_by_text("You are invited to Gap Test Org's assessment")).to_be_visible()
+        sides = cmo.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?")
+        expect(sides.get_by_role("radio", name="Marketing (CMO and marketing leadership)")).to_be_checked()
         click(cmo, "Join")
         expect_step(cmo, 1)
         wait_for_rerun(cmo, 0)
@@ -362,12 +384,16 @@ def join_and_answer(browser: Browser, join_link: str, side_label: str, levels: l
 
 def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser: Browser, page: Page) -> None:
     page.goto(base_url)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Console").click()
+    # Tandem draws its own sidebar: no consultant pages until signed in.
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("link", name="Workshop")).to_have_count(0)
+    sidebar.get_by_role("link", name="Consultant sign-in").click()
     page.get_by_label("Console password").fill(CONSOLE_PASSWORD)
     click(page, "Sign in")
     expect(page.get_by_role("heading", name="Consultant console")).to_be_visible()
 
     create = page.get_by_role("button", name="Create organisation", exact=True)
+    wait_for_rerun(page)  # the expander opens by itself when there is no client yet
     if not create.is_visible():
         page.get_by_text("New client organisation").click()
     page.get_by_test_id("stForm").get_by_label("Organisation name").fill("Workshop Browser Co")
@@ -401,3 +427,53 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     expect(page.get_by_text("IT rates higher").first).to_be_visible()
     expect_no_exception(page)
     screenshot(page, "workshop-gap.png")
+
+    # Targets agreed in the workshop carry into the next round.
+    page.get_by_role("tab", name="Targets").click()
+    click(page, "Save targets")
+    expect(page.get_by_text("Targets saved.")).to_be_visible()
+
+    # A reload keeps the consultant signed in, on the same page.
+    page.reload()
+    expect(page.get_by_role("heading", name="Workshop")).to_be_visible()
+    expect(page.get_by_label("Console password")).to_have_count(0)
+
+    # The follow-up round: close the first, open a second, the same two people answer again.
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Console").click()
+    expect(page.get_by_role("heading", name="Consultant console")).to_be_visible()
+    # The reload started a new session: pick the client again.
+    page.get_by_test_id("stSelectbox").filter(has_text="Organisation").click()
+    page.get_by_role("option", name=re.compile("^Workshop Browser Co")).click()
+    wait_for_rerun(page)
+    page.get_by_text("I want to close this round").click()
+    click(page, "Close the round")
+    page.get_by_label("Round name").fill("Follow-up round")
+    click(page, "Open a new round")
+    expect(page.get_by_role("heading", name=re.compile("Open round: Follow-up round"))).to_be_visible()
+    join_link = page.get_by_test_id("stCode").filter(has_text="?join=").inner_text().strip()
+    join_and_answer(browser, join_link, "IT (CIO and IT leadership)", [5, 5, 5, 5, 5, 5, 5, 5])
+    join_and_answer(browser, join_link, "Marketing (CMO and marketing leadership)", [3, 3, 3, 3, 3, 3, 3, 3])
+    click(page, "Open the workshop view")
+    expect(page.get_by_role("heading", name="Workshop")).to_be_visible()
+
+    page.get_by_role("tab", name="Targets").click()
+    expect(page.get_by_text(re.compile("carried over from"))).to_be_visible()
+    page.get_by_role("tab", name="Over time").click()
+    trend = page.locator("[role='tabpanel']:visible").get_by_test_id("stVegaLiteChart").first
+    expect(trend.locator("canvas, svg").first).to_be_attached()
+    box = trend.bounding_box()
+    assert box is not None and box["height"] > 300, box  # small multiples, not a 50 px strip
+    expect(page.get_by_role("heading", name="Compare two rounds")).to_be_visible()
+    expect_no_exception(page)
+    screenshot(page, "workshop-over-time.png")
+
+    page.get_by_role("tab", name="Report").click()
+    panel = page.locator("[role='tabpanel']:visible")
+    panel.get_by_text("HTML report (one file, opens offline)").click()
+    wait_for_rerun(page)
+    panel.get_by_role("button", name="Prepare the report").click()
+    with page.expect_download() as info:
+        panel.get_by_role("button", name="Download the HTML report (one file, opens offline)").click()
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "Targets and progress" in html and "Change since the previous round" in html
+    assert "carried over from" in html and "Workshop Browser Co" in html
