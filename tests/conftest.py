@@ -12,6 +12,7 @@ from assessment.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = Path(__file__).resolve().parent / "data" / "tiny-1.0.0.toml"
+TINY2 = Path(__file__).resolve().parent / "data" / "tiny-2.0.0.toml"  # schema 2, continuity from TINY
 REAL = ROOT / "questionnaires" / "cio-cmo-alignment-1.0.0.toml"
 APP = str(ROOT / "app.py")
 
@@ -20,6 +21,13 @@ APP = str(ROOT / "app.py")
 def tiny() -> Questionnaire:
     """Three dimensions of three questions; strategy-1 and the data dimension weigh 2."""
     return load_questionnaire(TINY)
+
+
+@pytest.fixture(scope="session")
+def tiny2() -> Questionnaire:
+    """Schema 2: strategy-4 is a leaders-only choice question; strategy-2 and governance-3 are
+    leaders-only; the privacy dimension and strategy-1 weigh 2."""
+    return load_questionnaire(TINY2)
 
 
 @pytest.fixture(scope="session")
