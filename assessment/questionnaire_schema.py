@@ -47,6 +47,7 @@ _SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _QUESTION_ID_RE = re.compile(r"^[a-z][a-z0-9_]*-\d+$")
 _SEED_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+_URL_RE = re.compile(r"^https?://[^\s\"'<>]+$")
 _COMPARE_RE = re.compile(r"^(share_at_or_below|share_option):(\d+)$")
 
 _TOP_REQUIRED = {"id", "version", "title", "description", "levels", "dimensions"}
@@ -399,8 +400,9 @@ def _parse_references(
             c.fail(f"{where}.percent", f"expected a number from 0 to 100, found {percent!r}")
             percent = None
         source = item.get("source", "")
-        if "source" in item and (not isinstance(source, str) or not _SEED_RE.match(source)):
-            c.fail(f"{where}.source", f"expected a seed file name, found {source!r}")
+        if "source" in item and not _is_source(source, schema):
+            wanted = "a seed file name or an http(s) address" if schema >= 2 else "a seed file name"
+            c.fail(f"{where}.source", f"expected {wanted}, found {source!r}")
         year = item.get("year")
         if year is not None and (
             isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= 2100
@@ -408,7 +410,7 @@ def _parse_references(
             c.fail(f"{where}.year", f"expected the year of publication, such as 2021, found {year!r}")
             year = None
         url = item.get("url", "")
-        if "url" in item and (not isinstance(url, str) or not re.match(r"^https?://\S+$", url)):
+        if "url" in item and (not isinstance(url, str) or not _URL_RE.match(url)):
             c.fail(f"{where}.url", f"expected an http(s) address, found {url!r}")
             url = ""
         compare = None
@@ -432,6 +434,13 @@ def _parse_references(
             c.fail(f"{where}.percent", "missing: a figure with 'compare' needs the published percentage")
         refs.append(figure)
     return refs
+
+
+def _is_source(value: Any, schema: int) -> bool:
+    """Where a figure was found: a seed file; from schema 2 also the publication's web address."""
+    if not isinstance(value, str):
+        return False
+    return bool(_SEED_RE.match(value) or (schema >= 2 and _URL_RE.match(value)))
 
 
 def _parse_compare(c: _Checker, raw: Any, where: str, question: Question | None) -> Compare | None:

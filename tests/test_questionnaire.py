@@ -304,3 +304,22 @@ def test_check_verifies_continuity_against_the_earlier_version_beside_it(capsys,
 def test_check_of_a_missing_file(capsys, tmp_path):
     code, _, err = _check(capsys, str(tmp_path / "nope.toml"))
     assert code == 1 and "cannot read file" in err
+
+
+V2 = REAL.parent / "cio-cmo-alignment-2.0.0.toml"
+
+
+@pytest.mark.skipif(not V2.exists(), reason="questionnaire 2.0.0 is not installed yet")
+def test_2_0_0_meets_the_brief_and_is_what_new_rounds_use():
+    installed = load_all(REAL.parent)  # also checks its continuity against 1.0.0
+    q = installed[("cio-cmo-alignment", "2.0.0")]
+    assert latest(installed, "cio-cmo-alignment") is q
+    assert q.schema == 2
+    assert 7 <= len(q.dimensions) <= 9
+    assert 32 <= len(q.questions) <= 44
+    assert q.choice_questions and any(x.leaders_only for x in q.questions)
+    assert all(len(x.actions) == 4 for x in q.scored_questions)
+    assert all(d.reconcile is not None for d in q.dimensions)
+    assert q.references and all(r.year and r.publisher and r.survey and r.compare for r in q.references)
+    assert q.continuity is not None and q.continuity.from_version == "1.0.0"
+    assert installed[("cio-cmo-alignment", "1.0.0")].path.endswith("cio-cmo-alignment-1.0.0.toml")

@@ -35,12 +35,22 @@ def _start(side: str, role: str) -> AppTest:
     return at
 
 
+def _round_version(db_path: str, at: AppTest) -> str:
+    from assessment.ui import _open_store
+
+    store = _open_store(db_path)
+    return store.round(
+        store.respondent_by_token(at.session_state["tandem_token"]).round_id
+    ).questionnaire_version
+
+
 def _question_keys(at: AppTest) -> list[str]:
     return [r.key.rsplit("_", 1)[1] for r in at.radio if r.key and r.key.startswith("qn_")]
 
 
 def test_team_member_does_not_see_leaders_questions(db_path, schema2_installed):
     at = _start("marketing", "Marketing team member")
+    assert _round_version(db_path, at) == "2.0.0"  # new rounds use the latest version
     assert "Step 1 of 3" in at.subheader[0].value
     assert _question_keys(at) == ["strategy-1", "strategy-3"]  # strategy-2 and -4 are for leaders
     assert "0 of 7 questions answered" in at.get("progress")[0].proto.text

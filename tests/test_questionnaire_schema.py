@@ -409,3 +409,18 @@ def test_very_deeply_nested_file_does_not_crash(tmp_path):
 
 def test_real_1_0_0_is_not_affected_by_the_caps():
     assert REAL.stat().st_size < MAX_BYTES / 10
+
+
+def test_schema_2_figure_source_may_be_a_web_address(tmp_path):
+    path = _broken(
+        tmp_path, 'source = "004_a69fc6c933fa0db2.txt"', 'source = "https://example.org/survey-2021"'
+    )
+    assert load_questionnaire(path).references[0].source == "https://example.org/survey-2021"
+    path = _broken(tmp_path, 'source = "004_a69fc6c933fa0db2.txt"', 'source = "a blog"')
+    assert "references[0].source: expected a seed file name or an http(s) address, found 'a blog'" in _error(
+        path
+    )
+    path = _broken(
+        tmp_path, 'source = "004_a69fc6c933fa0db2.txt"', 'source = "https://example.org"', source=TINY
+    )
+    assert "references[0].source: expected a seed file name, found" in _error(path)  # schema 1 as released
