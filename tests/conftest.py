@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assessment.questionnaire import Questionnaire, load_questionnaire
+from assessment import config
+from assessment.questionnaire import Questionnaire, latest, load_all, load_questionnaire
 from assessment.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,14 @@ def tiny2() -> Questionnaire:
 
 @pytest.fixture(scope="session")
 def real() -> Questionnaire:
+    """Questionnaire 1.0.0 as released."""
     return load_questionnaire(REAL)
+
+
+@pytest.fixture(scope="session")
+def current() -> Questionnaire:
+    """The latest installed version: what new rounds, and so the app's pages, use."""
+    return latest(load_all(ROOT / "questionnaires"), config.QUESTIONNAIRE_ID)
 
 
 @pytest.fixture

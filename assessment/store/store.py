@@ -328,7 +328,7 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
             ),
             "items": self.db.frame(
                 "SELECT question_id, dimension_id, question_weight FROM questionnaire_items"
-                " WHERE questionnaire_id = ? AND questionnaire_version = ?",
+                " WHERE questionnaire_id = ? AND questionnaire_version = ? AND scored",
                 list(qkey),
             ),
         }
