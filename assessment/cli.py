@@ -6,21 +6,12 @@ import argparse
 import sys
 import time
 
-from assessment import config
-from assessment.commands import benchmarks as benchmark_commands
+from assessment.commands import benchmark_csv as benchmark_commands
+from assessment.commands import current_questionnaire, installed_questionnaires, open_store
 from assessment.commands import questionnaire as questionnaire_commands
 from assessment.commands import reports as report_commands
-from assessment.questionnaire import Questionnaire, QuestionnaireError, latest, load_all
-from assessment.store import Store, StoreError
-
-
-def open_store(args: argparse.Namespace) -> Store:
-    """The store a command works on: --db, else TANDEM_DB, else data/tandem.duckdb."""
-    return Store(args.db or config.db_path([]))
-
-
-def current_questionnaire() -> Questionnaire:
-    return latest(load_all(config.questionnaire_dir()), config.QUESTIONNAIRE_ID)
+from assessment.questionnaire import QuestionnaireError
+from assessment.store import StoreError
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
@@ -29,7 +20,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     store = open_store(args)
     questionnaire = current_questionnaire()
     if args.version:  # benchmarks are per version: an older version may want its own sample
-        installed = load_all(config.questionnaire_dir())
+        installed = installed_questionnaires()
         if (questionnaire.id, args.version) not in installed:
             versions = ", ".join(v for i, v in sorted(installed) if i == questionnaire.id)
             raise ValueError(f"no questionnaire version {args.version} is installed (installed: {versions})")
@@ -74,12 +65,12 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     import json
 
-    from assessment import bench
+    from assessment import perf
 
     orgs = 1_000 if args.quick else args.orgs
     print(f"Building a synthetic database of {orgs:,} organisations in a temporary file ...", file=sys.stderr)
-    figures = bench.run(orgs, repeat=args.repeat)
-    print(json.dumps(figures) if args.json else bench.format_table(figures))
+    figures = perf.run(orgs, repeat=args.repeat)
+    print(json.dumps(figures) if args.json else perf.format_table(figures))
     return 0
 
 

@@ -24,7 +24,6 @@ from assessment import profile
 from assessment.questionnaire import Questionnaire
 from assessment.store import Store, utcnow
 
-SYNTHETIC_LABEL = "synthetic sample"
 SIDE_BIAS = {  # dimension id -> (IT offset, marketing offset)
     "governance": (0.45, -0.35),
     "martech": (0.3, -0.2),

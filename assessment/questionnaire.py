@@ -227,6 +227,10 @@ class Questionnaire:
         """The questions a respondent in this role is asked (team members skip leaders-only ones)."""
         return tuple(q for q in self.questions if q.asked_of(role))
 
+    def dimensions_for(self, role: str | None) -> tuple[Dimension, ...]:
+        """The questionnaire's steps for a role: dimensions with at least one question it is asked."""
+        return tuple(d for d in self.dimensions if any(x.asked_of(role) for x in d.questions))
+
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]
 

@@ -181,9 +181,15 @@ class Result:
     overall: float | None
     level: int | None
     alignment_index: float | None
-    priorities: tuple[Priority, ...]
+    ranking: tuple[Priority, ...]  # every scored dimension, rank 1 first: the one source of ranks
     importance: dict[str, float]
     respondent_scores: dict[str, dict[str, DimensionScore]]
+    top: int = 3
+
+    @property
+    def priorities(self) -> tuple[Priority, ...]:
+        """The top of the ranking: what to work on first."""
+        return self.ranking[: self.top]
 
     @property
     def sides_present(self) -> set[str]:
@@ -234,9 +240,10 @@ def score_round(questionnaire: Questionnaire, respondents: Sequence[Respondent],
         overall=overall,
         level=maturity_level(overall) if overall is not None else None,
         alignment_index=alignment_index(gaps),
-        priorities=rank_priorities(questionnaire, dimensions, questions, importance, top),
+        ranking=rank_priorities(questionnaire, dimensions, questions, importance),
         importance=importance,
         respondent_scores=per_respondent,
+        top=top,
     )
 
 
@@ -245,15 +252,14 @@ def rank_priorities(
     dimensions: Mapping[str, SideBalanced],
     questions: Mapping[str, SideBalanced],
     importance: Mapping[str, float],
-    top: int = 3,
 ) -> tuple[Priority, ...]:
-    """Dimensions ordered by importance x (5 - score), each with its next steps: the next
-    level's description of the (at most two) weakest questions in it."""
+    """Every scored dimension ordered by importance x (5 - score), each with its next steps:
+    the next level's description of the (at most two) weakest questions in it."""
     order = {d.id: i for i, d in enumerate(questionnaire.dimensions)}
     scored = [(did, sb.value) for did, sb in dimensions.items() if sb.value is not None]
     ranked = sorted(scored, key=lambda item: (-importance[item[0]] * (5 - item[1]), item[1], order[item[0]]))
     priorities = []
-    for rank, (did, score) in enumerate(ranked[:top], start=1):
+    for rank, (did, score) in enumerate(ranked, start=1):
         steps = []
         for q in questionnaire.dimension(did).scored_questions:
             current = questions[q.id].value

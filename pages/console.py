@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from assessment import formats, profile, ui
+from assessment import formats, profile, state, ui
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
 
@@ -26,7 +26,7 @@ with st.expander("New client organisation", expanded=not store.organisations()):
             except InvalidInputError as exc:
                 st.error(str(exc))
             else:
-                st.session_state["console_org"] = org.id
+                st.session_state[state.CONSOLE_ORG] = org.id
                 st.session_state["console_pick"] = org.id  # the picker below is not drawn yet
                 st.success(f"Created {md_escape(org.name)}.")
 
@@ -37,7 +37,7 @@ if not organisations:
 
 ids = [o.id for o in organisations]
 names = {o.id: f"{o.name} · {o.industry} · {o.size_band} · {o.region}" for o in organisations}
-current = st.session_state.get("console_org")
+current = st.session_state.get(state.CONSOLE_ORG)
 org_id = st.selectbox(
     "Organisation",
     ids,
@@ -45,7 +45,7 @@ org_id = st.selectbox(
     format_func=names.get,
     key="console_pick",
 )
-st.session_state["console_org"] = org_id
+st.session_state[state.CONSOLE_ORG] = org_id
 org = store.organisation(org_id)
 
 with st.expander("Rename or archive"):
@@ -59,7 +59,7 @@ with st.expander("Rename or archive"):
             st.error(str(exc))
     if c2.button("Archive organisation", key="console_archive"):
         store.archive_organisation(org.id)
-        st.session_state.pop("console_org", None)
+        st.session_state.pop(state.CONSOLE_ORG, None)
         st.rerun()
     st.caption("Archiving hides the organisation here and from benchmarks; nothing is deleted.")
 
@@ -143,5 +143,5 @@ st.download_button(
     key="console_export",
 )
 if st.button("Open the workshop view", key="console_workshop"):
-    st.session_state["workshop_round"] = latest.id
+    st.session_state[state.WORKSHOP_ROUND] = latest.id
     st.switch_page("pages/workshop.py")

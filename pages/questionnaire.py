@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import ui, views
+from assessment import sessions, state, ui, views
 from assessment.store import InvalidInputError, RoundClosedError, StoreError
 
 store = ui.get_store()
@@ -18,18 +18,20 @@ q = ui.questionnaire_for(rnd)
 # Team members are not asked leaders-only questions; a dimension with none left is skipped.
 asked = q.questions_for(record.role)
 asked_ids = {x.id for x in asked}
-dimensions = [d for d in q.dimensions if any(x.id in asked_ids for x in d.questions)]
+dimensions = q.dimensions_for(record.role)
 answers = {k: v for k, v in store.answers_for(record.id).items() if k in asked_ids}
 importance = store.importance_for(record.id)
 steps = len(dimensions)
 
-# The step lives in the URL too, so a refresh (or the personal link) keeps the place.
-if "qn_step" not in st.session_state:
-    try:
-        st.session_state["qn_step"] = min(max(int(st.query_params.get("step", 1)) - 1, 0), steps - 1)
-    except ValueError:
-        st.session_state["qn_step"] = 0
-step = st.session_state["qn_step"]
+# The step lives in the URL too, so a refresh keeps the place; without one (the personal link),
+# the respondent resumes at the first step with an unanswered question. The step belongs to
+# one respondent: whoever signs in next in this browser starts at their own place.
+if st.session_state.get(state.QN_STEP_OWNER) != record.id:
+    st.session_state[state.QN_STEP] = sessions.resume_step(
+        q, answers, st.query_params.get("step"), record.role
+    )
+    st.session_state[state.QN_STEP_OWNER] = record.id
+step = st.session_state[state.QN_STEP]
 st.query_params["step"] = str(step + 1)
 
 
@@ -49,7 +51,7 @@ def save_importance(dimension_id: str, key: str) -> None:
 
 
 def go(to: int) -> None:
-    st.session_state["qn_step"] = to
+    st.session_state[state.QN_STEP] = to
 
 
 st.title(q.title)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import profile, sessions, ui
+from assessment import profile, sessions, state, ui
 from assessment.questionnaire import SIDE_LABELS
 from assessment.store import InvalidInputError, RoundClosedError
 from assessment.text import md_escape
@@ -19,7 +19,7 @@ st.markdown(
     "marketing see things differently, and what to do next."
 )
 
-if st.session_state.pop("tandem_bad_link", False):
+if st.session_state.pop(state.BAD_LINK, False):
     st.error(
         "That personal link is not valid: it may be mistyped or incomplete. Nothing was changed. "
         "Start a new assessment below, or ask whoever sent you a join code for it again."
@@ -61,6 +61,18 @@ if record is not None:
     st.stop()
 
 join_code = st.query_params.get("join", "")
+invited_side = st.query_params.get("side")
+joining = None
+if join_code:
+    # The link names the organisation, so an invited person sees whose assessment this is.
+    ui.throttle("join")
+    joining = store.round_by_join_code(join_code)
+    if joining is None or not joining.is_open:
+        ui.record_failure("join")
+        st.warning("The join code in this link is not valid or its round has closed: check it below.")
+    else:
+        host = store.organisation(joining.organisation_id)
+        st.info(f"You are invited to **{md_escape(host.name)}**'s assessment ({md_escape(joining.name)}).")
 choice = st.radio(
     "How are you taking part?",
     ["new", "join"],
@@ -76,6 +88,7 @@ choice = st.radio(
 side = st.radio(
     "Which side of the house are you on?",
     list(SIDE_LABELS),
+    index=list(SIDE_LABELS).index(invited_side) if invited_side in SIDE_LABELS else 0,
     format_func=lambda s: {
         "it": "IT (CIO and IT leadership)",
         "marketing": "Marketing (CMO and marketing leadership)",

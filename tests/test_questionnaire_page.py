@@ -79,3 +79,12 @@ def test_leader_sees_every_question_and_the_choice_options(db_path, schema2_inst
     choice.set_value(3).run()
     assert not at.exception
     assert "1 of 10 questions answered" in at.get("progress")[0].proto.text
+
+
+def test_team_member_resumes_past_questions_they_are_not_asked(tiny2):
+    from assessment.sessions import resume_step
+
+    team_done = {"strategy-1": 2, "strategy-3": None}  # all strategy asks of a team member
+    assert resume_step(tiny2, team_done, role="Marketing team member") == 1
+    assert resume_step(tiny2, team_done, role="CMO") == 0  # a leader still has strategy-2 and -4
+    assert [d.id for d in tiny2.dimensions_for("Observer")] == ["strategy", "governance", "privacy"]

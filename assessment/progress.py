@@ -1,26 +1,40 @@
-"""The consultant's workshop figures: targets, progress since the baseline, rounds over time,
+"""Progress of an organisation: targets, the change since the previous round, rounds over time
 and two rounds side by side. Pure functions over scored Results."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from assessment.questionnaire import Questionnaire
 from assessment.scoring import Result
 from assessment.store import Round
 
 CHANGE_HIGHLIGHT = 0.5  # a change of half a level or more is worth pointing at
 
 
+def comparable(earlier: Questionnaire, later: Questionnaire) -> bool:
+    """Two rounds compare dimension by dimension when their questionnaires share dimensions."""
+    return bool(set(earlier.dimension_ids) & set(later.dimension_ids))
+
+
+def default_target(score: float | None) -> float:
+    """The target a consultant starts from: the next whole level up, or level 3 without a score."""
+    if score is None:
+        return 3.0
+    return min(5.0, float(int(score) + 1))
+
+
 def target_table(current: Result, targets: dict[str, float], baseline: Result | None = None) -> pd.DataFrame:
     """Per dimension: score, target, the gap still to close, % of target reached
-    (1 - gap / target) and, from the second round on, progress to date
-    ((current - baseline) / (target - baseline))."""
+    (1 - gap / target) and, when there is a previous round, the progress since then
+    ((current - previous) / (target - previous))."""
     q = current.questionnaire
     rows = []
     for d in q.dimensions:
         score = current.dimensions[d.id].value
         target = targets.get(d.id)
-        base = baseline.dimensions[d.id].value if baseline is not None else None
+        before = baseline.dimensions.get(d.id) if baseline is not None else None
+        base = before.value if before is not None else None
         gap = max(target - score, 0.0) if score is not None and target is not None else None
         progress = None
         if None not in (score, target, base) and target != base:
@@ -29,12 +43,12 @@ def target_table(current: Result, targets: dict[str, float], baseline: Result | 
             {
                 "dimension_id": d.id,
                 "dimension": d.title,
-                "baseline": None if base is None else round(base, 2),
+                "previous round": None if base is None else round(base, 2),
                 "score": None if score is None else round(score, 2),
                 "target": target,
                 "gap to target": None if gap is None else round(gap, 2),
                 "% of target": None if gap is None else round(100 * (1 - gap / target), 1),
-                "progress to date %": None if progress is None else round(100 * progress, 1),
+                "progress since previous %": None if progress is None else round(100 * progress, 1),
             }
         )
     return pd.DataFrame(rows)
@@ -49,17 +63,49 @@ def percent_to_target(table: pd.DataFrame) -> float | None:
 
 
 def trend_frame(rounds: list[tuple[Round, Result]]) -> pd.DataFrame:
-    """Dimension and overall scores per round, oldest first (the trend chart's input)."""
+    """Per round, oldest first: the overall score (kind "overall"), the alignment index
+    ("alignment") and every dimension's score ("dimension"): the over-time chart's long format."""
     rows = []
     for order, (rnd, result) in enumerate(rounds, start=1):
-        q = result.questionnaire
-        for d in q.dimensions:
+        base = {"round": rnd.name, "round_order": order}
+        if result.overall is not None:
+            rows.append(base | {"panel": "Overall", "kind": "overall", "value": round(result.overall, 2)})
+        if result.alignment_index is not None:
+            rows.append(
+                base | {"panel": "Alignment index", "kind": "alignment", "value": round(result.alignment_index, 1)}
+            )
+        for d in result.questionnaire.dimensions:
             score = result.dimensions[d.id].value
             if score is not None:
-                rows.append(
-                    {"round": rnd.name, "round_order": order, "dimension": d.title, "score": round(score, 2)}
-                )
-    return pd.DataFrame(rows, columns=["round", "round_order", "dimension", "score"])
+                rows.append(base | {"panel": d.title, "kind": "dimension", "value": round(score, 2)})
+    return pd.DataFrame(rows, columns=["round", "round_order", "panel", "kind", "value"])
+
+
+CHANGE_COLUMNS = ["dimension_id", "dimension", "previous", "current", "change"]
+
+
+def empty_change() -> pd.DataFrame:
+    return pd.DataFrame(columns=CHANGE_COLUMNS)
+
+
+def dimension_change(earlier: Result, later: Result) -> pd.DataFrame:
+    """Overall and each dimension both rounds scored: previous, current and the signed change."""
+    rows = []
+    pairs = [("overall", "Overall", earlier.overall, later.overall)]
+    for d in later.questionnaire.dimensions:
+        before = earlier.dimensions.get(d.id)
+        pairs.append((d.id, d.title, before.value if before else None, later.dimensions[d.id].value))
+    for did, title, a, b in pairs:
+        rows.append(
+            {
+                "dimension_id": did,
+                "dimension": title,
+                "previous": None if a is None else round(a, 2),
+                "current": None if b is None else round(b, 2),
+                "change": None if a is None or b is None else round(b - a, 2),
+            }
+        )
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
 def compare_rounds(earlier: Result, later: Result) -> pd.DataFrame:
