@@ -391,8 +391,9 @@ def _parse_references(
             c.fail(f"{where}.id", f"duplicate reference id '{rid}'")
         seen.add(rid)
         question = item.get("question")
-        if question not in questions:
+        if not isinstance(question, str) or question not in questions:
             c.fail(f"{where}.question", f"'{question}' is not the id of any question")
+            question = str(question)
         percent = item.get("percent")
         if percent is not None and (
             isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent <= 100

@@ -424,3 +424,72 @@ def test_schema_2_figure_source_may_be_a_web_address(tmp_path):
         tmp_path, 'source = "004_a69fc6c933fa0db2.txt"', 'source = "https://example.org"', source=TINY
     )
     assert "references[0].source: expected a seed file name, found" in _error(path)  # schema 1 as released
+
+
+# Fuzzing the schema-2 fields: a mutated file loads whole or is refused with the file named.
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cut=hst.integers(0, 20_000),
+    length=hst.integers(0, 60),
+    insert=hst.text(alphabet=hst.sampled_from(list('=[]{}"\\,.-_ \n\t#:abc0123456789')), max_size=30),
+)
+def test_mutated_schema_2_file_is_loaded_or_refused_whole(tmp_path, cut, length, insert):
+    text = TINY2.read_text()
+    cut = min(cut, len(text))
+    path = _write(tmp_path, text[:cut] + insert + text[cut + length :], "fuzz.toml")
+    try:
+        q = load_questionnaire(path)
+    except QuestionnaireError as exc:
+        assert str(path) in str(exc)
+        return
+    assert all(len(x.answers) == 5 for x in q.questions)
+    assert all(len(x.actions) == 4 for x in q.scored_questions)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=hst.recursive(
+        hst.none() | hst.booleans() | hst.integers() | hst.floats(allow_nan=True) | hst.text(max_size=5),
+        lambda inner: (
+            hst.lists(inner, max_size=3) | hst.dictionaries(hst.text(max_size=4), inner, max_size=3)
+        ),
+        max_leaves=8,
+    ),
+    field=hst.sampled_from(
+        [
+            "kind",
+            "audience",
+            "options",
+            "actions",
+            "reconcile",
+            "compare",
+            "year",
+            "question",
+            "continuity",
+            "schema",
+        ]
+    ),
+)
+def test_any_value_in_a_new_field_is_a_named_problem_not_a_crash(value, field):
+    import tomllib
+
+    from assessment.questionnaire import parse_questionnaire
+
+    data = tomllib.loads(TINY2.read_text())
+    if field in ("kind", "audience", "options", "actions"):
+        data["dimensions"][0]["questions"][3 if field in ("kind", "options") else 0][field] = value
+    elif field == "reconcile":
+        data["dimensions"][1]["reconcile"] = value
+    elif field in ("compare", "year", "question"):
+        data["references"][0][field] = value
+    else:
+        data[field] = value
+    try:
+        parse_questionnaire(data, "fuzz.toml")
+    except QuestionnaireError as exc:
+        assert exc.problems and all(": " in p for p in exc.problems)
