@@ -7,7 +7,8 @@ anything else is read from them.
 
 Schema 2 (``schema = 2``) makes the action library, "reconcile first" actions and traceable
 figures (publisher, survey, year and how to compare) required; in a schema-1 file they are
-optional but still checked when present.
+optional but still checked when present. Figures and continuity are checked in
+``questionnaire_links``; the problem collector and id patterns live in ``questionnaire_checker``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assessment.questionnaire import (
     AUDIENCES,
@@ -24,32 +25,34 @@ from assessment.questionnaire import (
     RESERVED_DIMENSION_IDS,
     STEPS,
     Action,
-    Compare,
-    Continuity,
     Dimension,
     Level,
     Question,
     Questionnaire,
     QuestionnaireError,
-    ReferenceFigure,
+)
+from assessment.questionnaire_checker import (
+    CHOICE_OPTIONS,
+    ID_RE,
+    QUESTION_ID_RE,
+    SEED_RE,
+    VERSION_RE,
+    Checker,
+)
+from assessment.questionnaire_links import (
+    check_continuity,
+    check_question_references,
+    parse_continuity,
+    parse_references,
 )
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "check_continuity", "load_questionnaire", "parse_questionnaire"]
 
 MAX_BYTES = 1_000_000  # 1.0.0 is 32 kB; a 2.0 file with its action library about 150 kB
 MAX_DEPTH = 10  # tables and arrays inside each other; a valid file needs 7
 SCHEMAS = (1, 2)
-CHOICE_OPTIONS = 5
 
-_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 _SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_QUESTION_ID_RE = re.compile(r"^[a-z][a-z0-9_]*-\d+$")
-_SEED_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
-_URL_RE = re.compile(r"^https?://[^\s\"'<>]+$")
-_COMPARE_RE = re.compile(r"^(share_at_or_below|share_option):(\d+)$")
-
 _TOP_REQUIRED = {"id", "version", "title", "description", "levels", "dimensions"}
 _TOP_OPTIONAL = {"references", "minutes", "schema", "continuity"}
 _DIMENSION_REQUIRED = {"id", "title", "description", "questions"}
@@ -57,70 +60,11 @@ _DIMENSION_OPTIONAL = {"weight", "reconcile"}
 _QUESTION_COMMON = {"id", "text"}
 _QUESTION_OPTIONAL = {"sources", "reference", "audience", "kind"}
 _ACTION_FIELDS = {"owner", "action", "first_step", "measure"}
-_REFERENCE_REQUIRED = {"id", "question", "statement", "population"}
-_REFERENCE_V1 = {"source", "citation"}
-_REFERENCE_V2 = {"publisher", "survey", "year", "compare"}
-
-
-class _Checker:
-    """Collects every problem instead of stopping at the first, so one edit fixes them all."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
-
-    def table(self, value: Any, where: str, required: set[str], optional: set[str]) -> bool:
-        if not isinstance(value, dict):
-            self.fail(where, f"expected a table, found {type(value).__name__}")
-            return False
-        for key in sorted(set(value) - required - optional):
-            allowed = ", ".join(sorted(required | optional))
-            self.fail(f"{where}.{key}" if where else key, f"unknown key (allowed: {allowed})")
-        for key in sorted(required - set(value)):
-            self.fail(f"{where}.{key}" if where else key, "missing required key")
-        return True
-
-    def text(self, value: Any, where: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(where, "expected non-empty text")
-            return ""
-        return value.strip()
-
-    def weight(self, value: Any, where: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(where, f"weight must be a number, found {value!r}")
-            return 1.0
-        if not 0 < value <= 10:
-            self.fail(where, f"weight must be greater than 0 and at most 10, found {value}")
-            return 1.0
-        return float(value)
-
-    def list_of(self, value: Any, where: str) -> list[Any]:
-        if not isinstance(value, list) or not value:
-            self.fail(where, "expected a non-empty list")
-            return []
-        return value
-
-    def one_of(self, value: Any, where: str, allowed: tuple[str, ...], default: str) -> str:
-        if value not in allowed:
-            listed = ", ".join(f"'{a}'" for a in allowed)
-            self.fail(where, f"expected one of {listed}, found {value!r}")
-            return default
-        return value
-
-    def texts(self, value: Any, where: str, count: int, what: str) -> tuple[str, ...]:
-        if not isinstance(value, list) or len(value) != count:
-            found = len(value) if isinstance(value, list) else type(value).__name__
-            self.fail(where, f"expected {count} {what}, found {found}")
-            return ("",) * count
-        return tuple(self.text(t, f"{where}[{i}]") for i, t in enumerate(value))
 
 
 def parse_questionnaire(data: dict[str, Any], path: Path | str = "<memory>") -> Questionnaire:
     """Validate a parsed TOML document; raise QuestionnaireError listing every problem."""
-    c = _Checker()
+    c = Checker()
     if (depth := _depth(data)) > MAX_DEPTH:
         raise QuestionnaireError(path, [f"nested {depth} levels deep; at most {MAX_DEPTH} are allowed"])
     c.table(data, "", _TOP_REQUIRED, _TOP_OPTIONAL)
@@ -132,7 +76,7 @@ def parse_questionnaire(data: dict[str, Any], path: Path | str = "<memory>") -> 
     if not isinstance(qid, str) or not _SLUG_RE.match(qid):
         c.fail("id", f"expected a lower-case slug such as 'cio-cmo-alignment', found {qid!r}")
     version = data.get("version")
-    if not isinstance(version, str) or not _VERSION_RE.match(version):
+    if not isinstance(version, str) or not VERSION_RE.match(version):
         c.fail("version", f"expected MAJOR.MINOR.PATCH such as '1.0.0', found {version!r}")
         version = None
     title = c.text(data.get("title"), "title")
@@ -143,9 +87,9 @@ def parse_questionnaire(data: dict[str, Any], path: Path | str = "<memory>") -> 
     levels = _parse_levels(c, data.get("levels", []))
     dimensions = _parse_dimensions(c, data.get("dimensions", []), schema)
     questions = {q.id: q for d in dimensions for q in d.questions}
-    references = _parse_references(c, data.get("references", []), questions, schema)
-    _check_question_references(c, dimensions, references)
-    continuity = _parse_continuity(c, data.get("continuity"), version, dimensions, questions)
+    references = parse_references(c, data.get("references", []), questions, schema)
+    check_question_references(c, dimensions, references)
+    continuity = parse_continuity(c, data.get("continuity"), version, dimensions, questions)
     if c.problems:
         raise QuestionnaireError(path, c.problems)
     return Questionnaire(
@@ -179,7 +123,7 @@ def _depth(data: Any) -> int:
     return deepest
 
 
-def _parse_levels(c: _Checker, raw: Any) -> list[Level]:
+def _parse_levels(c: Checker, raw: Any) -> list[Level]:
     levels: list[Level] = []
     for i, item in enumerate(c.list_of(raw, "levels")):
         where = f"levels[{i}]"
@@ -199,7 +143,7 @@ def _parse_levels(c: _Checker, raw: Any) -> list[Level]:
     return levels
 
 
-def _parse_dimensions(c: _Checker, raw: Any, schema: int) -> list[Dimension]:
+def _parse_dimensions(c: Checker, raw: Any, schema: int) -> list[Dimension]:
     dimensions: list[Dimension] = []
     seen_dims: set[str] = set()
     seen_questions: dict[str, str] = {}
@@ -208,7 +152,7 @@ def _parse_dimensions(c: _Checker, raw: Any, schema: int) -> list[Dimension]:
         if not c.table(item, where, _DIMENSION_REQUIRED, _DIMENSION_OPTIONAL):
             continue
         did = item.get("id")
-        if not isinstance(did, str) or not _ID_RE.match(did) or did in RESERVED_DIMENSION_IDS:
+        if not isinstance(did, str) or not ID_RE.match(did) or did in RESERVED_DIMENSION_IDS:
             c.fail(f"{where}.id", f"expected a lower-case id (not 'overall'), found {did!r}")
             did = f"?{di}"
         elif did in seen_dims:
@@ -250,7 +194,7 @@ def _parse_dimensions(c: _Checker, raw: Any, schema: int) -> list[Dimension]:
     return dimensions
 
 
-def _parse_question(c: _Checker, item: Any, where: str, dimension_id: str, schema: int) -> Question | None:
+def _parse_question(c: Checker, item: Any, where: str, dimension_id: str, schema: int) -> Question | None:
     if not isinstance(item, dict):
         c.fail(where, f"expected a table, found {type(item).__name__}")
         return None
@@ -271,7 +215,7 @@ def _parse_question(c: _Checker, item: Any, where: str, dimension_id: str, schem
         item = {k: v for k, v in item.items() if k != "options"}
     c.table(item, where, required, optional)
     qid = item.get("id")
-    if not isinstance(qid, str) or not _QUESTION_ID_RE.match(qid):
+    if not isinstance(qid, str) or not QUESTION_ID_RE.match(qid):
         c.fail(f"{where}.id", f"expected '<dimension id>-<number>', found {qid!r}")
         qid = f"?{where}"
     elif qid.rsplit("-", 1)[0] != dimension_id:
@@ -290,7 +234,7 @@ def _parse_question(c: _Checker, item: Any, where: str, dimension_id: str, schem
             c.fail(f"{where}.sources", "expected a list of seed file names")
             sources = []
     for si, s in enumerate(sources):
-        if not isinstance(s, str) or not _SEED_RE.match(s):
+        if not isinstance(s, str) or not SEED_RE.match(s):
             c.fail(
                 f"{where}.sources[{si}]",
                 f"expected a seed file name like '004_a69fc6c933fa0db2.txt', found {s!r}",
@@ -319,7 +263,7 @@ def _parse_question(c: _Checker, item: Any, where: str, dimension_id: str, schem
     )
 
 
-def _unique(c: _Checker, texts: tuple[str, ...], where: str, what: str) -> None:
+def _unique(c: Checker, texts: tuple[str, ...], where: str, what: str) -> None:
     seen: set[str] = set()
     for i, t in enumerate(texts):
         if t and t.casefold() in seen:
@@ -327,7 +271,7 @@ def _unique(c: _Checker, texts: tuple[str, ...], where: str, what: str) -> None:
         seen.add(t.casefold())
 
 
-def _parse_question_actions(c: _Checker, raw: Any, where: str) -> tuple[Action, ...]:
+def _parse_question_actions(c: Checker, raw: Any, where: str) -> tuple[Action, ...]:
     """Exactly one action per step 1-4, returned in step order."""
     if raw is None:
         c.fail(
@@ -352,7 +296,7 @@ def _parse_question_actions(c: _Checker, raw: Any, where: str) -> tuple[Action, 
     return tuple(by_step[s] for s in sorted(by_step))
 
 
-def _parse_action(c: _Checker, item: Any, where: str, *, with_step: bool) -> Action | None:
+def _parse_action(c: Checker, item: Any, where: str, *, with_step: bool) -> Action | None:
     required = _ACTION_FIELDS | ({"step"} if with_step else set())
     if not c.table(item, where, required, set()):
         return None
@@ -369,191 +313,6 @@ def _parse_action(c: _Checker, item: Any, where: str, *, with_step: bool) -> Act
         measure=c.text(item.get("measure"), f"{where}.measure"),
         step=step,
     )
-
-
-def _parse_references(
-    c: _Checker, raw: Any, questions: dict[str, Question], schema: int
-) -> list[ReferenceFigure]:
-    refs: list[ReferenceFigure] = []
-    if raw == []:
-        return refs
-    if schema >= 2:
-        required, optional = _REFERENCE_REQUIRED | _REFERENCE_V2, _REFERENCE_V1 | {"percent", "url"}
-    else:
-        required, optional = _REFERENCE_REQUIRED | _REFERENCE_V1, _REFERENCE_V2 | {"percent", "url"}
-    seen: set[str] = set()
-    for i, item in enumerate(c.list_of(raw, "references")):
-        where = f"references[{i}]"
-        if not c.table(item, where, required, optional):
-            continue
-        rid = c.text(item.get("id"), f"{where}.id")
-        if rid in seen:
-            c.fail(f"{where}.id", f"duplicate reference id '{rid}'")
-        seen.add(rid)
-        question = item.get("question")
-        if not isinstance(question, str) or question not in questions:
-            c.fail(f"{where}.question", f"'{question}' is not the id of any question")
-            question = str(question)
-        percent = item.get("percent")
-        if percent is not None and (
-            isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent <= 100
-        ):
-            c.fail(f"{where}.percent", f"expected a number from 0 to 100, found {percent!r}")
-            percent = None
-        source = item.get("source", "")
-        if "source" in item and not _is_source(source, schema):
-            wanted = "a seed file name or an http(s) address" if schema >= 2 else "a seed file name"
-            c.fail(f"{where}.source", f"expected {wanted}, found {source!r}")
-        year = item.get("year")
-        if year is not None and (
-            isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= 2100
-        ):
-            c.fail(f"{where}.year", f"expected the year of publication, such as 2021, found {year!r}")
-            year = None
-        url = item.get("url", "")
-        if "url" in item and (not isinstance(url, str) or not _URL_RE.match(url)):
-            c.fail(f"{where}.url", f"expected an http(s) address, found {url!r}")
-            url = ""
-        compare = None
-        if "compare" in item:
-            compare = _parse_compare(c, item["compare"], f"{where}.compare", questions.get(question))
-        figure = ReferenceFigure(
-            id=rid,
-            question_id=str(question),
-            statement=c.text(item.get("statement"), f"{where}.statement"),
-            percent=float(percent) if percent is not None else None,
-            population=c.text(item.get("population"), f"{where}.population"),
-            source=str(source),
-            citation=c.text(item["citation"], f"{where}.citation") if "citation" in item else "",
-            publisher=c.text(item["publisher"], f"{where}.publisher") if "publisher" in item else "",
-            survey=c.text(item["survey"], f"{where}.survey") if "survey" in item else "",
-            year=year,
-            compare=compare,
-            url=str(url),
-        )
-        if compare is not None and figure.percent is None:
-            c.fail(f"{where}.percent", "missing: a figure with 'compare' needs the published percentage")
-        refs.append(figure)
-    return refs
-
-
-def _is_source(value: Any, schema: int) -> bool:
-    """Where a figure was found: a seed file; from schema 2 also the publication's web address."""
-    if not isinstance(value, str):
-        return False
-    return bool(_SEED_RE.match(value) or (schema >= 2 and _URL_RE.match(value)))
-
-
-def _parse_compare(c: _Checker, raw: Any, where: str, question: Question | None) -> Compare | None:
-    match = _COMPARE_RE.match(raw) if isinstance(raw, str) else None
-    if match is None:
-        c.fail(where, f"expected 'share_at_or_below:N' or 'share_option:N', found {raw!r}")
-        return None
-    compare = Compare(match.group(1), int(match.group(2)))
-    if compare.kind == "share_at_or_below":
-        if not 1 <= compare.value <= 4:
-            c.fail(where, f"level {compare.value}: expected 1 to 4 (at or below 5 is everyone)")
-        if question is not None and question.kind != "scale":
-            c.fail(where, f"'share_at_or_below' needs a scale question; '{question.id}' is a choice question")
-    else:
-        if question is not None and question.kind != "choice":
-            c.fail(where, f"'share_option' needs a choice question; '{question.id}' is a scale question")
-        elif not 1 <= compare.value <= CHOICE_OPTIONS:
-            c.fail(where, f"option {compare.value}: expected 1 to {CHOICE_OPTIONS}")
-    return compare
-
-
-def _check_question_references(
-    c: _Checker, dimensions: list[Dimension], references: list[ReferenceFigure]
-) -> None:
-    ref_questions = {r.id: r.question_id for r in references}
-    for di, d in enumerate(dimensions):
-        for qi, q in enumerate(d.questions):
-            if q.reference is None:
-                continue
-            where = f"dimensions[{di}].questions[{qi}].reference"
-            if q.reference not in ref_questions:
-                c.fail(where, f"'{q.reference}' is not the id of any [[references]] entry")
-            elif ref_questions[q.reference] != q.id:
-                c.fail(
-                    where, f"'{q.reference}' belongs to question '{ref_questions[q.reference]}', not '{q.id}'"
-                )
-
-
-def _parse_continuity(
-    c: _Checker,
-    raw: Any,
-    version: str | None,
-    dimensions: list[Dimension],
-    questions: dict[str, Question],
-) -> Continuity | None:
-    if raw is None:
-        return None
-    if not c.table(raw, "continuity", {"from"}, {"dimensions", "questions"}):
-        return None
-    from_version = raw.get("from")
-    if not isinstance(from_version, str) or not _VERSION_RE.match(from_version):
-        c.fail("continuity.from", f"expected the earlier version, such as '1.0.0', found {from_version!r}")
-        from_version = ""
-    elif version is not None and _vkey(from_version) >= _vkey(version):
-        c.fail("continuity.from", f"'{from_version}' is not earlier than this version '{version}'")
-    dimension_ids = {d.id for d in dimensions}
-    dims = _pairs(
-        c, raw.get("dimensions", {}), "continuity.dimensions", dimension_ids.__contains__, "dimension"
-    )
-    qs = _pairs(c, raw.get("questions", {}), "continuity.questions", questions.__contains__, "question")
-    for new, _ in qs:
-        if new in questions and not questions[new].scored:
-            c.fail(f"continuity.questions.{new}", "a choice question is unscored: leave it out of continuity")
-    return Continuity(from_version, dims, qs)
-
-
-def _pairs(
-    c: _Checker, raw: Any, where: str, exists: Callable[[str], bool], what: str
-) -> tuple[tuple[str, str], ...]:
-    """A one-to-one ``{ new_id = "old_id" }`` map whose new ids exist in this file."""
-    if not isinstance(raw, dict):
-        c.fail(where, f'expected a table of new {what} id = "old {what} id", found {type(raw).__name__}')
-        return ()
-    pairs: list[tuple[str, str]] = []
-    olds: dict[str, str] = {}
-    pattern = _ID_RE if what == "dimension" else _QUESTION_ID_RE
-    for new, old in raw.items():
-        here = f"{where}.{new}"
-        if not exists(new):
-            c.fail(here, f"'{new}' is not a {what} of this file")
-            continue
-        if not isinstance(old, str) or not pattern.match(old):
-            c.fail(here, f"expected the id of a {what} of the earlier version, found {old!r}")
-            continue
-        if old in olds:
-            c.fail(here, f"'{old}' is already mapped to '{olds[old]}': the correspondence must be one to one")
-            continue
-        olds[old] = new
-        pairs.append((new, old))
-    return tuple(pairs)
-
-
-def check_continuity(newer: Questionnaire, older: Questionnaire) -> list[str]:
-    """Problems with ``newer``'s continuity declaration against the installed earlier version."""
-    if newer.continuity is None:
-        return []
-    problems = []
-    old_dims = set(older.dimension_ids)
-    old_questions = {q.id: q for q in older.questions}
-    for new, old in newer.continuity.dimensions:
-        if old not in old_dims:
-            problems.append(f"continuity.dimensions.{new}: '{old}' is not a dimension of {older.version}")
-    for new, old in newer.continuity.questions:
-        if old not in old_questions:
-            problems.append(f"continuity.questions.{new}: '{old}' is not a question of {older.version}")
-        elif not old_questions[old].scored:
-            problems.append(f"continuity.questions.{new}: '{old}' is a choice question in {older.version}")
-    return problems
-
-
-def _vkey(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split("."))
 
 
 def load_questionnaire(path: Path | str) -> Questionnaire:
