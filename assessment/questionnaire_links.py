@@ -191,17 +191,18 @@ def _pairs(
     return tuple(pairs)
 
 
-def check_continuity(newer: Questionnaire, older: Questionnaire) -> list[str]:
-    """Problems with ``newer``'s continuity declaration against the installed earlier version."""
-    if newer.continuity is None:
+def check_continuity(newer: Questionnaire | Continuity | None, older: Questionnaire) -> list[str]:
+    """Problems with a continuity declaration (or ``newer``'s) against the earlier version it names."""
+    continuity = newer.continuity if isinstance(newer, Questionnaire) else newer
+    if continuity is None:
         return []
     problems = []
     old_dims = set(older.dimension_ids)
     old_questions = {q.id: q for q in older.questions}
-    for new, old in newer.continuity.dimensions:
+    for new, old in continuity.dimensions:
         if old not in old_dims:
             problems.append(f"continuity.dimensions.{new}: '{old}' is not a dimension of {older.version}")
-    for new, old in newer.continuity.questions:
+    for new, old in continuity.questions:
         if old not in old_questions:
             problems.append(f"continuity.questions.{new}: '{old}' is not a question of {older.version}")
         elif not old_questions[old].scored:

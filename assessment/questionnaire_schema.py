@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +62,16 @@ _QUESTION_COMMON = {"id", "text"}
 _QUESTION_OPTIONAL = {"sources", "reference", "audience", "kind"}
 _ACTION_FIELDS = {"owner", "action", "first_step", "measure"}
 
+EarlierVersion = Callable[[str, str], Questionnaire | None]  # (id, version) -> that version, if installed
 
-def parse_questionnaire(data: dict[str, Any], path: Path | str = "<memory>") -> Questionnaire:
-    """Validate a parsed TOML document; raise QuestionnaireError listing every problem."""
+
+def parse_questionnaire(
+    data: dict[str, Any], path: Path | str = "<memory>", earlier: EarlierVersion | None = None
+) -> Questionnaire:
+    """Validate a parsed TOML document; raise QuestionnaireError listing every problem.
+
+    ``earlier(id, version)`` returns an installed earlier version (or None): when the file declares
+    continuity with one that is found, the old ids it names are checked there too."""
     c = Checker()
     if (depth := _depth(data)) > MAX_DEPTH:
         raise QuestionnaireError(path, [f"nested {depth} levels deep; at most {MAX_DEPTH} are allowed"])
@@ -90,6 +98,10 @@ def parse_questionnaire(data: dict[str, Any], path: Path | str = "<memory>") -> 
     references = parse_references(c, data.get("references", []), questions, schema)
     check_question_references(c, dimensions, references)
     continuity = parse_continuity(c, data.get("continuity"), version, dimensions, questions)
+    if earlier is not None and continuity is not None and isinstance(qid, str) and continuity.from_version:
+        older = earlier(qid, continuity.from_version)
+        if older is not None:
+            c.problems.extend(check_continuity(continuity, older))
     if c.problems:
         raise QuestionnaireError(path, c.problems)
     return Questionnaire(
@@ -315,8 +327,8 @@ def _parse_action(c: Checker, item: Any, where: str, *, with_step: bool) -> Acti
     )
 
 
-def load_questionnaire(path: Path | str) -> Questionnaire:
-    """Read and validate one questionnaire file."""
+def load_questionnaire(path: Path | str, earlier: EarlierVersion | None = None) -> Questionnaire:
+    """Read and validate one questionnaire file (see ``parse_questionnaire`` for ``earlier``)."""
     path = Path(path)
     try:
         with path.open("rb") as fh:
@@ -338,4 +350,4 @@ def load_questionnaire(path: Path | str) -> Questionnaire:
         raise QuestionnaireError(
             path, [f"nested too deeply to read; at most {MAX_DEPTH} levels are allowed"]
         ) from exc
-    return parse_questionnaire(data, path)
+    return parse_questionnaire(data, path, earlier)

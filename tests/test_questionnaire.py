@@ -271,7 +271,9 @@ def test_check_lists_every_problem_of_a_broken_copy(capsys, tmp_path):
         .replace('owner = "CIO"', 'owner = "CFO"', 1)
         .replace("year = 2010\n", "", 1)
         .replace('kind = "choice"', 'kind = "multi"')
+        .replace('"governance-1" = "governance-2"', '"governance-1" = "governance-8"')
     )
+    (tmp_path / "tiny-1.0.0.toml").write_text(TINY.read_text())  # the version it continues, beside it
     path = tmp_path / "broken.toml"
     path.write_text(text)
     code, out, err = _check(capsys, str(path))
@@ -283,9 +285,12 @@ def test_check_lists_every_problem_of_a_broken_copy(capsys, tmp_path):
     )
     assert "references[0].year: missing required key" in err
     assert "dimensions[0].questions[3].kind: expected one of 'scale', 'choice', found 'multi'" in err
+    # All at once: the continuity check against 1.0.0 does not wait for the other problems' fixes.
+    assert "continuity.questions.governance-1: 'governance-8' is not a question of 1.0.0" in err
     code, out, _ = _check(capsys, str(path), "--json")
     data = json.loads(out)
-    assert code == 1 and data["valid"] is False and len(data["problems"]) >= 3
+    assert code == 1 and data["valid"] is False
+    assert [p for p in data["problems"] if p in err] == data["problems"]  # the same problems as the text
 
 
 def test_check_verifies_continuity_against_the_earlier_version_beside_it(capsys, tmp_path):

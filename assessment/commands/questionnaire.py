@@ -20,7 +20,6 @@ from assessment.questionnaire import (
     Action,
     Questionnaire,
     QuestionnaireError,
-    check_continuity,
     correspondence,
     load_questionnaire,
 )
@@ -41,11 +40,16 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     path = Path(args.file)
+    found: list[Questionnaire] = []
+
+    def earlier(qid: str, version: str) -> Questionnaire | None:
+        older = _find_version(qid, version, path)
+        if older is not None:
+            found.append(older)
+        return older
+
     try:
-        q = load_questionnaire(path)
-        older = _earlier_version(q, path)
-        if older is not None and (problems := check_continuity(q, older)):
-            raise QuestionnaireError(path, problems)
+        q = load_questionnaire(path, earlier)
     except QuestionnaireError as exc:
         if args.json:
             print(
@@ -56,14 +60,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(as_dict(q), ensure_ascii=False))
     else:
-        print(describe(q, older))
+        print(describe(q, found[0] if found else None))
     return 0
 
 
-def _earlier_version(q: Questionnaire, path: Path) -> Questionnaire | None:
-    """The version ``q`` declares continuity from, beside the file or installed; None if absent."""
-    if q.continuity is None:
-        return None
+def _find_version(qid: str, version: str, path: Path) -> Questionnaire | None:
+    """A version of a questionnaire beside the file or installed; None if neither has it."""
     for directory in dict.fromkeys([path.resolve().parent, config.questionnaire_dir().resolve()]):
         for candidate in sorted(directory.glob("*.toml")):
             if candidate.resolve() == path.resolve():
@@ -72,7 +74,7 @@ def _earlier_version(q: Questionnaire, path: Path) -> Questionnaire | None:
                 other = load_questionnaire(candidate)
             except QuestionnaireError:
                 continue  # another broken file is not this file's problem
-            if other.key == (q.id, q.continuity.from_version):
+            if other.key == (qid, version):
                 return other
     return None
 
