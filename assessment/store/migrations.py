@@ -155,4 +155,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         WHERE l.rn = 1 AND s.score IS NOT NULL;
         """,
     ),
+    (
+        "questionnaire items: unscored choice questions and leaders-only questions (schema 2)",
+        """
+        ALTER TABLE questionnaire_items ADD COLUMN scored BOOLEAN NOT NULL DEFAULT TRUE;
+        ALTER TABLE questionnaire_items ADD COLUMN audience VARCHAR NOT NULL DEFAULT 'all';
+        """,
+    ),
 )
