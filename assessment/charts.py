@@ -258,19 +258,42 @@ def build_gap_chart(
     )
 
 
+PRIORITY_COLUMNS = ["dimension", "score", "importance", "priority", "rank"]
+
+
+def _priority_labels(data: pd.DataFrame) -> pd.DataFrame:
+    """One label per spot: dimensions whose points coincide (say, everyone left the importance
+    sliders untouched and two scores are equal) share one label instead of overprinting."""
+    data = data.copy()
+    rank_text = data["rank_label"] if "rank_label" in data else data["rank"].astype("Int64").astype(str)
+    data["named"] = rank_text + ". " + data["dimension"].astype(str)
+    data["spot"] = data["score"].round(1).astype(str) + "|" + data["importance"].round(1).astype(str)
+    top = data[data["rank"].notna() & (data["rank"] <= 3)]
+    labels = top.groupby("spot", sort=False).agg(
+        label=("named", " + ".join), rank=("rank", "min"), score=("score", "mean"), importance=("importance", "mean")
+    )
+    return labels.reset_index(drop=True)
+
+
 def build_priority_chart(
     df: pd.DataFrame, *, title: str = "Where to act first", levels: Sequence[str] = ()
 ) -> alt.LayerChart:
     """Maturity (x) against importance (y), sized by priority; the top three are named.
 
-    Columns: dimension, score, importance, priority (= importance * (5 - score)), rank (1 = top).
+    Columns: dimension, score, importance, priority (= importance * (5 - score)), rank (1 = top),
+    and optionally rank_label ("2=" for a shared rank).
     """
-    data = _select(df, ["dimension", "score", "importance", "priority", "rank"], "build_priority_chart")
-    x = _score_x("score", title="Maturity (your score)", levels=levels)
+    extra = ["rank_label"] if "rank_label" in df.columns else []
+    data = _select(df, PRIORITY_COLUMNS + extra, "build_priority_chart")
+    x = _score_x("score", title="Maturity (score)", levels=levels)
     y = alt.Y(
         "importance:Q",
         scale=alt.Scale(domain=SCORE_DOMAIN),
-        axis=alt.Axis(title="Importance", values=list(LEVELS)),
+        axis=alt.Axis(
+            title="Importance (1 hardly – 5 critically)",
+            values=list(LEVELS),
+            labelExpr="datum.value + ({1: ' hardly', 3: ' moderately', 5: ' critically'}[datum.value] || '')",
+        ),
     )
     points = (
         alt.Chart(data)
@@ -302,12 +325,12 @@ def build_priority_chart(
     # Names of points in the right half go to their left so they stay inside the plot; each
     # rank sits a little higher or lower, so close points do not print their names on top of
     # each other, and the rank number ties a name to the recommendations below the chart.
+    labels = _priority_labels(data) if len(data) else pd.DataFrame(columns=["label", "rank", "score", "importance"])
     label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=[1, 5]), axis=None)
     names = [
-        points.transform_filter(f"{_TOP3} && ({side})")
-        .transform_calculate(
-            label_y="datum.importance + (2 - datum.rank) * 0.18", label="datum.rank + '. ' + datum.dimension"
-        )
+        alt.Chart(labels)
+        .transform_filter(side)
+        .transform_calculate(label_y="datum.importance + (2 - datum.rank) * 0.18")
         .mark_text(align=align, dx=dx, fontWeight="bold", limit=LABEL_LIMIT)
         .encode(x=x, y=label_y, text="label:N")
         for side, align, dx in [("datum.score <= 3.5", "left", 14), ("datum.score > 3.5", "right", -14)]
@@ -328,6 +351,18 @@ def build_priority_chart(
     return alt.layer(*rules, corner_text, circles, *names).properties(
         title=_title(title, subtitle), height=420
     )
+
+
+def priority_summary(df: pd.DataFrame) -> str:
+    """The priority chart in one sentence, for readers who cannot see it."""
+    if df.empty:
+        return "No dimension has enough answers for a priority yet."
+    rows = df.sort_values("rank", kind="stable").head(3)
+    parts = []
+    for r in rows.itertuples():
+        label = getattr(r, "rank_label", str(r.rank))
+        parts.append(f"{label}. {r.dimension} (maturity {r.score:.2f}, importance {r.importance:.1f})")
+    return "Chart summary, top priorities: " + "; ".join(parts) + "."
 
 
 def build_heatmap(df: pd.DataFrame, *, title: str = "Mean answer per question and side") -> alt.LayerChart:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from assessment import auth, benchmarks, charts, config, console_session, state
+from assessment import auth, benchmarks, charts, config, console_session, insight, state
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.rounds import (
     BenchmarkChoice,
@@ -20,7 +20,7 @@ from assessment.rounds import (
     load_round,
     questionnaire_of,
 )
-from assessment.scoring import Result
+from assessment.scoring import Result, maturity_level
 from assessment.store import Organisation, RespondentRecord, Round, Store, StoreError
 from assessment.text import md_escape
 from assessment.throttle import Throttle
@@ -388,19 +388,65 @@ def report_downloads(scored: ScoredRound, *, key: str) -> None:
 
 
 def priorities_panel(scored: ScoredRound) -> None:
-    """The importance-vs-maturity chart and the top priorities with their next steps."""
+    """The importance-vs-maturity chart and the top priorities with what to do about each."""
     if scored.priorities.empty:
         st.info("Priorities appear once at least one dimension has enough answers.")
         return
     levels = [lv.name for lv in scored.questionnaire.levels]
     st.altair_chart(charts.build_priority_chart(scored.priorities, levels=levels), width="stretch")
-    for item in scored.recommendations:
+    st.caption(md_escape(charts.priority_summary(scored.priorities)))
+    items = scored.recommendations
+    tied = [md_escape(str(i["dimension"])) for i in items if i["tied"]]
+    if tied:
+        st.info(f"{', '.join(tied)} are equal priorities (within 0.1 of each other): their order is not a ranking.")
+    for item in items:
         with st.container(border=True):
+            title = f"**{item['rank_label']}. {md_escape(str(item['dimension']))}**"
+            if item["kind"] == "reconcile":
+                st.markdown(
+                    f"{title}: reconcile first. IT and marketing are {abs(item['gap']):.2f} levels apart "
+                    f"(score {item['score']:.2f}, importance {item['importance']})."
+                )
+                if item["reconcile"]:
+                    _action_lines(item["reconcile"])
+                for step in item["steps"]:
+                    st.markdown(
+                        f"- *{md_escape(step['question'])}* IT answered {step['it']:.2f} "
+                        f"(“{md_escape(step['it_says'])}”); marketing {step['marketing']:.2f} "
+                        f"(“{md_escape(step['marketing_says'])}”)."
+                    )
+                continue
             st.markdown(
-                f"**{item['rank']}. {md_escape(str(item['dimension']))}**: score {item['score']} "
-                f"({item['level']}), importance {item['importance']}, priority {item['priority']}"
+                f"{title}: score {item['score']:.2f} ({item['level']}), importance {item['importance']}, "
+                f"priority {item['priority']:.2f}"
             )
             for step in item["steps"]:
-                st.markdown(
-                    f"- *{step['question']}* Next level, **{step['next_level']}**: {step['description']}"
-                )
+                if step["next_level"] is None:
+                    continue
+                st.markdown(f"- *{md_escape(step['question'])}* Now {step['level']}; next, {step['next_level']}.")
+                if step["action"]:
+                    _action_lines(step["action"])
+                else:
+                    st.markdown(f"  {md_escape(step['description'])}")
+
+
+def _action_lines(action: dict[str, str]) -> None:
+    st.markdown(
+        f"  **{md_escape(action['action'])}** Owner: {md_escape(action['owner'])}.  \n"
+        f"  First step: {md_escape(action['first_step'])}  \n"
+        f"  Check after 90 days: {md_escape(action['measure'])}"
+    )
+
+
+def headline_panel(result: Result, container) -> None:  # noqa: ANN001 - a Streamlit container
+    """The gap-first headline: each side's view when they are a level apart, else one level."""
+    head = insight.headline(result)
+    if head.split:
+        left, right = container.columns(2)
+        for col, side in ((left, "it"), (right, "marketing")):
+            score = result.sides[side]
+            name = result.questionnaire.level_name(maturity_level(score))
+            col.metric(f"{side_label(side)} sees", f"{score:.2f} · {name}")
+        container.error(md_escape(head.text))
+    else:
+        container.markdown(md_escape(head.text))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import charts, formats, ui
+from assessment import charts, formats, insight, ui
 from assessment.text import md_escape
 
 store = ui.get_store()
@@ -46,16 +46,20 @@ if result.overall is None:
     c1.metric("Overall", "Insufficient answers")
     headline.warning("Fewer than half of the dimensions have enough answers to be scored. Answer more questions.")
 else:
-    c1.metric("Overall score (1–5)", f"{result.overall:.2f}")
-    c2.metric("Maturity level", f"{result.level} · {q.level_name(result.level)}")
-    headline.caption(q.levels[result.level - 1].summary)
+    c1.metric("Overall score (1–5, both sides balanced)", f"{result.overall:.2f}")
+    # One level is the headline only when the sides agree; otherwise each side's view leads.
+    c2.metric("Maturity level", "The sides disagree" if result.split else f"{result.level} · {q.level_name(result.level)}")
 if view == "organisation":
-    index = organisation.result.alignment_index
+    head = insight.headline(organisation.result)
     c3.metric(
-        "IT–marketing alignment index",
-        f"{index:.0f} / 100" if index is not None else "—",
-        help="100 when IT and marketing score every dimension the same; 0 when they are four levels apart.",
+        "IT–marketing alignment",
+        head.alignment_text,
+        help="100 when IT and marketing see every dimension alike, 50 when they are a full level apart "
+        "on average, 0 at two levels or more.",
     )
+ui.headline_panel(result, headline)
+for caveat in insight.caveats(shown):
+    headline.caption(md_escape(caveat))
 
 ui.benchmark_section(shown, score_label="Your score")
 

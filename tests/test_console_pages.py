@@ -98,8 +98,11 @@ def test_workshop_shows_the_gap_spread_and_priorities(console_env, real):
     at = sign_in(open_page("pages/workshop.py"))
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Overall"] == "2.75"  # (4 + mean(2, 1)) / 2
-    assert metrics["Alignment index"] == "38 / 100"  # 100 * (1 - 2.5 / 4) = 37.5
+    assert metrics["Overall (both sides balanced)"] == "2.75"  # (4 + mean(2, 1)) / 2
+    # IT at 4 and marketing at 1.5 on average: 2.5 levels apart, past the two-level floor.
+    assert metrics["Alignment"] == "0 / 100 · serious disagreement"
+    assert metrics["Maturity level"] == "The sides disagree"
+    assert metrics["IT sees"].startswith("4.00 · ") and metrics["Marketing sees"].startswith("1.50 · ")
     specs = [json.dumps(json.loads(el.proto.spec)) for el in at.get("vega_lite_chart")]
     assert len(specs) == 5  # benchmark, gap, heatmap, spread, priorities (targets and trend need more)
     assert any("IT rates higher" in s for s in specs)
