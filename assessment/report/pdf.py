@@ -285,7 +285,7 @@ def _summary(pdf: _Report) -> None:
         pdf.font(8.5, color=MUTED)
         pdf.cell(width - 6, 4, pdf.t(label, one_line=True))
         pdf.set_xy(x + 3, top + 10)
-        pdf.font(17 if len(value) < 16 else 11, True, ACCENT)
+        pdf.font(17 if len(value) < 16 else 11 if len(value) < 24 else 8.5, True, ACCENT)
         pdf.cell(width - 6, 10, pdf.t(value, one_line=True))
     pdf.set_y(top + 29)
     pdf.para(headline_text(d), 10.5, True)
