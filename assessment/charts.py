@@ -270,9 +270,14 @@ def _priority_labels(data: pd.DataFrame) -> pd.DataFrame:
     data["spot"] = data["score"].round(1).astype(str) + "|" + data["importance"].round(1).astype(str)
     top = data[data["rank"].notna() & (data["rank"] <= 3)]
     labels = top.groupby("spot", sort=False).agg(
-        label=("named", " + ".join), rank=("rank", "min"), score=("score", "mean"), importance=("importance", "mean")
+        label=("named", _group_label), rank=("rank", "min"), score=("score", "mean"), importance=("importance", "mean")
     )
     return labels.reset_index(drop=True)
+
+
+def _group_label(names: pd.Series) -> str:
+    names = list(names)
+    return " + ".join(names) if len(names) <= 2 else f"{names[0]} + {len(names) - 1} more at this spot"
 
 
 def build_priority_chart(
@@ -286,15 +291,13 @@ def build_priority_chart(
     extra = ["rank_label"] if "rank_label" in df.columns else []
     data = _select(df, PRIORITY_COLUMNS + extra, "build_priority_chart")
     x = _score_x("score", title="Maturity (score)", levels=levels)
-    y = alt.Y(
-        "importance:Q",
-        scale=alt.Scale(domain=SCORE_DOMAIN),
-        axis=alt.Axis(
-            title="Importance (1 hardly – 5 critically)",
-            values=list(LEVELS),
-            labelExpr="datum.value + ({1: ' hardly', 3: ' moderately', 5: ' critically'}[datum.value] || '')",
-        ),
+    importance_axis = alt.Axis(
+        title="Importance (1 hardly – 5 critically)",
+        values=list(LEVELS),
+        labelExpr="datum.value == 1 ? '1 hardly' : datum.value == 3 ? '3 moderately' : "
+        "datum.value == 5 ? '5 critically' : datum.value",
     )
+    y = alt.Y("importance:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=importance_axis)
     points = (
         alt.Chart(data)
         .transform_filter("isValid(datum.score) && isValid(datum.importance)")
@@ -326,7 +329,8 @@ def build_priority_chart(
     # rank sits a little higher or lower, so close points do not print their names on top of
     # each other, and the rank number ties a name to the recommendations below the chart.
     labels = _priority_labels(data) if len(data) else pd.DataFrame(columns=["label", "rank", "score", "importance"])
-    label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=[1, 5]), axis=None)
+    # The same axis as the circles': layers share one y axis, and an axis=None here would hide it.
+    label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=importance_axis)
     names = [
         alt.Chart(labels)
         .transform_filter(side)

@@ -438,6 +438,23 @@ def _action_lines(action: dict[str, str]) -> None:
     )
 
 
+SPLIT_LEVEL = "Two views"  # the level box when the sides are a level or more apart
+_VERDICT_COLOURS = {"aligned": "green", "partly aligned": "orange", "serious disagreement": "red"}
+
+
+def alignment_metric(result: Result, column) -> None:  # noqa: ANN001 - a Streamlit column
+    """The alignment index with its words, coloured, so a number never reads without them."""
+    index = result.alignment_index
+    column.metric(
+        "IT–marketing alignment",
+        "—" if index is None else f"{index:.0f} / 100",
+        help="100 when IT and marketing see every dimension alike, 50 when they are a full level apart "
+        "on average, 0 at two levels or more.",
+    )
+    if result.alignment:
+        column.markdown(f":{_VERDICT_COLOURS[result.alignment]}[**{result.alignment.capitalize()}**]")
+
+
 def headline_panel(result: Result, container) -> None:  # noqa: ANN001 - a Streamlit container
     """The gap-first headline: each side's view when they are a level apart, else one level."""
     head = insight.headline(result)

@@ -48,15 +48,9 @@ if result.overall is None:
 else:
     c1.metric("Overall score (1–5, both sides balanced)", f"{result.overall:.2f}")
     # One level is the headline only when the sides agree; otherwise each side's view leads.
-    c2.metric("Maturity level", "The sides disagree" if result.split else f"{result.level} · {q.level_name(result.level)}")
+    c2.metric("Maturity level", ui.SPLIT_LEVEL if result.split else f"{result.level} · {q.level_name(result.level)}")
 if view == "organisation":
-    head = insight.headline(organisation.result)
-    c3.metric(
-        "IT–marketing alignment",
-        head.alignment_text,
-        help="100 when IT and marketing see every dimension alike, 50 when they are a full level apart "
-        "on average, 0 at two levels or more.",
-    )
+    ui.alignment_metric(organisation.result, c3)
 ui.headline_panel(result, headline)
 for caveat in insight.caveats(shown):
     headline.caption(md_escape(caveat))

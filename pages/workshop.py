@@ -44,8 +44,8 @@ if not scored.has_answers:
 c1, c2, c3 = headline.columns(3)
 c1.metric("Overall (both sides balanced)", "—" if result.overall is None else f"{result.overall:.2f}")
 level = "—" if result.level is None else f"{result.level} · {q.level_name(result.level)}"
-c2.metric("Maturity level", "The sides disagree" if result.split else level)
-c3.metric("Alignment", insight.headline(result).alignment_text)
+c2.metric("Maturity level", ui.SPLIT_LEVEL if result.split else level)
+ui.alignment_metric(result, c3)
 ui.headline_panel(result, headline)
 headline.caption(
     "Respondents: "

@@ -242,6 +242,8 @@ def test_priority_chart_quadrants_and_top_three() -> None:
     top = frame[frame["rank"].notna() & (frame["rank"] <= 3)]
     assert sorted(labelled) == sorted(f"{int(r.rank)}. {r.dimension}" for r in top.itertuples())
     assert "Importance" in units_of(spec, "circle")[0]["encoding"]["y"]["axis"]["title"]
+    # No layer hides the shared importance axis (layers share one y axis in Vega-Lite).
+    assert all(t["encoding"]["y"].get("axis") is not None for t in names)
     corners = next(t for t in texts if t["encoding"]["text"]["field"] == "quadrant")
     fix_first = next(r for r in dataset_rows(spec, corners) if r["quadrant"] == "Fix first")
     assert fix_first["score"] < 3 < fix_first["importance"]  # top left: immature but important
