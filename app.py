@@ -26,6 +26,8 @@ ui.get_store()  # fail early, with a clear message, if the database cannot be op
 ui.register_questionnaires()
 record = ui.current_respondent()
 with st.sidebar:
+    # The respondent's own round's questionnaire (an older version may exist in fewer languages).
+    ui.language_picker(ui.questionnaire_for(ui.get_store().round(record.round_id)) if record else ui.current_questionnaire())
     ui.sidebar_links("Assessment", ASSESSMENT)
     if ui.console_signed_in():
         ui.sidebar_links("Consultant", [CONSOLE, WORKSHOP])

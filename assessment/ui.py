@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from assessment import auth, benchmarks, charts, config, console_session, insight, state
+from assessment import auth, benchmarks, charts, config, console_session, insight, state, translations
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.rounds import (
     BenchmarkChoice,
@@ -67,6 +67,53 @@ def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
         st.error("**A questionnaire file is invalid, so Tandem cannot start.**")
         st.code(str(exc), language=None)
         st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _translation(directory: str, qid: str, version: str, lang: str) -> Questionnaire:
+    return translations.load_translation(_load_questionnaires(directory)[(qid, version)], lang)
+
+
+LANG_PARAM = "lang"  # a link's language: ?lang=fr
+
+
+def language(q: Questionnaire) -> str:
+    """The language to show ``q`` in: the link's or the sidebar's choice, else the browser's."""
+    offered = translations.available(q)
+    asked = st.session_state.get(state.LANGUAGE) or st.query_params.get(LANG_PARAM)
+    return translations.pick_language(asked, st.context.locale, offered)
+
+
+def in_language(q: Questionnaire) -> Questionnaire:
+    """``q`` in the chosen language; answers and scores are the same whatever the language."""
+    lang = language(q)
+    if lang == translations.SOURCE_LANGUAGE:
+        return q
+    try:
+        return _translation(str(config.questionnaire_dir()), q.id, q.version, lang)
+    except QuestionnaireError as exc:
+        st.warning(f"The {translations.LANGUAGES[lang]} translation cannot be shown: {md_escape(str(exc))}")
+        return q
+
+
+def language_picker(q: Questionnaire) -> None:
+    """A sidebar picker, shown when the questionnaire exists in more than one language; the
+    choice is kept in the session and the address, so a personal or join link can carry it."""
+    offered = translations.available(q)
+    if len(offered) < 2:
+        return
+    chosen = st.selectbox(
+        "Questionnaire language",
+        offered,
+        index=offered.index(language(q)),
+        format_func=translations.LANGUAGES.get,
+        key="tandem_language_pick",
+    )
+    st.session_state[state.LANGUAGE] = chosen
+    if chosen == translations.SOURCE_LANGUAGE:
+        st.query_params.pop(LANG_PARAM, None)
+    else:
+        st.query_params[LANG_PARAM] = chosen
 
 
 def current_questionnaire() -> Questionnaire:
