@@ -50,6 +50,8 @@ headline.caption(
         f"{ui.side_label(side)} {n} ({scored.finished[side]} finished)" for side, n in scored.counts.items() if n
     )
 )
+if scored.few_people_note:
+    headline.warning(scored.few_people_note)
 if len(result.sides_present) < 2:
     headline.warning(
         "Only one side has answered so far: scores rest on that side alone and there is no gap yet."
@@ -65,6 +67,7 @@ with tabs[1]:
     if scored.gaps.empty:
         st.info("The gap needs answers from both IT and marketing.")
     else:
+        ui.few_people_note(scored)
         st.altair_chart(charts.build_gap_chart(scored.gaps), width="stretch")
         st.subheader("Largest disagreements")
         st.dataframe(
@@ -80,7 +83,10 @@ with tabs[2]:
     if spread.empty:
         st.info("No respondent has answered enough of any dimension yet.")
     else:
-        st.caption("Each dot is one respondent's dimension score: anonymous, side only.")
+        st.caption(
+            "Each dot is one respondent's dimension score, shown by side only. Where a side has one "
+            "or two people, their dots are their own answers: anyone who knows who they are can tell."
+        )
         st.altair_chart(charts.build_spread_chart(spread, levels=levels), width="stretch")
 
 with tabs[3]:
