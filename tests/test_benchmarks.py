@@ -333,7 +333,7 @@ def test_panel_shows_the_release_as_published_with_bands(tiny_store, tiny):
 
 
 def test_sources_are_named_and_synthetic_is_labelled(tiny_store, tiny):
-    add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, synthetic=True, name="Sample")
+    sample = add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, synthetic=True, name="Sample")
     sources = benchmarks.available_sources(tiny_store, tiny.key)
     assert [s.key for s in sources] == ["peers", "synthetic"]
     assert "no benchmark release published yet" in sources[0].label
@@ -343,7 +343,7 @@ def test_sources_are_named_and_synthetic_is_labelled(tiny_store, tiny):
     assert bench.synthetic and "synthetic sample" in bench.label.lower() and bench.n_orgs == 6
     assert benchmarks.compare(tiny_store, tiny.key, "peers") is None  # synthetic never counts as real
     with pytest.raises(InvalidInputError, match="Synthetic and test organisations never count"):
-        tiny_store.approve_round(f"rnd-{tiny_store.db.execute('SELECT id FROM organisations')[0][0]}", "me")
+        tiny_store.approve_round(f"rnd-{sample[0]}", "me")
 
     # An imported copy of the synthetic sample keeps its label, whatever it is named.
     set_id = exchange.import_benchmarks(tiny_store, _csv(tiny_store, tiny, True), {tiny.key: tiny}, "Demo")
