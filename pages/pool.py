@@ -42,7 +42,7 @@ def organisation_actions(kind: str, frame) -> None:
             if self_assessed
             else "The client agreed that this round's scores count, anonymously, in the benchmark"
         )
-        agreed = st.checkbox(promise, key=f"pool_{kind}_agreed")
+        agreed = st.checkbox(promise, key=f"pool_{kind}_agreed_{round_id}")  # ticked anew for each round
         action = "Include in the benchmark" if self_assessed else "Approve for the benchmark"
         if st.button(action, key=f"pool_{kind}_approve", disabled=not agreed, type="primary"):
             try:
