@@ -300,7 +300,7 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
     expect(code_block).to_be_visible()
     join_link = code_block.inner_text().strip()
     assert join_link.startswith(base_url + "/?join="), join_link
-    code = join_link.split("?join=", 1)[1]
+    code = join_link.split("?join=", 1)[1].split("&", 1)[0]  # the link also preselects the side
 
     other = browser.new_context(viewport={"width": 1280, "height": 900})  # a different person
     other.set_default_timeout(TIMEOUT)
