@@ -30,10 +30,10 @@ def organisation_actions(kind: str, frame) -> None:
         return
     names = dict(zip(frame["organisation_id"], frame["name"], strict=True))
     org_id = st.selectbox("Organisation", list(names), format_func=names.get, key=f"pool_{kind}_org")
-    rounds = [r for r in store.rounds_of(org_id) if r.questionnaire_key == q.key]
+    rounds = store.rounds_of(org_id)
     self_assessed = kind == "self"
     if rounds:
-        labels = {r.id: f"{r.name} ({r.status})" for r in rounds}
+        labels = {r.id: f"{r.name} ({r.status}, questionnaire {r.questionnaire_version})" for r in rounds}
         round_id = st.selectbox(
             "Round", list(labels), index=len(labels) - 1, format_func=labels.get, key=f"pool_{kind}_round"
         )
@@ -81,6 +81,7 @@ else:
     organisation_actions("self", selfs)
 
 st.header("Releases")
+st.caption(f"Releases of questionnaire {q.id} {q.version}, the version new rounds use.")
 plan = releases.plan_release(store, q)
 for line in releases.plan_summary(plan):
     (st.warning if plan.refusal else st.markdown)(md_escape(line))

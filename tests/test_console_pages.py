@@ -129,10 +129,10 @@ def test_workshop_targets_and_second_round(console_env, real):
     assert compare["highlight"].any()
 
 
-def test_pool_page_records_consent_keeps_self_assessments_apart_and_publishes(console_env, real):
+def test_pool_page_records_consent_keeps_self_assessments_apart_and_publishes(console_env, current):
     store = Store(console_env)
-    clients = add_orgs(store, real, [("Retail", "1-249", "Europe")] * 4, name="Client")
-    selfs = add_orgs(store, real, [("Retail", "1-249", "Europe")] * 2, kind="self", name="Public")
+    clients = add_orgs(store, current, [("Retail", "1-249", "Europe")] * 4, name="Client")
+    selfs = add_orgs(store, current, [("Retail", "1-249", "Europe")] * 2, kind="self", name="Public")
     store.close()
     at = sign_in(open_page("pages/pool.py"))
     assert not at.exception and at.title[0].value == "Benchmark pool"
@@ -155,7 +155,7 @@ def test_pool_page_records_consent_keeps_self_assessments_apart_and_publishes(co
     at.button(key="pool_publish").click().run()
     assert not at.exception
     live = Store(console_env)
-    release = live.latest_release(real.key)
+    release = live.latest_release(current.key)
     assert release.n_orgs == 5 and release.published_by == "Ada Lovelace"
     entry = live.benchmark_entry(f"rnd-{selfs[0]}")
     assert entry["consent_by"] == "Ada Lovelace" and entry["self_assessed"]

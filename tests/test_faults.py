@@ -71,11 +71,8 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(tiny_disk, tiny):
         except OSError:
             pass  # the disk is full now
     with pytest.raises(StoreError, match="could not be saved") as info:
-        # Enough writes to need new pages on disk: the write-ahead log's last page may have a few
-        # kilobytes of slack (how much depends on the schema), which a handful of answers fits.
-        for _ in range(50):
-            for question in tiny.questions:
-                store.save_answer(person.id, question.id, 4)
+        for question in tiny.questions * 30:  # enough writes to need new pages on disk
+            store.save_answer(person.id, question.id, 4)
     assert "every answer saved before is kept" in str(info.value)
     filler.unlink()
     store.save_answer(person.id, "strategy-2", 5)  # with space again, saving works

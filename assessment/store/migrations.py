@@ -156,6 +156,13 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """,
     ),
     (
+        "questionnaire items: unscored choice questions and leaders-only questions (schema 2)",
+        """
+        ALTER TABLE questionnaire_items ADD COLUMN scored BOOLEAN NOT NULL DEFAULT TRUE;
+        ALTER TABLE questionnaire_items ADD COLUMN audience VARCHAR NOT NULL DEFAULT 'all';
+        """,
+    ),
+    (
         "benchmark trust: consented pool, test flag, published releases, results released per round",
         """
         ALTER TABLE organisations ADD COLUMN is_test BOOLEAN NOT NULL DEFAULT FALSE;
