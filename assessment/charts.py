@@ -33,6 +33,8 @@ HEATMAP_SCHEME = "viridis"  # sequential, perceptually uniform and colour-blind 
 
 IQR_LABEL = "Peer interquartile range"
 MEDIAN_LABEL = "Peer median"
+MEAN_LABEL = "Peer mean"
+MEAN_COLOR = "#56B4E9"
 GAP_DIRECTION_COLORS = {
     "IT rates higher": SIDE_COLORS["IT"],
     "Marketing rates higher": SIDE_COLORS["Marketing"],
@@ -118,15 +120,17 @@ def _benchmark_chart(
     score_label: str,
     levels: Sequence[str] = (),
     extra_tooltips: Sequence[alt.Tooltip] = (),
+    with_mean: bool = False,
 ) -> alt.LayerChart:
-    """Band p25..p75, median tick and score marker per dimension; shared by two builders."""
+    """Band p25..p75, median tick and score marker per dimension (and the mean, a thinner tick,
+    for peer groups too small for quartiles); shared by two builders."""
     dims = _order(df, "dimension")
+    domain, colors = [IQR_LABEL, MEDIAN_LABEL, score_label], [BAND_COLOR, MEDIAN_COLOR, SCORE_COLOR]
+    if with_mean:
+        domain.insert(2, MEAN_LABEL)
+        colors.insert(2, MEAN_COLOR)
     series = alt.Color(
-        "series:N",
-        scale=alt.Scale(
-            domain=[IQR_LABEL, MEDIAN_LABEL, score_label], range=[BAND_COLOR, MEDIAN_COLOR, SCORE_COLOR]
-        ),
-        legend=alt.Legend(title=None, orient="top"),
+        "series:N", scale=alt.Scale(domain=domain, range=colors), legend=alt.Legend(title=None, orient="top")
     )
     tooltips = [
         alt.Tooltip("dimension:N", title="Dimension"),
@@ -155,7 +159,15 @@ def _benchmark_chart(
         .mark_point(filled=True, size=120, opacity=1, stroke="white", strokeWidth=1)
         .encode(x=_score_x("score", levels=levels))
     )
-    return alt.layer(band, median, score).properties(title=_title(title), height=_rows_height(len(dims)))
+    layers = [band, median, score]
+    if with_mean:
+        mean = (
+            base.transform_calculate(series=_js(MEAN_LABEL))
+            .mark_tick(thickness=2, size=ROW_HEIGHT * 0.5)
+            .encode(x=_score_x("mean", levels=levels))
+        )
+        layers.insert(2, mean)
+    return alt.layer(*layers).properties(title=_title(title), height=_rows_height(len(dims)))
 
 
 def build_benchmark_chart(
@@ -180,14 +192,16 @@ def build_distribution_chart(
     score_label: str = "Your score",
     levels: Sequence[str] = (),
 ) -> alt.LayerChart:
-    """The benchmark chart plus the percentile rank in the tooltip.
+    """The benchmark chart plus the peer mean and, in the tooltip, the band the score falls in
+    (computed from the published figures only, never a rank among peers).
 
-    Columns: dimension, p25, median, p75, n, score (may be NA), percentile (0..100, may be NA).
+    Columns: dimension, p25, median, p75 (NA under 10 organisations), mean, n, score (may be NA),
+    band (may be NA).
     """
-    data = _select(df, [*_BENCHMARK_COLUMNS, "percentile"], "build_distribution_chart")
-    percentile = alt.Tooltip("percentile:Q", title="Percentile rank", format=".0f")
+    data = _select(df, [*_BENCHMARK_COLUMNS, "mean", "band"], "build_distribution_chart")
+    extra = [alt.Tooltip("mean:Q", title=MEAN_LABEL, format=".2f"), alt.Tooltip("band:N", title="Where you stand")]
     return _benchmark_chart(
-        data, title=title, score_label=score_label, levels=levels, extra_tooltips=[percentile]
+        data, title=title, score_label=score_label, levels=levels, extra_tooltips=extra, with_mean=True
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from assessment import views
 from assessment.numbers import fmt_gap, fmt_score
 from assessment.questionnaire import SIDE_LABELS
@@ -77,10 +79,8 @@ def caveats(scored: ScoredRound) -> list[str]:
     if scored.respondent_id is None and len(present) == 1:
         missing = "marketing" if present == ["it"] else "IT"
         out.append(f"Only {SIDE_LABELS[present[0]]} has answered: nobody from {missing} yet, so there is no gap.")
-    for side in present:
-        if scored.respondent_id is None and counts[side] <= 2:
-            people = "one person's" if counts[side] == 1 else "two people's"
-            out.append(f"The {SIDE_LABELS[side]} figures are {people} view.")
+    if scored.few_people_note:
+        out.append(scored.few_people_note)
     if scored.benchmark is not None and scored.benchmark.synthetic:
         out.append("The benchmark is a synthetic sample (generated demo data), not real organisations.")
     return out
@@ -138,9 +138,13 @@ def board_brief(scored: ScoredRound) -> BoardBrief:
     verdict = head.text
     if scored.benchmark is not None and result.overall is not None:
         overall = scored.benchmark_table.iloc[0]
-        if overall["n"] and overall["median"] == overall["median"]:
-            above = "above" if result.overall > overall["median"] else "at or below"
-            verdict += f" That is {above} the peer median of {fmt_score(overall['median'])}."
+        # Small peer groups publish a mean only (no quartiles): compare with what is published.
+        for stat in ("median", "mean"):
+            value = overall.get(stat)
+            if overall["n"] and value is not None and pd.notna(value):
+                above = "above" if result.overall > value else "at or below"
+                verdict += f" That is {above} the peer {stat} of {fmt_score(value)}."
+                break
     risk = None
     top = result.top_disagreements(1)
     if top:

@@ -333,13 +333,19 @@ def history(organisation_id: str) -> list[tuple[Round, Result]]:
 
 
 def scored_round(
-    round_id: str, *, respondent_id: str | None = None, choice: BenchmarkChoice | None = None
+    round_id: str,
+    *,
+    respondent_id: str | None = None,
+    choice: BenchmarkChoice | None = None,
+    viewer_id: str | None = None,
 ) -> ScoredRound:
-    """The read model of a round, or a clear message (and the page stops) when it cannot be read."""
+    """The read model of a round, or a clear message (and the page stops) when it cannot be read.
+    ``viewer_id``: the respondent looking, whose own answers are the only raw answers offered."""
     try:
         return load_round(
-            get_store(), get_questionnaires(), round_id, respondent_id=respondent_id, choice=choice
-        )
+            get_store(), get_questionnaires(), round_id, respondent_id=respondent_id, choice=choice,
+            viewer_id=viewer_id,
+        )  # fmt: skip
     except RoundError as exc:
         st.error(md_escape(str(exc)))
         st.stop()
@@ -384,11 +390,24 @@ def benchmark_caption(scored: ScoredRound) -> None:
         return
     if benchmark.synthetic:
         st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
-    st.caption(f"Benchmark: {md_escape(benchmark.label)}. Reports downloaded here use this comparison.")
+    member = ""
+    if benchmark.release is not None and get_store().is_release_member(benchmark.release.id, scored.organisation.id):
+        member = " Your organisation's approved round is one of the organisations in this release."
+    st.caption(
+        f"Benchmark: {md_escape(benchmark.label)}.{member} Where you stand is a band read from the "
+        "published figures only (quartiles from 10 organisations, otherwise the mean). Reports "
+        "downloaded here use this comparison."
+    )
+
+
+def few_people_note(scored: ScoredRound) -> None:
+    """Say so wherever a side's figures are one or two people's view."""
+    if scored.few_people_note:
+        st.caption(f":material/person: {md_escape(scored.few_people_note)}")
 
 
 def benchmark_section(scored: ScoredRound, *, score_label: str) -> None:
-    """Scores against the chosen source and peer group, with percentile ranks."""
+    """Scores against the chosen source and peer group, with the band each score falls in."""
     benchmark_caption(scored)
     levels = [lv.name for lv in scored.questionnaire.levels]
     st.altair_chart(

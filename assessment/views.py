@@ -46,8 +46,8 @@ def dimension_table(result: Result) -> pd.DataFrame:
 
 
 def benchmark_frame(result: Result, benchmark: Benchmark | None) -> pd.DataFrame:
-    """Scores beside the benchmark's quartiles, overall first (columns the benchmark and
-    distribution charts take)."""
+    """Scores beside the benchmark's published figures and the band each score falls in,
+    overall first (columns the benchmark and distribution charts take)."""
     q = result.questionnaire
     titles = {"overall": OVERALL_LABEL, **{d.id: d.title for d in q.dimensions}}
     scores = scores_of(result)
@@ -57,11 +57,11 @@ def benchmark_frame(result: Result, benchmark: Benchmark | None) -> pd.DataFrame
         row = {"dimension_id": did, "dimension": title, "score": _r(scores[did])}
         if did in stats.index:
             s = stats.loc[did]
-            row |= {k: _r(float(s[k])) for k in ("p25", "median", "p75", "mean")}
+            row |= {k: _r(float(s[k])) if pd.notna(s[k]) else None for k in ("p25", "median", "p75", "mean")}
             row["n"] = int(s["n"])
-            row["percentile"] = _r(float(s["percentile"])) if pd.notna(s["percentile"]) else None
+            row["band"] = s["band"] if isinstance(s["band"], str) else None
         else:
-            row |= {"p25": None, "median": None, "p75": None, "mean": None, "n": 0, "percentile": None}
+            row |= {"p25": None, "median": None, "p75": None, "mean": None, "n": 0, "band": None}
         rows.append(row)
     frame = pd.DataFrame(rows)
     return frame.astype({"n": "int64"})

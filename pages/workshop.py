@@ -66,6 +66,7 @@ with tabs[1]:
     if scored.gaps.empty:
         st.info("The gap needs answers from both IT and marketing.")
     else:
+        ui.few_people_note(scored)
         st.altair_chart(charts.build_gap_chart(scored.gaps), width="stretch")
         st.subheader("Largest disagreements")
         st.dataframe(
@@ -81,7 +82,10 @@ with tabs[2]:
     if spread.empty:
         st.info("No respondent has answered enough of any dimension yet.")
     else:
-        st.caption("Each dot is one respondent's dimension score: anonymous, side only.")
+        st.caption(
+            "Each dot is one respondent's dimension score, shown by side only. Where a side has one "
+            "or two people, their dots are their own answers: anyone who knows who they are can tell."
+        )
         st.altair_chart(charts.build_spread_chart(spread, levels=levels), width="stretch")
 
 with tabs[3]:

@@ -65,7 +65,9 @@ def benchmark_frame() -> pd.DataFrame:
 
 
 def distribution_frame() -> pd.DataFrame:
-    return benchmark_frame().assign(percentile=[71.0, 12.5, None])
+    return benchmark_frame().assign(
+        mean=[2.8, 2.6, 2.3], band=["Top quarter", "Bottom quarter", None]
+    )
 
 
 def gap_frame() -> pd.DataFrame:
@@ -138,17 +140,19 @@ def test_benchmark_chart_score_label_and_title() -> None:
     assert tooltip_fields(point)["score"]["title"] == "Respondent"
 
 
-def test_distribution_chart_adds_percentile_tooltip() -> None:
+def test_distribution_chart_adds_the_mean_and_the_band() -> None:
     df = distribution_frame()
     spec = charts.build_distribution_chart(df).to_dict()
-    assert sorted(mark_type(u) for u in layers(spec)) == ["bar", "point", "tick"]
+    assert sorted(mark_type(u) for u in layers(spec)) == ["bar", "point", "tick", "tick"]
     for unit in layers(spec):
         tips = tooltip_fields(unit)
-        assert tips["percentile"]["title"] == "Percentile rank"
+        assert tips["band"]["title"] == "Where you stand" and tips["mean"]["title"] == "Peer mean"
         assert {"dimension", "score", "median", "p25", "p75", "n"} <= set(tips)
-    assert "percentile" in dataset_rows(spec)[0]
+        assert "percentile" not in tips  # no rank among peers, ever
+    assert calculations(units_of(spec, "tick")[1])["series"] == '"Peer mean"'
+    assert {"band", "mean"} <= set(dataset_rows(spec)[0])
     plain = charts.build_benchmark_chart(benchmark_frame()).to_dict()
-    assert "percentile" not in tooltip_fields(units_of(plain, "bar")[0])
+    assert "band" not in tooltip_fields(units_of(plain, "bar")[0])
 
 
 def test_gap_chart_diverging_bars_and_rules() -> None:

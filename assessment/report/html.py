@@ -18,6 +18,7 @@ from assessment.report.wording import (
     benchmark_note,
     benchmark_sentence,
     dimension_sections,
+    few_people_sentence,
     flagged_dimensions,
     gap_note,
     headline_text,
@@ -190,14 +191,16 @@ def _charts(d: ScoredRound, images: dict[str, bytes]) -> str:
     parts = ["<h1>Against the benchmark</h1>", _img(images, "benchmark"), _note(d, benchmark_note(d))]
     if d.benchmark is not None:
         rows = [
-            [r["dimension"], fmt_number(r["score"]), fmt_number(r["median"]),
-             f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["n"] else NO_VALUE, fmt_number(r["percentile"], ".0f"), r["n"]]
+            [r["dimension"], fmt_number(r["score"]), fmt_number(r["mean"]),
+             f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["p25"] is not None else NO_VALUE, r["band"] or NO_VALUE, r["n"]]
             for r in d.benchmark_table.to_dict("records")
         ]  # fmt: skip
-        header = ["Dimension", "Score", "Peer median", "Middle half (p25–p75)", "Percentile", "n"]
+        header = ["Dimension", "Score", "Peer mean", "Middle half (p25–p75)", "Where you stand", "n"]
         parts.append(_table(header, rows, {1, 2, 3, 4, 5}))
     parts.append("<h1>Where IT and marketing see things differently</h1>")
     parts.append(_img(images, "gap") if "gap" in images else f"<p>{_e(gap_note(d))}</p>")
+    if few_people_sentence(d):
+        parts.append(f"<p>{_e(few_people_sentence(d))}</p>")
     top = d.top_disagreements
     if not top.empty:
         parts.append(f"<h2>The {len(top)} questions with the largest disagreements</h2>")

@@ -23,6 +23,7 @@ from assessment.report.wording import (
     benchmark_note,
     benchmark_sentence,
     dimension_sections,
+    few_people_sentence,
     flagged_dimensions,
     gap_note,
     headline_text,
@@ -329,24 +330,21 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
         pdf.image_fit(images["benchmark"], 125)
     pdf.note(benchmark_note(d), WARN_FILL if d.benchmark is not None and d.benchmark.synthetic else BOX_FILL)
     if d.benchmark is not None:
-        rows = [("Dimension", "Score", "Peer median", "Middle half (p25–p75)", "Percentile", "n")]
+        rows = [("Dimension", "Score", "Peer mean", "Middle half (p25–p75)", "Where you stand", "n")]
         for r in d.benchmark_table.to_dict("records"):
-            middle = f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["n"] else NO_VALUE
-            percentile = (
-                NO_VALUE
-                if r["percentile"] is None or r["percentile"] != r["percentile"]
-                else f"{r['percentile']:.0f}"
-            )
+            middle = f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["p25"] is not None else NO_VALUE
             rows.append(
-                (r["dimension"], fmt_number(r["score"]), fmt_number(r["median"]), middle, percentile, str(r["n"]))
+                (r["dimension"], fmt_number(r["score"]), fmt_number(r["mean"]), middle, r["band"] or NO_VALUE, str(r["n"]))
             )
-        pdf.table(rows, (62, 16, 22, 36, 24, 14), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
+        pdf.table(rows, (56, 14, 18, 32, 40, 14), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "RIGHT"))
     gap_height = pdf.image_size(images["gap"], 110)[1] if "gap" in images else 10
     pdf.h2("Where IT and marketing see things differently", need=gap_height + 15)
     if "gap" in images:
         pdf.image_fit(images["gap"], 110)
     else:
         pdf.para(gap_note(d) or "")
+    if few_people_sentence(d):
+        pdf.para(few_people_sentence(d) or "")
     top = d.top_disagreements
     pdf.h2(f"The {len(top)} questions with the largest disagreements" if len(top) else "Disagreements", 30)
     if top.empty:

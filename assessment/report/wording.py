@@ -75,15 +75,16 @@ def benchmark_note(data: ReportData) -> str:
             f"No benchmark: fewer than {MIN_ORGS} other organisations have finished this questionnaire "
             f"version, so no comparison is shown (anonymity).{withheld}"
         )
-    when = f" Figures as of {data.generated_at:%Y-%m-%d}." if not b.source.endswith(")") else ""
+    when = f" Figures as of {data.generated_at:%Y-%m-%d}." if not b.source.endswith(")") and b.release is None else ""
     if b.synthetic:
         return (
             f"Benchmark: {benchmark_source(data)}.{when} A {SYNTHETIC_LABEL} is generated demo data, not real "
             f"organisations: use it to read the charts, not to judge the organisation.{withheld}"
         )
     return (
-        f"Benchmark: {b.label} (each organisation's latest complete round under this questionnaire "
-        f"version).{when}{withheld}"
+        f"Benchmark: {b.label} (each consenting organisation's approved round under this questionnaire "
+        f"version, published as a release; figures carry a small deliberate perturbation and are "
+        f"rounded, so no organisation can be worked out from them).{when}{withheld}"
     )
 
 
@@ -92,11 +93,9 @@ def benchmark_sentence(data: ReportData) -> str | None:
     overall = data.benchmark_table.iloc[0]  # benchmark_frame puts "overall" first
     if data.benchmark is None or not overall["n"] or pd.isna(overall["score"]):
         return None
-    rank = f", above {overall['percentile']:.0f} % of them" if pd.notna(overall["percentile"]) else ""
-    return (
-        f"Against the benchmark: overall {overall_text(data)} against a peer median of "
-        f"{overall['median']:.2f} (n = {int(overall['n'])}){rank}."
-    )
+    band = f": {overall['band'].lower()}" if isinstance(overall["band"], str) else ""
+    middle = f"a peer median of {overall['median']:.2f}" if pd.notna(overall["median"]) else f"a peer mean of {overall['mean']:.2f}"
+    return f"Against the benchmark: overall {overall_text(data)} against {middle} (n = {int(overall['n'])}){band}."
 
 
 def gap_note(data: ReportData) -> str | None:
@@ -108,6 +107,11 @@ def gap_note(data: ReportData) -> str | None:
     sides = data.result.sides_present
     missing = "marketing" if "it" in sides else "IT" if "marketing" in sides else "IT or marketing"
     return f"The perception gap appears once both sides have answered; nobody from {missing} has yet."
+
+
+def few_people_sentence(data: ReportData) -> str | None:
+    """Where a side's figures are one or two people's view, the report says so."""
+    return data.few_people_note
 
 
 def flagged_dimensions(data: ReportData) -> list[str]:
@@ -128,7 +132,7 @@ class DimensionSection:
     gap: str
     flagged: bool
     importance: str
-    benchmark: str  # "median 2.80 (p25 2.40 – p75 3.10), percentile 64, n = 20 · source" or why none
+    benchmark: str  # "Peer median 2.80 (middle half 2.40 to 3.10); third quarter; n = 20 …" or why none
     weakest: str | None  # the question with the lowest score in the dimension
     next_level: str | None  # "4 · Partners"
     recommendation: str | None  # that question's description of the next level
@@ -154,12 +158,13 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
         elif int(row["n"]) == 0:
             benchmark = f"Fewer than {MIN_ORGS} peers scored this dimension: no comparison shown."
         else:
-            percentile = f", percentile rank {row['percentile']:.0f}" if pd.notna(row["percentile"]) else ""
-            benchmark = (
-                f"Peer median {fmt_score(row['median'])} (middle half {fmt_score(row['p25'])} to "
-                f"{fmt_score(row['p75'])}){percentile}; n = {int(row['n'])} organisations; "
-                f"source: {benchmark_source(data)}."
+            band = f"; {row['band'].lower()}" if isinstance(row["band"], str) else ""
+            middle = (
+                f"Peer median {fmt_score(row['median'])} (middle half {fmt_score(row['p25'])} to {fmt_score(row['p75'])})"
+                if pd.notna(row["median"])
+                else f"Peer mean {fmt_score(row['mean'])} (quartiles are published from 10 organisations)"
             )
+            benchmark = f"{middle}{band}; n = {int(row['n'])} organisations; source: {benchmark_source(data)}."
         # The weakest answered question below the top level: the same rule as the priorities.
         steps = [
             (result.questions[x.id].value, x.id)
@@ -245,8 +250,10 @@ def method_rules() -> list[str]:
         f"(5 − score); priorities within {NEAR_TIE:g} of each other share a rank. Each comes with an "
         "action (owner, first step, 90-day measure) from the questionnaire's action library, or without "
         "one, the description of the next level.",
-        f"Benchmarks use each other organisation's latest complete round; a segment of fewer than {MIN_ORGS} "
-        "organisations is never shown. A synthetic sample is generated demo data and always labelled so.",
+        "Benchmarks compare with a published release of consenting organisations' approved rounds; a "
+        f"peer group of fewer than {MIN_ORGS} organisations is never shown, quartiles only from 10, and "
+        "you see which quarter (or side of the mean) you fall in, never a rank among peers. A synthetic "
+        "sample is generated demo data and always labelled so.",
     ]
 
 

@@ -90,7 +90,7 @@ def scores_frame(d: ScoredRound) -> pd.DataFrame:
     frame = bench.merge(dims, on="dimension_id", how="left")
     frame["benchmark"] = benchmark_note(d) if d.benchmark is not None else ""
     columns = ["dimension_id", "dimension", "score", "level", "basis", "it", "marketing", "gap", "flagged",
-               "importance", "peer_n", "peer_mean", "peer_p25", "peer_median", "peer_p75", "percentile",
+               "importance", "peer_n", "peer_mean", "peer_p25", "peer_median", "peer_p75", "band",
                "benchmark"]  # fmt: skip
     return frame[columns]
 
