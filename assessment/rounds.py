@@ -19,7 +19,7 @@ import pandas as pd
 from assessment import benchmarks, progress, views
 from assessment.benchmarks import Benchmark, Comparison, Source
 from assessment.profile import INDUSTRIES, REGIONS, SIZE_BANDS
-from assessment.questionnaire import SIDES, Questionnaire
+from assessment.questionnaire import SIDE_LABELS, SIDES, Correspondence, Questionnaire, correspondence
 from assessment.scoring import Respondent, Result, score_round
 from assessment.store import Organisation, Round, Store
 
@@ -68,7 +68,11 @@ class PreviousRound:
 
     round: Round
     result: Result
-    comparable: bool  # False when it was answered under a questionnaire with other dimensions
+    correspondence: Correspondence  # what compares with this round (other versions: declared only)
+
+    @property
+    def comparable(self) -> bool:
+        return self.correspondence.comparable
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: cached DataFrames cannot be compared or hashed
@@ -91,6 +95,8 @@ class ScoredRound:
     finished: dict[str, int]  # side -> respondents who have finished
     generated_at: datetime
     store: Store = field(repr=False)
+    viewer_id: str | None = None  # the respondent looking at it: raw answers are only their own
+    results_released: bool = True  # False: a consultant's round not yet shown to its respondents
 
     # -- who and what ---------------------------------------------------------------------
 
@@ -112,6 +118,22 @@ class ScoredRound:
     @property
     def own_answers(self) -> Mapping[str, int | None] | None:
         return self.respondents[0].answers if self.respondent_id is not None else None
+
+    @property
+    def few_people(self) -> dict[str, int]:
+        """Sides whose figures rest on one or two people (their view, not a team's)."""
+        return {side: n for side, n in self.counts.items() if 1 <= n <= 2}
+
+    @property
+    def few_people_note(self) -> str | None:
+        """"The IT side is one person's view." for every side of one or two respondents."""
+        if self.respondent_id is not None or not self.few_people:
+            return None
+        words = {1: "one person's", 2: "two people's"}
+        names = {side: SIDE_LABELS[side] if side == "it" else side for side in SIDES}
+        parts = [f"the {names[side]} side is {words[n]} view" for side, n in self.few_people.items()]
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + ", not a team's: read it as such."
 
     @property
     def has_answers(self) -> bool:
@@ -154,13 +176,16 @@ class ScoredRound:
 
     @cached_property
     def responses(self) -> pd.DataFrame:
-        """The raw long format (BRIEF), read only when a report or download asks for it."""
-        return self.store.responses_frame(self.round.id, self.respondent_id)
+        """The raw long format (BRIEF), read only when a report or download asks for it. A
+        respondent (``viewer_id``) only ever gets their own answers, whatever the scope."""
+        return self.store.responses_frame(self.round.id, self.respondent_id or self.viewer_id)
 
     @cached_property
     def target_table(self) -> pd.DataFrame:
-        previous = self.previous.result if self.previous and self.previous.comparable else None
-        return progress.target_table(self.result, self.targets, previous)
+        if self.previous is None or not self.previous.comparable:
+            return progress.target_table(self.result, self.targets)
+        p = self.previous
+        return progress.target_table(self.result, self.targets, p.result, p.correspondence)
 
     @property
     def percent_of_target(self) -> float | None:
@@ -171,7 +196,7 @@ class ScoredRound:
         """Dimension by dimension: the previous round, this round and the signed change."""
         if self.previous is None or not self.previous.comparable:
             return progress.empty_change()
-        return progress.dimension_change(self.previous.result, self.result)
+        return progress.dimension_change(self.previous.result, self.result, self.previous.correspondence)
 
 
 def _pick_source(sources: list[Source], wanted: str | None) -> str:
@@ -232,7 +257,7 @@ def _previous(
     if older is None:
         return None
     result = score_round(older, store.respondents_of(before.id))
-    return PreviousRound(before, result, comparable=progress.comparable(older, q))
+    return PreviousRound(before, result, correspondence(older, q, questionnaires))
 
 
 def load_round(
@@ -242,9 +267,11 @@ def load_round(
     *,
     respondent_id: str | None = None,
     choice: BenchmarkChoice | None = None,
+    viewer_id: str | None = None,
 ) -> ScoredRound:
     """Read and score one round (only one respondent's answers when ``respondent_id`` is
-    given), with the chosen benchmark, targets and the previous round."""
+    given), with the chosen benchmark, targets and the previous round. ``viewer_id`` names the
+    respondent looking at it: the raw answers it hands out are then that person's only."""
     rnd = store.round(round_id)
     if rnd is None:
         raise RoundError(f"No round {round_id}; `python -m assessment rounds` lists them.")
@@ -262,7 +289,9 @@ def load_round(
     previous = _previous(store, questionnaires, rnd, q)
     targets, carried = store.targets(rnd.id), None
     if not targets and previous is not None and previous.comparable:
-        targets = store.targets(previous.round.id)
+        # Carried over where the dimension compares (another version: declared equivalents only).
+        earlier = store.targets(previous.round.id).items()
+        targets = {new: v for old, v in earlier if (new := previous.correspondence.dimension(old))}
         carried = previous.round.name if targets else None
     done = store.progress_by_side(round_id)
     finished = dict(zip(done["side"], done["finished"], strict=True))
@@ -286,6 +315,8 @@ def load_round(
         finished={side: int(finished.get(side, 0)) for side in SIDES},
         generated_at=datetime.now(UTC),
         store=store,
+        viewer_id=viewer_id,
+        results_released=store.results_released(round_id),
     )
 
 

@@ -26,8 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def serve(out_dir: str, argv: list[str]) -> None:
     """The child: Streamlit with every script run profiled into out_dir/run-NNN.prof."""
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner import script_runner
     from streamlit.web import cli
+
+    PagesManager.uses_pages_directory = False  # as `python -m assessment serve` starts the app
 
     original = script_runner.ScriptRunner._run_script
     counter = iter(range(1, 100_000))

@@ -112,15 +112,20 @@ def wait_ready(url: str, process: Process, timeout: float = 60.0) -> None:
 
 
 def start_app(script: Path, port: int, workdir: Path, db_path: str | None, name: str) -> Process:
-    """``streamlit run`` as ``make run`` does, from the project's directory so its
-    .streamlit/config.toml applies, on loopback only."""
+    """The app as ``make run`` starts it (``python -m assessment serve``; another script with
+    ``streamlit run``), from the project's directory so its .streamlit/config.toml applies, on
+    loopback only."""
     env = dict(os.environ)
     if db_path is not None:
         env["TANDEM_DB"] = db_path
+    start = (
+        ["-m", "assessment", "serve"]
+        if script == config.ROOT / "app.py"
+        else ["-m", "streamlit", "run", str(script)]
+    )
     argv = [
-        sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
+        sys.executable, *start, "--server.headless", "true", "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     process = Process(argv, env=env, log=workdir / f"{name}.log")
     wait_ready(f"http://127.0.0.1:{port}/_stcore/health", process)

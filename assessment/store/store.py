@@ -15,6 +15,7 @@ from assessment.store.benchmark_sets import BenchmarkSetQueries
 from assessment.store.database import Database, utcnow
 from assessment.store.engagements import EngagementQueries
 from assessment.store.peers import PeerQueries
+from assessment.store.pool import PoolQueries
 from assessment.store.records import (
     InvalidInputError,
     Organisation,
@@ -36,7 +37,7 @@ _BULK_TABLES = frozenset({"organisations", "rounds", "respondents", "answers", "
 _RESP_COLS = "id, token, round_id, side, role, display_name, created_at, completed_at"
 
 
-class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
+class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, PoolQueries):
     """All persistent state. ``Store(None)`` is an in-memory store for tests."""
 
     def __init__(self, path: str | Path | None) -> None:
@@ -56,10 +57,17 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
     def register_questionnaire(self, q: Questionnaire) -> None:
         """Record a questionnaire version's structure so SQL can score and benchmark it.
         Released versions never change, so an existing registration is left as it is."""
-        rows = [(q.id, q.version, x.id, d.id, x.weight, d.weight) for d in q.dimensions for x in d.questions]
+        rows = [
+            (q.id, q.version, x.id, d.id, x.weight, d.weight, x.scored, x.audience)
+            for d in q.dimensions
+            for x in d.questions
+        ]
         with self.db.transaction() as cur:
             cur.executemany(
-                "INSERT INTO questionnaire_items VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows
+                "INSERT INTO questionnaire_items (questionnaire_id, questionnaire_version, question_id,"
+                " dimension_id, question_weight, dimension_weight, scored, audience)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                rows,
             )
 
     # organisations and rounds -----------------------------------------------------------
@@ -236,18 +244,18 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
         """Every respondent of a round with their answers and importance, ready to score.
         One query: the results page runs this on every rerun."""
         rows = self.db.execute(
-            "WITH people AS (SELECT id, side, created_at FROM respondents WHERE round_id = ?"
+            "WITH people AS (SELECT id, side, role, created_at FROM respondents WHERE round_id = ?"
             " AND (NOT ? OR completed_at IS NOT NULL))"
-            " SELECT p.id, p.side, p.created_at, 'answer' AS kind, a.question_id AS item, a.level AS value"
-            " FROM people p LEFT JOIN answers a ON a.respondent_id = p.id"
-            " UNION ALL SELECT p.id, p.side, p.created_at, 'importance', i.dimension_id, i.rating"
+            " SELECT p.id, p.side, p.role, p.created_at, 'answer' AS kind, a.question_id AS item,"
+            " a.level AS value FROM people p LEFT JOIN answers a ON a.respondent_id = p.id"
+            " UNION ALL SELECT p.id, p.side, p.role, p.created_at, 'importance', i.dimension_id, i.rating"
             " FROM people p JOIN importance i ON i.respondent_id = p.id"
-            " ORDER BY 3, 1",
+            " ORDER BY 4, 1",
             [round_id, completed_only],
         )
-        people: dict[str, tuple[str, dict[str, int | None], dict[str, int]]] = {}
-        for pid, side, _, kind, item, value in rows:
-            _, answers, importance = people.setdefault(pid, (side, {}, {}))
+        people: dict[str, tuple[str, str, dict[str, int | None], dict[str, int]]] = {}
+        for pid, side, role, _, kind, item, value in rows:
+            _, _, answers, importance = people.setdefault(pid, (side, role, {}, {}))
             if item is None:
                 continue
             if kind == "answer":
@@ -255,7 +263,8 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
             else:
                 importance[item] = int(value)
         return [
-            Respondent(pid, side, answers, importance) for pid, (side, answers, importance) in people.items()
+            Respondent(pid, side, answers, importance, role)
+            for pid, (side, role, answers, importance) in people.items()
         ]
 
     def responses_frame(self, round_id: str, respondent_id: str | None = None) -> pd.DataFrame:
@@ -267,7 +276,8 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
             " JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = r.organisation_id"
             " LEFT JOIN questionnaire_items i ON i.questionnaire_id = r.questionnaire_id"
             "  AND i.questionnaire_version = r.questionnaire_version AND i.question_id = a.question_id"
-            " WHERE r.id = ? AND (? IS NULL OR p.id = ?) ORDER BY p.created_at, p.id, a.question_id",
+            # By pseudonymous id, not by when people joined: the order must not match a list of names.
+            " WHERE r.id = ? AND (? IS NULL OR p.id = ?) ORDER BY p.id, a.question_id",
             [round_id, respondent_id, respondent_id],
         )
 
@@ -284,7 +294,7 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
             cur.execute("DELETE FROM round_scores")
         else:
             cur.execute("DELETE FROM round_scores WHERE list_contains(?, round_id)", [ids])
-        cur.execute(REFRESH_ROUND_SCORES, [ids, ids])
+        cur.execute(REFRESH_ROUND_SCORES, [sorted(profile.TEAM_ROLES), ids, ids])
         orgs = None
         if ids is not None:
             orgs = [r[0] for r in cur.execute(
@@ -322,7 +332,7 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
             ),
             "items": self.db.frame(
                 "SELECT question_id, dimension_id, question_weight FROM questionnaire_items"
-                " WHERE questionnaire_id = ? AND questionnaire_version = ?",
+                " WHERE questionnaire_id = ? AND questionnaire_version = ? AND scored",
                 list(qkey),
             ),
         }
@@ -337,7 +347,7 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries):
             " avg((s.score < m.own)::INT + 0.5 * (s.score = m.own)::INT) AS percentile"
             " FROM s JOIN mine m USING (dimension_id) WHERE s.round_id <> ? AND s.score IS NOT NULL"
             " GROUP BY s.dimension_id",
-            [None, None, round_id, round_id],
+            [sorted(profile.TEAM_ROLES), None, None, round_id, round_id],
         )
 
     def refresh_peer_scores(self, org_ids: list[str]) -> None:
