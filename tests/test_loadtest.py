@@ -39,11 +39,11 @@ def _check_room(result: dict, *, questions: int) -> None:
     assert result["files_per_phone"] > 10  # the page's scripts, not just the HTML
 
 
-def test_two_phones_answer_everything_and_every_answer_is_stored(real):
+def test_two_phones_answer_everything_and_every_answer_is_stored(current):
     figures = _run()
     assert figures["users"] == 2 and figures["via_proxy"] is False
     tandem, floor = figures["tandem"], figures["floor"]
-    _check_room(tandem, questions=len(real.questions))
+    _check_room(tandem, questions=len(current.questions))
     assert tandem["answers_stored"] == tandem["answers_sent"]
     assert tandem["respondents_finished_stored"] == 2
     assert tandem["scores_current"] is True
@@ -51,10 +51,10 @@ def test_two_phones_answer_everything_and_every_answer_is_stored(real):
 
 
 @pytest.mark.skipif(servers.nginx_path() is None, reason="nginx is not installed")
-def test_through_nginx_the_proxy_serves_the_front_end(real):
+def test_through_nginx_the_proxy_serves_the_front_end(current):
     figures = _run("--via-proxy")
     tandem = figures["tandem"]
-    _check_room(tandem, questions=len(real.questions))
+    _check_room(tandem, questions=len(current.questions))
     assert tandem["answers_stored"] == tandem["answers_sent"]
     assert "proxy_cpu_s" in tandem
 
