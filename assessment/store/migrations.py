@@ -155,4 +155,18 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         WHERE l.rn = 1 AND s.score IS NOT NULL;
         """,
     ),
+    (
+        "the consultancy's branding: one row",
+        """
+        CREATE TABLE branding (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name VARCHAR NOT NULL,
+            colour VARCHAR NOT NULL,
+            footer VARCHAR NOT NULL,
+            logo BLOB,
+            logo_type VARCHAR CHECK (logo_type IN ('png', 'jpeg')),
+            updated_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 )
