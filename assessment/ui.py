@@ -299,6 +299,8 @@ def benchmark_section(scored: ScoredRound, *, score_label: str) -> None:
 REPORT_LABELS = {
     "pdf": "PDF report",
     "html": "HTML report (one file, opens offline)",
+    "docx": "Word report (to edit)",
+    "pptx": "Workshop deck (PowerPoint)",
     "xlsx": "Excel workbook",
     "csv": "Raw responses (CSV)",
 }

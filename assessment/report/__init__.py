@@ -1,4 +1,5 @@
-"""Client-ready reports of a scored round: PDF, single-file HTML, Excel, CSV.
+"""Client-ready reports of a scored round: PDF, single-file HTML, Word, Excel, CSV, and the
+workshop deck (PowerPoint).
 
 Every format renders the same ``rounds.ScoredRound`` the page drew, benchmark choice included,
 so a downloaded report says what the screen said. Renderers lay it out; they never read or
@@ -12,12 +13,14 @@ from collections.abc import Callable
 from assessment.formats import format_responses_csv
 from assessment.rounds import RoundError, ScoredRound
 
-FORMATS = ("pdf", "html", "xlsx", "csv")
+FORMATS = ("pdf", "html", "docx", "pptx", "xlsx", "csv")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "html": "text/html",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 
 Progress = Callable[[float, str], None]
@@ -33,6 +36,14 @@ def _render(fmt: str, data: ScoredRound, progress: Progress | None) -> bytes:
         from assessment.report import html
 
         return html.render(data, progress)
+    if fmt == "pptx":
+        from assessment.report import deck
+
+        return deck.render(data, progress)
+    if fmt == "docx":
+        from assessment.report import word
+
+        return word.render(data, progress)
     if fmt == "xlsx":
         from assessment.report import xlsx
 
