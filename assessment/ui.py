@@ -352,3 +352,46 @@ def priorities_panel(scored: ScoredRound) -> None:
                 st.markdown(
                     f"- *{step['question']}* Next level, **{step['next_level']}**: {step['description']}"
                 )
+
+
+# branding (console) -------------------------------------------------------------------------
+
+
+def branding_section() -> None:
+    """The consultancy's name, logo, colour and footer for every report and deck: set once here."""
+    from assessment.branding import MAX_FOOTER, MAX_LOGO_PIXELS, MAX_NAME, BrandingError
+
+    store = get_store()
+    current = store.branding()
+    label = f"Report branding: {md_escape(current.name)}" if current.custom else "Report branding: Tandem (neutral)"
+    with st.expander(label):
+        st.caption(
+            "Your consultancy's name, logo, primary colour and footer appear on every PDF, HTML, Word "
+            "and Excel report and on the workshop deck. Without them, reports use Tandem's neutral style."
+        )
+        if current.logo is not None:
+            st.image(current.logo.data, width=160, caption=f"Current logo ({current.logo.width} × {current.logo.height} px)")
+        with st.form("console_branding"):
+            name = st.text_input("Consultancy name", value=current.name if current.custom else "", max_chars=MAX_NAME)
+            colour = st.color_picker("Primary colour", value=current.colour)
+            footer = st.text_input("Report footer", value=current.footer, max_chars=MAX_FOOTER,
+                                   placeholder="e.g. Northwind Advisory · Confidential")  # fmt: skip
+            upload = st.file_uploader(
+                f"Logo (PNG or JPEG, at most 1 MB and {MAX_LOGO_PIXELS} pixels a side)",
+                type=["png", "jpg", "jpeg"],
+                key="console_branding_logo",
+            )
+            drop = st.checkbox("Remove the logo", disabled=current.logo is None, key="console_branding_drop")
+            if st.form_submit_button("Save branding", type="primary"):
+                try:
+                    store.set_branding(name, colour, footer, upload.getvalue() if upload else None, keep_logo=not drop)
+                except BrandingError as exc:
+                    st.error(md_escape(str(exc)))
+                else:
+                    st.session_state["console_branding_saved"] = True
+                    st.rerun()
+        if st.session_state.pop("console_branding_saved", False):
+            st.success("Branding saved: reports and decks made from now on use it.")
+        if current.custom and st.button("Back to Tandem's neutral style", key="console_branding_clear"):
+            store.clear_branding()
+            st.rerun()

@@ -12,6 +12,7 @@ ui.require_console()
 store = ui.get_store()
 questionnaire = ui.current_questionnaire()
 st.title("Consultant console")
+ui.branding_section()
 
 with st.expander("New client organisation", expanded=not store.organisations()):
     with st.form("console_new_org", clear_on_submit=True):
