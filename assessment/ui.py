@@ -307,32 +307,23 @@ REPORT_LABELS = {
 
 
 def report_downloads(scored: ScoredRound, *, key: str) -> None:
-    """Pick a format, build it with a progress bar, then offer the download. Reports are built
-    on request, not on every rerun: a PDF takes about a second. The report renders the round
-    exactly as the page drew it, benchmark choice included."""
+    """Choose a format, then one click gives the file: the button builds it on click (its own
+    spinner shows while a PDF, Word or HTML report takes its second or two) and downloads it,
+    without rerunning the page. The report renders the round exactly as the page drew it,
+    benchmark choice included."""
     from assessment import report
 
     fmt = st.radio("Format", report.FORMATS, format_func=REPORT_LABELS.get, horizontal=True, key=f"{key}_fmt")
-    stash = f"{key}_built"
-    signature = (fmt, scored.choice, scored.respondent_id)
-    if st.button("Prepare the report", key=f"{key}_build"):
-        bar = st.progress(0.0, text="Starting")
-        data = report.build_report(
-            scored, fmt,
-            progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
-        )  # fmt: skip
-        bar.empty()
-        st.session_state[stash] = (signature, data)
-    built = st.session_state.get(stash)
-    if built and built[0] == signature:
-        st.download_button(
-            f"Download the {REPORT_LABELS[fmt]}",
-            data=built[1],
-            file_name=report.file_name(scored, fmt),
-            mime=report.MEDIA_TYPES[fmt],
-            key=f"{key}_download",
-            type="primary",
-        )
+    st.download_button(
+        f"Download the {REPORT_LABELS[fmt]}",
+        data=lambda: report.build_report(scored, fmt),  # built when clicked, not on every rerun
+        file_name=report.file_name(scored, fmt),
+        mime=report.MEDIA_TYPES[fmt],
+        key=f"{key}_download_{fmt}",
+        type="primary",
+        on_click="ignore",
+    )
+    st.caption(f"Saved as {report.file_name(scored, fmt)}. The file is made when you click: allow a few seconds.")
 
 
 def priorities_panel(scored: ScoredRound) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pptx import Presentation
 
 from assessment import auth
 
@@ -272,12 +273,12 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
     assert len(lines) == 1 + TOTAL
     assert all(",Acme Browser Test," in line for line in lines[1:])
 
-    # The HTML report: built with a progress bar, downloaded, then opened offline in the browser.
+    # The HTML report: one click from the format to the file, then opened offline in the browser.
     page.get_by_test_id("stRadio").filter(has_text="Format").get_by_text("HTML report", exact=False).click()
     wait_for_rerun(page)
-    click(page, "Prepare the report")
     with page.expect_download() as info:
         click(page, "Download the HTML report (one file, opens offline)")
+    assert re.fullmatch(r"tandem-acme-browser-test-.+-report-\d{4}-\d\d-\d\d\.html", info.value.suggested_filename)
     report = ARTIFACTS / "report.html"
     ARTIFACTS.mkdir(exist_ok=True)
     info.value.save_as(report)
@@ -401,3 +402,15 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     expect(page.get_by_text("IT rates higher").first).to_be_visible()
     expect_no_exception(page)
     screenshot(page, "workshop-gap.png")
+
+    # The workshop deck: one click, a native PowerPoint file named for the client, round and date.
+    page.get_by_role("tab", name="Report").click()
+    page.get_by_test_id("stRadio").filter(has_text="Format").get_by_text("Workshop deck", exact=False).click()
+    wait_for_rerun(page)
+    with page.expect_download() as info:
+        click(page, "Download the Workshop deck (PowerPoint)")
+    assert re.fullmatch(r"tandem-workshop-browser-co-.+-workshop-deck-\d{4}-\d\d-\d\d\.pptx",
+                        info.value.suggested_filename)  # fmt: skip
+    deck = Presentation(info.value.path())
+    assert deck.slides[0].shapes.title.text == "Workshop Browser Co"
+    assert sum(shape.has_chart for slide in deck.slides for shape in slide.shapes) >= 3

@@ -299,3 +299,22 @@ def test_pdf_html_and_workbook_carry_the_branding(branded, plain):
     assert about["Prepared by"] == "Northwind Advisory" and about["Footer"] == "Northwind Advisory · Confidential"
     assert len(book["About"]._images) == 1
     assert book["Scores"]["A1"].font.color.rgb.endswith("7B2D8E")
+
+
+# file names ------------------------------------------------------------------------------------------
+
+
+def test_file_names_say_organisation_round_kind_date_and_format(plain, world, real):
+    day = plain.generated_at.strftime("%Y-%m-%d")
+    names = {fmt: report.file_name(plain, fmt) for fmt in report.FORMATS}
+    assert names["pptx"] == f"tandem-acme-retail-group-2026-q4-workshop-deck-{day}.pptx"
+    assert names["docx"] == f"tandem-acme-retail-group-2026-q4-report-{day}.docx"
+    assert names["xlsx"] == f"tandem-acme-retail-group-2026-q4-workbook-{day}.xlsx"
+    assert names["csv"] == f"tandem-acme-retail-group-2026-q4-responses-{day}.csv"
+    store, _, people = world
+    hostile = store.create_organisation("../../etc/passwd 東京 <x>", "Retail", "1-249", "Europe")
+    rnd = store.create_round(hostile.id, "Q1/2027 \\ final", real)
+    name = report.file_name(gather_report(store, real, rnd.id), "pdf")
+    assert name == f"tandem-etc-passwd-x-q1-2027-final-report-{day}.pdf"
+    mine = gather_report(store, real, plain.round.id, respondent_id=people[0].id)
+    assert report.file_name(mine, "pdf").startswith(f"tandem-acme-retail-group-2026-q4-{people[0].id.lower()}-report-")

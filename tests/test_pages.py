@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment import benchmarks, sessions
+from assessment import benchmarks, report, sessions
 from assessment.demo import seed_demo
 from assessment.store import Store
 from tests.conftest import APP
@@ -82,7 +83,7 @@ def test_back_and_next_and_resume_with_the_personal_link(db_path):
     assert again.radio(key=f"qn_{rid}_strategy-1").value == 3
 
 
-def test_finish_shows_results_against_the_synthetic_benchmark(db_path, real):
+def test_finish_shows_results_against_the_synthetic_benchmark(db_path, real, monkeypatch):
     store = Store(db_path)
     seed_demo(store, real, 20)
     store.close()
@@ -110,14 +111,20 @@ def test_finish_shows_results_against_the_synthetic_benchmark(db_path, real):
     assert any(w.value == benchmarks.TOO_FEW for w in at.warning)
     assert any("All organisations" in c.value for c in at.caption)
 
+    built: list[str] = []
+    real_build = report.build_report
+    monkeypatch.setattr(report, "build_report", lambda data, fmt, **kw: built.append(fmt) or real_build(data, fmt))
+
     def download_labels() -> list[str]:
         return [b.proto.label for b in at.get("download_button")]
 
-    at.radio(key="results_report_organisation_fmt").set_value("pdf").run()
-    assert "Download the PDF report" not in download_labels()  # built on request, not every rerun
-    at.button(key="results_report_organisation_build").click().run()
+    at.radio(key="results_report_organisation_fmt").set_value("pptx").run()
     no_exception(at)
-    assert "Download the PDF report" in download_labels()
+    # One click from format to file: the button is there at once and builds only when clicked.
+    assert "Download the Workshop deck (PowerPoint)" in download_labels()
+    assert not [b for b in at.button if "Prepare" in b.label]
+    assert any(re.search(r"Saved as tandem-.*-workshop-deck-\d{4}-\d\d-\d\d\.pptx", c.value) for c in at.caption)
+    assert built == []  # nothing was rendered by the reruns
 
 
 def test_cmo_joining_shows_the_gap(db_path, real):

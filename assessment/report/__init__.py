@@ -63,11 +63,17 @@ def build_report(data: ScoredRound, fmt: str, *, progress: Progress | None = Non
     return out
 
 
+KINDS = {"pdf": "report", "html": "report", "docx": "report", "pptx": "workshop-deck", "xlsx": "workbook",
+         "csv": "responses"}  # fmt: skip
+
+
 def file_name(data: ScoredRound, fmt: str) -> str:
-    """A download name people recognise, from safe characters only (names may hold anything)."""
+    """A download name that says what it is: organisation, round, whose answers, kind, date
+    (UTC) and format, e.g. tandem-acme-2026-q4-workshop-deck-2026-11-26.pptx. Safe characters
+    only: names may hold anything."""
     from assessment.report.wording import slug
 
-    who = f"-{data.respondent_id}" if data.respondent_id else ""
+    who = f"-{slug(data.respondent_id)}" if data.respondent_id else ""
     org = slug(data.organisation.name) or "organisation"
     rnd = slug(data.round.name) or data.round.id
-    return f"tandem-{org}-{rnd}{who}.{fmt}"
+    return f"tandem-{org}-{rnd}{who}-{KINDS[fmt]}-{data.generated_at:%Y-%m-%d}.{fmt}"
