@@ -284,12 +284,12 @@ def build_priority_chart(
         size=alt.Size(
             "priority:Q",
             scale=alt.Scale(domain=[0, 20], range=[30, 900]),
-            legend=alt.Legend(title="Priority"),
+            legend=alt.Legend(title="Priority", orient="bottom"),  # below: the plot keeps its width on a phone
         ),
         color=alt.Color(
             "tier:N",
             scale=alt.Scale(domain=list(PRIORITY_COLORS), range=list(PRIORITY_COLORS.values())),
-            legend=alt.Legend(title=None),
+            legend=alt.Legend(title=None, orient="bottom"),
         ),
         tooltip=[
             alt.Tooltip("dimension:N", title="Dimension"),

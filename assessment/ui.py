@@ -8,9 +8,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from assessment import auth, benchmarks, charts, config, state
+from assessment import auth, benchmarks, chart_text, charts, config, state
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.rounds import (
     BenchmarkChoice,
@@ -286,13 +288,26 @@ def benchmark_caption(scored: ScoredRound) -> None:
     st.caption(f"Benchmark: {md_escape(benchmark.label)}. Reports downloaded here use this comparison.")
 
 
+def chart(figure: alt.TopLevelMixin, text: tuple[str, pd.DataFrame], *, name: str, stretch: bool = True) -> None:
+    """A chart with its text alternative: the summary is its accessible name (Vega's ARIA
+    description), and its figures sit beside it as a plain table in a collapsed expander."""
+    summary, table = text
+    # Marks without ARIA: Vega would expose each mark group as an unnamed image; the chart is
+    # named by the summary (alt) instead, and its axes and legends stay readable.
+    st.altair_chart(figure.configure_mark(aria=False), width="stretch" if stretch else "content", alt=summary)
+    with st.expander(f"{name}: the figures as a table"):
+        st.caption(md_escape(summary))
+        st.table(table.round(2) if hasattr(table, "round") else table, hide_index=True)
+
+
 def benchmark_section(scored: ScoredRound, *, score_label: str) -> None:
     """Scores against the chosen source and peer group, with percentile ranks."""
     benchmark_caption(scored)
     levels = [lv.name for lv in scored.questionnaire.levels]
-    st.altair_chart(
+    chart(
         charts.build_distribution_chart(scored.benchmark_table, score_label=score_label, levels=levels),
-        width="stretch",
+        chart_text.benchmark_summary(scored.benchmark_table),
+        name="Against the benchmark",
     )
 
 
@@ -332,7 +347,11 @@ def priorities_panel(scored: ScoredRound) -> None:
         st.info("Priorities appear once at least one dimension has enough answers.")
         return
     levels = [lv.name for lv in scored.questionnaire.levels]
-    st.altair_chart(charts.build_priority_chart(scored.priorities, levels=levels), width="stretch")
+    chart(
+        charts.build_priority_chart(scored.priorities, levels=levels),
+        chart_text.priority_summary(scored.priorities),
+        name="Priorities",
+    )
     for item in scored.recommendations:
         with st.container(border=True):
             st.markdown(

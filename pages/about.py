@@ -12,7 +12,7 @@ st.markdown(
 **{q.title}**, version {q.version}: {len(q.dimensions)} dimensions, {len(q.questions)} questions,
 about {q.minutes} minutes. {q.description}
 
-### Levels
+## Levels
 """
 )
 bounds = (1.0, *BANDS, 5.0)
@@ -23,7 +23,7 @@ for level in q.levels:
 
 st.markdown(
     """
-### Scoring rules
+## Scoring rules
 - **Your dimension score** is the weighted mean of the levels you chose. "Don't know" is left out;
   a dimension needs at least half of its questions answered, otherwise it shows
   *insufficient answers*.
@@ -37,12 +37,12 @@ st.markdown(
 - **Priority** = importance × (5 − score); the top three come with the next level's description of
   their weakest questions as the recommendation. Importance you did not rate counts as 3.
 
-### Benchmarks and anonymity
+## Benchmarks and anonymity
 Peers are the latest finished round of every other organisation in this database that answered the
 same questionnaire version. A group of fewer than **5 organisations is never shown or exported**.
 When there are not yet enough real peers, a **synthetic sample** is used and always labelled so.
 
-### Sources
+## Sources
 """
 )
 for ref in q.references:

@@ -6,6 +6,7 @@ port, with a fresh database seeded with the labelled synthetic sample.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pptx import Presentation
 
 from assessment import auth
@@ -46,6 +48,12 @@ CSV_HEADER = (
 )
 
 CONSOLE_PASSWORD = "browser console password"
+
+# Accessibility: axe-core from node_modules (`make test-tools` installs the version pinned in
+# package-lock.json); it is injected into the page, never fetched at test time.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+AXE_RESULTS: dict[str, list[dict]] = {}
 
 expect.set_options(timeout=TIMEOUT)
 
@@ -90,6 +98,8 @@ def base_url():
                     "none",
                     "--browser.gatherUsageStats",
                     "false",
+                    "--server.address",
+                    "127.0.0.1",  # stay on loopback: no look-up of an external address at start
                 ],  # fmt: skip
                 cwd=ROOT,
                 env={**os.environ, "TANDEM_DB": db, auth.ENV_VAR: auth.hash_password(CONSOLE_PASSWORD)},
@@ -196,6 +206,72 @@ def screenshot(page: Page, name: str) -> None:
         page.set_viewport_size(size)
 
 
+def check_accessibility(page: Page, state: str) -> None:
+    """Run axe-core on the page as it is now; fail on any serious or critical violation the app
+    can fix. Every state's counts go to test-artifacts/axe.json."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make test-tools` (npm ci) to install axe-core.")
+    wait_for_rerun(page)
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+            // Streamlit's own sidebar navigation markup: reported, not blocking (see README).
+            upstream: v.nodes.filter(n => document.querySelector(n.target[0])?.closest(
+                '[data-testid="stSidebarNav"]')).length,
+            targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    AXE_RESULTS[state] = found
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(AXE_RESULTS, indent=1), encoding="utf-8")
+    blocking = [v for v in found if v["impact"] in BLOCKING and v["nodes"] > v["upstream"]]
+    assert not blocking, f"{state}: " + "; ".join(
+        f"{v['id']} ({v['nodes']}): {v['targets']}" for v in blocking
+    )
+    # Every chart shown (hidden tabs may not draw theirs) has an accessible name, its summary,
+    # and a table of its figures beside it.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+            .filter(c => c.checkVisibility()).every(c => c.querySelector('svg, canvas'))"""
+    )
+    names = page.get_by_test_id("stVegaLiteChart").evaluate_all(
+        "charts => charts.filter(c => c.checkVisibility()).map(c => c.ariaLabel || '')"
+    )
+    assert all(len(name) > 40 for name in names), f"{state}: a chart without a summary as its name: {names}"
+    tables = page.get_by_test_id("stExpander").filter(has_text="the figures as a table")
+    assert tables.count() >= len(names), f"{state}: {len(names)} charts, {tables.count()} tables of figures"
+
+
+PHONE = {"width": 390, "height": 844}
+CHARTS_JS = """[...document.querySelectorAll('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')]"""
+
+
+def phone_width(page: Page, name: str) -> None:
+    """The page at a phone's 390 px: nothing scrolls sideways and no chart runs off the screen."""
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        wait_for_rerun(page)
+        try:  # Vega redraws charts at the new width: wait for that, then measure
+            page.wait_for_function(f"() => {CHARTS_JS}.every(e => e.getBoundingClientRect().right <= innerWidth + 1)",
+                                   timeout=5_000)  # fmt: skip
+        except PlaywrightTimeoutError:
+            pass  # measured below: the assertion says what is off
+        measured = page.evaluate(
+            """() => {
+                const CHARTS = """ + CHARTS_JS + """;
+                const main = document.querySelector('[data-testid="stMain"]');
+                const off = CHARTS.filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length;
+                return {sideways: main.scrollWidth - main.clientWidth, charts_off_screen: off};
+            }"""
+        )
+        screenshot(page, name)
+    finally:
+        page.set_viewport_size(size)
+    assert measured == {"sideways": 0, "charts_off_screen": 0}, measured
+
+
 def expect_no_exception(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
@@ -203,6 +279,7 @@ def expect_no_exception(page: Page) -> None:
 def start_new(page: Page, url: str, organisation: str) -> None:
     page.goto(url)
     expect(page.get_by_role("heading", name=re.compile("Tandem"))).to_be_visible()
+    check_accessibility(page, "start: new assessment")
     page.get_by_label("Organisation name").fill(organisation)
     side = page.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?")
     expect(side.get_by_role("radio", name="IT (CIO and IT leadership)")).to_be_checked()
@@ -231,6 +308,8 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
     answer_step(page, 3)
     wait_for_rerun(page, 4)
     screenshot(page, "questionnaire.png")
+    check_accessibility(page, "questionnaire")
+    phone_width(page, "questionnaire-phone.png")
     click(page, "Next →")
     expect_step(page, 2)
     answer_step(page, 2)
@@ -264,6 +343,8 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
     expect_charts(page, 2)
     expect_no_exception(page)
     screenshot(page, "results-self-assessment.png")
+    check_accessibility(page, "results: one side")
+    phone_width(page, "results-phone.png")
 
     with page.expect_download() as info:
         click(page, "Download my answers (CSV)")
@@ -301,7 +382,7 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
     expect(code_block).to_be_visible()
     join_link = code_block.inner_text().strip()
     assert join_link.startswith(base_url + "/?join="), join_link
-    code = join_link.split("?join=", 1)[1]
+    code = join_link.split("?join=", 1)[1].split("&", 1)[0]  # the link may name the side too
 
     other = browser.new_context(viewport={"width": 1280, "height": 900})  # a different person
     other.set_default_timeout(TIMEOUT)
@@ -313,6 +394,7 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
             mode.get_by_role("radio", name="Join my organisation's assessment with a code")
         ).to_be_checked()
         expect(cmo.get_by_label("Join code")).to_have_value(code)
+        check_accessibility(cmo, "start: join with a code")
         cmo.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?").locator(
             "label"
         ).filter(has_text="Marketing (CMO and marketing leadership)").click()
@@ -332,6 +414,7 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
         expect_charts(cmo, 3)
         expect_no_exception(cmo)
         screenshot(cmo, "results-gap.png")
+        check_accessibility(cmo, "results: both sides")
     finally:
         other.close()
 
@@ -340,6 +423,7 @@ def test_bad_personal_link(base_url: str, page: Page) -> None:
     page.goto(base_url + "/?r=not-a-real-token")
     expect(page.get_by_text("That personal link is not valid")).to_be_visible()
     expect_no_exception(page)
+    check_accessibility(page, "start: bad personal link")
 
 
 def join_and_answer(browser: Browser, join_link: str, side_label: str, levels: list[int]) -> None:
@@ -364,9 +448,12 @@ def join_and_answer(browser: Browser, join_link: str, side_label: str, levels: l
 def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser: Browser, page: Page) -> None:
     page.goto(base_url)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Console").click()
+    expect(page.get_by_label("Console password")).to_be_visible()
+    check_accessibility(page, "console: sign-in")
     page.get_by_label("Console password").fill(CONSOLE_PASSWORD)
     click(page, "Sign in")
     expect(page.get_by_role("heading", name="Consultant console")).to_be_visible()
+    check_accessibility(page, "console: signed in")
 
     create = page.get_by_role("button", name="Create organisation", exact=True)
     if not create.is_visible():
@@ -377,6 +464,7 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     wait_for_rerun(page)
     click(page, "Open a new round")
     expect(page.get_by_role("heading", name=re.compile("Open round:"))).to_be_visible()
+    check_accessibility(page, "console: open round")
     code_block = page.get_by_test_id("stCode").filter(has_text="?join=")
     join_link = code_block.inner_text().strip()
     assert join_link.startswith(base_url + "/?join="), join_link
@@ -402,6 +490,9 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     expect(page.get_by_text("IT rates higher").first).to_be_visible()
     expect_no_exception(page)
     screenshot(page, "workshop-gap.png")
+    for tab in ("Scores", "Perception gap", "Spread", "Priorities", "Targets", "Over time", "Report"):
+        page.get_by_role("tab", name=tab).click()
+        check_accessibility(page, f"workshop: {tab}")
 
     # The workshop deck: one click, a native PowerPoint file named for the client, round and date.
     page.get_by_role("tab", name="Report").click()
@@ -414,3 +505,16 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     deck = Presentation(info.value.path())
     assert deck.slides[0].shapes.title.text == "Workshop Browser Co"
     assert sum(shape.has_chart for slide in deck.slides for shape in slide.shapes) >= 3
+
+
+def test_reference_pages(base_url: str, page: Page) -> None:
+    for name, heading in (("Benchmarks", "Benchmarks"), ("Method", "Method")):
+        # From the start page each time: after the first page switch of a fresh server, Streamlit
+        # can show its navigation by file name (README, "Accessibility").
+        page.goto(base_url)
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+        expect(page.get_by_role("heading", name=re.compile(heading)).first).to_be_visible()
+        expect_no_exception(page)
+        if name == "Benchmarks":
+            expect_charts(page, 1)
+        check_accessibility(page, name.lower())

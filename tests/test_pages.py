@@ -57,7 +57,7 @@ def test_empty_organisation_name_is_refused(db_path):
 
 def test_questionnaire_saves_each_answer_as_it_changes(db_path, real):
     at = start_as_cio(app())
-    assert "Step 1 of 8" in at.subheader[0].value
+    assert "Step 1 of 8" in at.header[0].value
     token = at.session_state["tandem_token"]
     at.radio(key=f"qn_{_respondent(db_path, token).id}_strategy-1").set_value(4).run()
     at.radio(key=f"qn_{_respondent(db_path, token).id}_strategy-2").set_value(0).run()  # don't know
@@ -71,7 +71,7 @@ def test_back_and_next_and_resume_with_the_personal_link(db_path):
     token = at.session_state["tandem_token"]
     answer_step(at, 3)
     at.button(key="qn_next").click().run()
-    assert "Step 2 of 8" in at.subheader[0].value
+    assert "Step 2 of 8" in at.header[0].value
     answer_step(at, 2)
     # A new browser session with only the personal link finds every answer and the step.
     again = no_exception(app(r=token, step="2"))
@@ -79,7 +79,7 @@ def test_back_and_next_and_resume_with_the_personal_link(db_path):
     assert "8 of 32 questions answered" in again.get("progress")[0].proto.text
     rid = _respondent(db_path, token).id
     again.button(key="qn_back").click().run()
-    assert "Step 1 of 8" in again.subheader[0].value
+    assert "Step 1 of 8" in again.header[0].value
     assert again.radio(key=f"qn_{rid}_strategy-1").value == 3
 
 
@@ -144,7 +144,7 @@ def test_cmo_joining_shows_the_gap(db_path, real):
     at.radio(key="start_side").set_value("marketing").run()
     at.button(key="start_join").click().run()
     no_exception(at)
-    assert "Step 1 of 8" in at.subheader[0].value
+    assert "Step 1 of 8" in at.header[0].value
     for step in range(8):
         answer_step(at, 2)
         at.button(key="qn_finish" if step == 7 else "qn_next").click().run()
