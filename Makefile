@@ -18,7 +18,7 @@ dev-deps: $(PY)
 ## Install, load the labelled synthetic sample on first start, and serve the app.
 run: deps
 	$(PY) -m assessment seed-demo --if-empty
-	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m assessment serve --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
 ## Install (Chromium from Debian's packages when missing) and run every test.
 test: dev-deps system-packages test-tools

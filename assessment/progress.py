@@ -1,20 +1,25 @@
 """Progress of an organisation: targets, the change since the previous round, rounds over time
-and two rounds side by side. Pure functions over scored Results."""
+and two rounds side by side. Pure functions over scored Results.
+
+Rounds answered under different questionnaire versions compare only where the newer version
+declares a dimension or question equivalent (``questionnaire.correspondence``); elsewhere the
+change is "not comparable" and left empty, never computed from unrelated questions."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from assessment.questionnaire import Questionnaire
+from assessment.questionnaire import Correspondence, correspondence
 from assessment.scoring import Result
 from assessment.store import Round
 
 CHANGE_HIGHLIGHT = 0.5  # a change of half a level or more is worth pointing at
 
 
-def comparable(earlier: Questionnaire, later: Questionnaire) -> bool:
-    """Two rounds compare dimension by dimension when their questionnaires share dimensions."""
-    return bool(set(earlier.dimension_ids) & set(later.dimension_ids))
+def _older_ids(earlier: Result, later: Result, corr: Correspondence | None) -> tuple[dict, dict]:
+    """newer id -> older id, for dimensions and questions that compare."""
+    corr = corr or correspondence(earlier.questionnaire, later.questionnaire)
+    return {n: o for o, n in corr.dimensions.items()}, {n: o for o, n in corr.questions.items()}
 
 
 def default_target(score: float | None) -> float:
@@ -24,16 +29,22 @@ def default_target(score: float | None) -> float:
     return min(5.0, float(int(score) + 1))
 
 
-def target_table(current: Result, targets: dict[str, float], baseline: Result | None = None) -> pd.DataFrame:
+def target_table(
+    current: Result,
+    targets: dict[str, float],
+    baseline: Result | None = None,
+    corr: Correspondence | None = None,
+) -> pd.DataFrame:
     """Per dimension: score, target, the gap still to close, % of target reached
     (1 - gap / target) and, when there is a previous round, the progress since then
     ((current - previous) / (target - previous))."""
     q = current.questionnaire
+    older = _older_ids(baseline, current, corr)[0] if baseline is not None else {}
     rows = []
     for d in q.dimensions:
         score = current.dimensions[d.id].value
         target = targets.get(d.id)
-        before = baseline.dimensions.get(d.id) if baseline is not None else None
+        before = baseline.dimensions.get(older.get(d.id, "")) if baseline is not None else None
         base = before.value if before is not None else None
         gap = max(target - score, 0.0) if score is not None and target is not None else None
         progress = None
@@ -65,9 +76,13 @@ def percent_to_target(table: pd.DataFrame) -> float | None:
 def trend_frame(rounds: list[tuple[Round, Result]]) -> pd.DataFrame:
     """Per round, oldest first: the overall score (kind "overall"), the alignment index
     ("alignment") and every dimension's score ("dimension"): the over-time chart's long format."""
+    latest = rounds[-1][1].questionnaire if rounds else None
     rows = []
     for order, (rnd, result) in enumerate(rounds, start=1):
         base = {"round": rnd.name, "round_order": order}
+        # A dimension declared equivalent in a later version shares that version's panel.
+        newer = correspondence(result.questionnaire, latest).dimensions if latest is not None else {}
+        titles = {old: latest.dimension(new).title for old, new in newer.items()} if latest else {}
         if result.overall is not None:
             rows.append(base | {"panel": "Overall", "kind": "overall", "value": round(result.overall, 2)})
         if result.alignment_index is not None:
@@ -77,7 +92,8 @@ def trend_frame(rounds: list[tuple[Round, Result]]) -> pd.DataFrame:
         for d in result.questionnaire.dimensions:
             score = result.dimensions[d.id].value
             if score is not None:
-                rows.append(base | {"panel": d.title, "kind": "dimension", "value": round(score, 2)})
+                panel = titles.get(d.id, d.title)
+                rows.append(base | {"panel": panel, "kind": "dimension", "value": round(score, 2)})
     return pd.DataFrame(rows, columns=["round", "round_order", "panel", "kind", "value"])
 
 
@@ -88,12 +104,15 @@ def empty_change() -> pd.DataFrame:
     return pd.DataFrame(columns=CHANGE_COLUMNS)
 
 
-def dimension_change(earlier: Result, later: Result) -> pd.DataFrame:
-    """Overall and each dimension both rounds scored: previous, current and the signed change."""
+def dimension_change(earlier: Result, later: Result, corr: Correspondence | None = None) -> pd.DataFrame:
+    """Overall and each dimension both rounds scored: previous, current and the signed change
+    (the overall score compares only within one version)."""
+    older = _older_ids(earlier, later, corr)[0]
+    same = earlier.questionnaire.key == later.questionnaire.key
     rows = []
-    pairs = [("overall", "Overall", earlier.overall, later.overall)]
+    pairs = [("overall", "Overall", earlier.overall if same else None, later.overall)]
     for d in later.questionnaire.dimensions:
-        before = earlier.dimensions.get(d.id)
+        before = earlier.dimensions.get(older.get(d.id, ""))
         pairs.append((d.id, d.title, before.value if before else None, later.dimensions[d.id].value))
     for did, title, a, b in pairs:
         rows.append(
@@ -108,12 +127,13 @@ def dimension_change(earlier: Result, later: Result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
-def compare_rounds(earlier: Result, later: Result) -> pd.DataFrame:
+def compare_rounds(earlier: Result, later: Result, corr: Correspondence | None = None) -> pd.DataFrame:
     """Question by question: both rounds' side-balanced means and the change, largest first."""
     q = later.questionnaire
+    older = _older_ids(earlier, later, corr)[1]
     rows = []
-    for question in q.questions:
-        before = earlier.questions.get(question.id)
+    for question in q.scored_questions:
+        before = earlier.questions.get(older.get(question.id, ""))
         after = later.questions.get(question.id)
         a = before.value if before is not None else None
         b = after.value if after is not None else None

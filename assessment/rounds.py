@@ -20,7 +20,7 @@ from assessment import benchmarks, progress, views
 from assessment.benchmarks import Benchmark, Comparison, Source
 from assessment.branding import Branding
 from assessment.profile import INDUSTRIES, REGIONS, SIZE_BANDS
-from assessment.questionnaire import SIDES, Questionnaire
+from assessment.questionnaire import SIDES, Correspondence, Questionnaire, correspondence
 from assessment.scoring import Respondent, Result, score_round
 from assessment.store import Organisation, Round, Store
 
@@ -69,7 +69,11 @@ class PreviousRound:
 
     round: Round
     result: Result
-    comparable: bool  # False when it was answered under a questionnaire with other dimensions
+    correspondence: Correspondence  # what compares with this round (other versions: declared only)
+
+    @property
+    def comparable(self) -> bool:
+        return self.correspondence.comparable
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: cached DataFrames cannot be compared or hashed
@@ -165,8 +169,10 @@ class ScoredRound:
 
     @cached_property
     def target_table(self) -> pd.DataFrame:
-        previous = self.previous.result if self.previous and self.previous.comparable else None
-        return progress.target_table(self.result, self.targets, previous)
+        if self.previous is None or not self.previous.comparable:
+            return progress.target_table(self.result, self.targets)
+        p = self.previous
+        return progress.target_table(self.result, self.targets, p.result, p.correspondence)
 
     @property
     def percent_of_target(self) -> float | None:
@@ -177,7 +183,7 @@ class ScoredRound:
         """Dimension by dimension: the previous round, this round and the signed change."""
         if self.previous is None or not self.previous.comparable:
             return progress.empty_change()
-        return progress.dimension_change(self.previous.result, self.result)
+        return progress.dimension_change(self.previous.result, self.result, self.previous.correspondence)
 
 
 def _pick_source(sources: list[Source], wanted: str | None) -> str:
@@ -238,7 +244,7 @@ def _previous(
     if older is None:
         return None
     result = score_round(older, store.respondents_of(before.id))
-    return PreviousRound(before, result, comparable=progress.comparable(older, q))
+    return PreviousRound(before, result, correspondence(older, q, questionnaires))
 
 
 def load_round(
@@ -268,7 +274,9 @@ def load_round(
     previous = _previous(store, questionnaires, rnd, q)
     targets, carried = store.targets(rnd.id), None
     if not targets and previous is not None and previous.comparable:
-        targets = store.targets(previous.round.id)
+        # Carried over where the dimension compares (another version: declared equivalents only).
+        earlier = store.targets(previous.round.id).items()
+        targets = {new: v for old, v in earlier if (new := previous.correspondence.dimension(old))}
         carried = previous.round.name if targets else None
     done = store.progress_by_side(round_id)
     finished = dict(zip(done["side"], done["finished"], strict=True))

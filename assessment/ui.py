@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assessment import auth, benchmarks, chart_text, charts, config, state
+from assessment import auth, benchmarks, chart_text, charts, config, console_session, state
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.rounds import (
     BenchmarkChoice,
@@ -41,8 +41,18 @@ def _load_questionnaires(directory: str) -> dict[tuple[str, str], Questionnaire]
     return load_all(directory)
 
 
+def _through_router() -> None:
+    """Route every later run through app.py, when the server was started without
+    ``python -m assessment serve`` (which routes from the first run: see ``assessment.serve``)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+
+
 def get_store() -> Store:
     """The process's one store (one DuckDB connection; a cursor per use)."""
+    _through_router()
     try:
         store = _open_store(config.db_path())
     except StoreError as exc:
@@ -52,6 +62,7 @@ def get_store() -> Store:
 
 
 def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
+    _through_router()
     try:
         return _load_questionnaires(str(config.questionnaire_dir()))
     except QuestionnaireError as exc:
@@ -184,9 +195,30 @@ def _secrets_hash() -> str | None:
     return str(value) if value else None
 
 
-def require_console() -> None:
-    """Stop the page unless this session has signed in to the consultant console."""
+def console_signed_in() -> bool:
+    """Signed in during this session, or earlier in this browser (a reload) within the session
+    cookie's lifetime."""
     if st.session_state.get(CONSOLE_KEY):
+        return True
+    stored = auth.configured_hash(_secrets_hash())
+    if stored is not None and console_session.valid(st.context.cookies.get(console_session.COOKIE), stored):
+        st.session_state[CONSOLE_KEY] = True
+        return True
+    return False
+
+
+def sidebar_links(section: str, pages: list) -> None:
+    """A labelled group of page links in the sidebar (Tandem draws its own navigation)."""
+    st.markdown(f"**{section}**")
+    for page in pages:
+        st.page_link(page)
+
+
+def require_console() -> None:
+    """Stop the page unless this session has signed in to the consultant console; a signed-in
+    consultant's reload is recognised by the session cookie until it expires."""
+    _through_router()
+    if console_signed_in():
         return
     stored = auth.configured_hash(_secrets_hash())
     if stored is None:
@@ -201,10 +233,32 @@ def require_console() -> None:
         if auth.verify_password(password, stored):
             record_success("password")
             st.session_state[CONSOLE_KEY] = True
+            st.session_state[_SET_COOKIE] = console_session.issue(stored)
             st.rerun()
         record_failure("password")
         st.error("That password is not right. Repeated attempts are slowed down.")
     st.stop()
+
+
+_SET_COOKIE = "console_cookie_pending"  # written by the first page drawn after signing in
+
+
+def console_cookie() -> None:
+    """Store a fresh sign-in in the browser, or forget it after signing out; the router calls
+    this on every run, so the script reaches the browser on the run after the change."""
+    token = st.session_state.pop(_SET_COOKIE, None)
+    if token == _SIGNED_OUT:
+        st.html(console_session.clear_cookie_script(), unsafe_allow_javascript=True)
+    elif token:
+        st.html(console_session.set_cookie_script(token), unsafe_allow_javascript=True)
+
+
+_SIGNED_OUT = "signed out"
+
+
+def console_sign_out() -> None:
+    st.session_state.pop(CONSOLE_KEY, None)
+    st.session_state[_SET_COOKIE] = _SIGNED_OUT
 
 
 def sticky_select(

@@ -195,7 +195,10 @@ def reference_rows(result: Result, own_answers: dict[str, int | None] | None = N
 
 
 def answer_options(q: Questionnaire, question_id: str) -> list[tuple[int, str]]:
-    """Radio options for one question: levels 1-5 with their descriptions, 0 for don't know."""
+    """Radio options for one question: levels 1-5 with their descriptions (a choice question's
+    options, unnumbered: they are not a scale), and 0 for don't know."""
     question = q.question(question_id)
+    if not question.scored:
+        return [*enumerate(question.options, start=1), (0, "Don't know")]
     options = [(lv, f"{lv} · {q.level_name(lv)} — {question.describe(lv)}") for lv in range(1, 6)]
     return options + [(0, "Don't know")]

@@ -31,7 +31,7 @@ if record is not None:
     answered = len(store.answers_for(record.id))
     st.success(
         f"You are answering for **{md_escape(org.name)}** as **{SIDE_LABELS[record.side]}** ({record.role}). "
-        f"{answered} of {len(ui.questionnaire_for(rnd).questions)} questions answered."
+        f"{answered} of {len(ui.questionnaire_for(rnd).questions_for(record.role))} questions answered."
     )
     st.markdown("**Your personal link.** Keep it to come back to your answers from any browser:")
     st.code(ui.resume_link(record.token), language=None)

@@ -465,19 +465,20 @@ def _tiny_version(tmp_path: Path, version: str) -> Questionnaire:
 # --- the commands ------------------------------------------------------------------------
 
 
-def test_export_and_import_commands(tmp_path, real, capsys):
+def test_export_and_import_commands(tmp_path, current, capsys):
     db = str(tmp_path / "t.duckdb")
     store = Store(db)
-    add_orgs(store, real, [("Retail", "1-249", "Europe")] * 4)
+    add_orgs(store, current, [("Retail", "1-249", "Europe")] * 4)
     store.close()
     out = tmp_path / "bench.csv"
     assert cli.main(["export-benchmarks", "--out", str(out), "--db", db]) == 1
     assert not out.exists() and "fewer than 5 real organisations" in capsys.readouterr().err
     store = Store(db)
-    add_orgs(store, real, [("Retail", "1-249", "Europe")] * 3, name="More")
+    add_orgs(store, current, [("Retail", "1-249", "Europe")] * 3, name="More")
     store.close()
     assert cli.main(["export-benchmarks", "--out", str(out), "--db", db]) == 0
-    assert out.read_text().startswith(",".join(BENCHMARK_COLUMNS) + "\n1,cio-cmo-alignment,1.0.0,all,,")
+    header = ",".join(BENCHMARK_COLUMNS) + f"\n1,cio-cmo-alignment,{current.version},all,,"
+    assert out.read_text().startswith(header)
 
     bad = tmp_path / "bad.csv"
     bad.write_text(out.read_text().replace(",7,", ",2,", 1).replace(",all,,", ",nation,,", 2))

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment import benchmarks, exchange, report, rounds, sessions, views
+from assessment import benchmarks, exchange, progress, report, rounds, sessions, views
 from assessment.cli import main
 from assessment.demo import seed_demo
 from assessment.report import wording
@@ -220,3 +220,38 @@ def test_every_page_draws_the_read_model(client, real):
         at.switch_page(page).run()
         assert not at.exception, page
     assert isinstance(load_round(store, {real.key: real}, rnd.id), rounds.ScoredRound)
+
+
+def test_a_round_under_a_newer_version_compares_only_what_continuity_declares(db_path, real):
+    from assessment.questionnaire import load_questionnaire
+    from tests.conftest import ROOT
+
+    v2 = load_questionnaire(ROOT / "questionnaires" / "cio-cmo-alignment-2.0.0.toml")
+    installed = {real.key: real, v2.key: v2}
+    store = Store(db_path)
+    store.register_questionnaire(real)
+    store.register_questionnaire(v2)
+    org, first = _client(store, real, round_name="2025 under 1.0")
+    store.set_targets(first.id, {d.id: 4.0 for d in real.dimensions})
+    store.close_round(first.id)
+    second = store.create_round(org.id, "2026 under 2.0", v2, kind="consultant")
+    person = sessions.join_round(store, second.join_code, side="it", role="CIO")
+    for question in v2.scored_questions:
+        store.save_answer(person.id, question.id, 5)
+    scored = load_round(store, installed, second.id)
+    store.close()
+    assert scored.previous is not None and scored.previous.comparable
+    # Targets carry only into dimensions declared equivalent; AI in marketing is new in 2.0.
+    declared = {new for new, _old in v2.continuity.dimensions}
+    assert set(scored.targets) == declared and "ai" not in scored.targets
+    change = scored.change.set_index("dimension_id")
+    assert pd.isna(change.loc["overall", "change"])  # overall scores of two versions do not compare
+    assert change.loc["strategy", "previous"] == 3.0 and change.loc["strategy", "change"] == 2.0
+    new_only = [d for d in v2.dimension_ids if d not in declared]
+    assert new_only and change.loc[new_only, "previous"].isna().all()
+    # Question by question: only declared equivalents get an earlier value.
+    table = progress.compare_rounds(scored.previous.result, scored.result, scored.previous.correspondence)
+    mapped = {new for new, _old in v2.continuity.questions}
+    with_earlier = set(table.loc[table["earlier"].notna(), "question_id"])
+    assert with_earlier == mapped & {q.id for q in v2.scored_questions}
+    assert len(table) == len(v2.scored_questions)

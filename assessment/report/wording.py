@@ -155,11 +155,11 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
         # The weakest answered question below the top level: the same rule as the priorities.
         steps = [
             (result.questions[x.id].value, x.id)
-            for x in d.questions
+            for x in d.scored_questions
             if result.questions[x.id].value is not None and result.questions[x.id].value < 5
         ]
         weakest = next_level = recommendation = None
-        answered = any(result.questions[x.id].value is not None for x in d.questions)
+        answered = any(result.questions[x.id].value is not None for x in d.scored_questions)
         no_step = None if steps else "Every answered question is at the top level: keep it there."
         if not answered:
             no_step = "No answers yet in this dimension."
@@ -170,7 +170,7 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
             next_level = f"{nxt} · {q.level_name(nxt)}"
             recommendation = q.question(qid).describe(nxt)
         rows = []
-        for x in d.questions:
+        for x in d.scored_questions:
             qs = result.questions[x.id]
             rows.append(
                 (x.text, fmt_score(qs.value), fmt_score(qs.it), fmt_score(qs.marketing), fmt_gap(qs.gap))
