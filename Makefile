@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test deps dev-deps system-packages bench
+.PHONY: run test deps dev-deps system-packages test-tools bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -21,12 +21,16 @@ run: deps
 	$(PY) -m assessment serve --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
 ## Install (Chromium from Debian's packages when missing) and run every test.
-test: dev-deps system-packages
+test: dev-deps system-packages test-tools
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 system-packages:
 	@bash scripts/ensure-system-packages
+
+## axe-core for the browser tests' accessibility checks, pinned in package-lock.json.
+test-tools:
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --loglevel=error
 
 bench: deps
 	$(PY) -m assessment bench

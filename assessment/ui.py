@@ -8,9 +8,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from assessment import auth, benchmarks, charts, config, console_session, insight, state, translations
+from assessment import (
+    auth,
+    benchmarks,
+    chart_text,
+    charts,
+    config,
+    console_session,
+    insight,
+    state,
+    translations,
+)
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.rounds import (
     BenchmarkChoice,
@@ -406,51 +418,57 @@ def few_people_note(scored: ScoredRound) -> None:
         st.caption(f":material/person: {md_escape(scored.few_people_note)}")
 
 
+def chart(figure: alt.TopLevelMixin, text: tuple[str, pd.DataFrame], *, name: str, stretch: bool = True) -> None:
+    """A chart with its text alternative: the summary is its accessible name (Vega's ARIA
+    description), and its figures sit beside it as a plain table in a collapsed expander."""
+    summary, table = text
+    # Marks without ARIA: Vega would expose each mark group as an unnamed image; the chart is
+    # named by the summary (alt) instead, and its axes and legends stay readable.
+    st.altair_chart(figure.configure_mark(aria=False), width="stretch" if stretch else "content", alt=summary)
+    with st.expander(f"{name}: the figures as a table"):
+        st.caption(md_escape(summary))
+        st.table(table.round(2) if hasattr(table, "round") else table, hide_index=True)
+
+
 def benchmark_section(scored: ScoredRound, *, score_label: str) -> None:
     """Scores against the chosen source and peer group, with the band each score falls in."""
     benchmark_caption(scored)
     levels = [lv.name for lv in scored.questionnaire.levels]
-    st.altair_chart(
+    chart(
         charts.build_distribution_chart(scored.benchmark_table, score_label=score_label, levels=levels),
-        width="stretch",
+        chart_text.benchmark_summary(scored.benchmark_table),
+        name="Against the benchmark",
     )
 
 
 REPORT_LABELS = {
     "pdf": "PDF report",
     "html": "HTML report (one file, opens offline)",
+    "docx": "Word report (to edit)",
+    "pptx": "Workshop deck (PowerPoint)",
     "xlsx": "Excel workbook",
     "csv": "Raw responses (CSV)",
 }
 
 
 def report_downloads(scored: ScoredRound, *, key: str) -> None:
-    """Pick a format, build it with a progress bar, then offer the download. Reports are built
-    on request, not on every rerun: a PDF takes about a second. The report renders the round
-    exactly as the page drew it, benchmark choice included."""
+    """Choose a format, then one click gives the file: the button builds it on click (its own
+    spinner shows while a PDF, Word or HTML report takes its second or two) and downloads it,
+    without rerunning the page. The report renders the round exactly as the page drew it,
+    benchmark choice included."""
     from assessment import report
 
     fmt = st.radio("Format", report.FORMATS, format_func=REPORT_LABELS.get, horizontal=True, key=f"{key}_fmt")
-    stash = f"{key}_built"
-    signature = (fmt, scored.choice, scored.respondent_id)
-    if st.button("Prepare the report", key=f"{key}_build"):
-        bar = st.progress(0.0, text="Starting")
-        data = report.build_report(
-            scored, fmt,
-            progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
-        )  # fmt: skip
-        bar.empty()
-        st.session_state[stash] = (signature, data)
-    built = st.session_state.get(stash)
-    if built and built[0] == signature:
-        st.download_button(
-            f"Download the {REPORT_LABELS[fmt]}",
-            data=built[1],
-            file_name=report.file_name(scored, fmt),
-            mime=report.MEDIA_TYPES[fmt],
-            key=f"{key}_download",
-            type="primary",
-        )
+    st.download_button(
+        f"Download the {REPORT_LABELS[fmt]}",
+        data=lambda: report.build_report(scored, fmt),  # built when clicked, not on every rerun
+        file_name=report.file_name(scored, fmt),
+        mime=report.MEDIA_TYPES[fmt],
+        key=f"{key}_download_{fmt}",
+        type="primary",
+        on_click="ignore",
+    )
+    st.caption(f"Saved as {report.file_name(scored, fmt)}. The file is made when you click: allow a few seconds.")
 
 
 def priorities_panel(scored: ScoredRound) -> None:
@@ -459,8 +477,11 @@ def priorities_panel(scored: ScoredRound) -> None:
         st.info("Priorities appear once at least one dimension has enough answers.")
         return
     levels = [lv.name for lv in scored.questionnaire.levels]
-    st.altair_chart(charts.build_priority_chart(scored.priorities, levels=levels), width="stretch")
-    st.caption(md_escape(charts.priority_summary(scored.priorities)))
+    chart(
+        charts.build_priority_chart(scored.priorities, levels=levels),
+        chart_text.priority_summary(scored.priorities),
+        name="Priorities",
+    )
     items = scored.recommendations
     tied = [md_escape(str(i["dimension"])) for i in items if i["tied"]]
     if tied:
@@ -533,3 +554,46 @@ def headline_panel(result: Result, container) -> None:  # noqa: ANN001 - a Strea
         container.error(md_escape(head.text))
     else:
         container.markdown(md_escape(head.text))
+
+
+# branding (console) -------------------------------------------------------------------------
+
+
+def branding_section() -> None:
+    """The consultancy's name, logo, colour and footer for every report and deck: set once here."""
+    from assessment.branding import MAX_FOOTER, MAX_LOGO_PIXELS, MAX_NAME, BrandingError
+
+    store = get_store()
+    current = store.branding()
+    label = f"Report branding: {md_escape(current.name)}" if current.custom else "Report branding: Tandem (neutral)"
+    with st.expander(label):
+        st.caption(
+            "Your consultancy's name, logo, primary colour and footer appear on every PDF, HTML, Word "
+            "and Excel report and on the workshop deck. Without them, reports use Tandem's neutral style."
+        )
+        if current.logo is not None:
+            st.image(current.logo.data, width=160, caption=f"Current logo ({current.logo.width} × {current.logo.height} px)")
+        with st.form("console_branding"):
+            name = st.text_input("Consultancy name", value=current.name if current.custom else "", max_chars=MAX_NAME)
+            colour = st.color_picker("Primary colour", value=current.colour)
+            footer = st.text_input("Report footer", value=current.footer, max_chars=MAX_FOOTER,
+                                   placeholder="e.g. Northwind Advisory · Confidential")  # fmt: skip
+            upload = st.file_uploader(
+                f"Logo (PNG or JPEG, at most 1 MB and {MAX_LOGO_PIXELS} pixels a side)",
+                type=["png", "jpg", "jpeg"],
+                key="console_branding_logo",
+            )
+            drop = st.checkbox("Remove the logo", disabled=current.logo is None, key="console_branding_drop")
+            if st.form_submit_button("Save branding", type="primary"):
+                try:
+                    store.set_branding(name, colour, footer, upload.getvalue() if upload else None, keep_logo=not drop)
+                except BrandingError as exc:
+                    st.error(md_escape(str(exc)))
+                else:
+                    st.session_state["console_branding_saved"] = True
+                    st.rerun()
+        if st.session_state.pop("console_branding_saved", False):
+            st.success("Branding saved: reports and decks made from now on use it.")
+        if current.custom and st.button("Back to Tandem's neutral style", key="console_branding_clear"):
+            store.clear_branding()
+            st.rerun()

@@ -12,6 +12,7 @@ ui.require_console()
 store = ui.get_store()
 questionnaire = ui.current_questionnaire()
 st.title("Consultant console")
+ui.branding_section()
 
 st.page_link("pages/pool.py", label="Benchmark pool: consent, self-assessments and releases", icon=":material/groups:")
 

@@ -220,7 +220,7 @@ def test_several_app_sessions_answering_in_turn_lose_nothing(db_path, real):
         at.run()
         at.radio(key="start_side").set_value(side).run()
         at.button(key="start_join").click().run()
-        assert not at.exception and "Step 1 of 8" in at.subheader[0].value
+        assert not at.exception and "Step 1 of 8" in at.header[0].value
         apps.append(at)
     keys = [[r.key for r in at.radio if r.key and r.key.startswith("qn_")] for at in apps]
     for n in range(4):

@@ -125,7 +125,7 @@ def test_unknown_round_respondent_and_format_are_refused(seeded, real):
     with pytest.raises(ReportError, match="did not take part"):
         gather_report(store, real, rnd.id, respondent_id="R-nope")
     with pytest.raises(ReportError, match="Unknown report format"):
-        report.build_report(gather_report(store, real, rnd.id), "docx")
+        report.build_report(gather_report(store, real, rnd.id), "odt")
 
 
 def test_progress_runs_from_zero_to_one(seeded, real):
@@ -155,6 +155,8 @@ _RENDER = {
     "html": render("html"),
     "xlsx": render("xlsx"),
     "csv": render("csv"),
+    "pptx": render("pptx"),
+    "docx": render("docx"),
 }
 
 
@@ -371,7 +373,8 @@ def test_rounds_lists_rounds_as_csv(db_file, capsys):
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("pdf", b"%PDF"), ("html", b"<!DOCTYPE html>"),
-                                            ("xlsx", b"PK"), ("csv", b"questionnaire_id,")])  # fmt: skip
+                                            ("xlsx", b"PK"), ("csv", b"questionnaire_id,"),
+                                            ("pptx", b"PK"), ("docx", b"PK")])  # fmt: skip
 def test_report_command_writes_each_format(db_file, tmp_path, fmt, magic):
     path, round_id = db_file
     out = tmp_path / "out" / f"report.{fmt}"

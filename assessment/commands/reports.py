@@ -28,7 +28,8 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     p = command("rounds", "List the rounds as CSV on standard output (respondents per side, counts only).")
     p.add_argument("--include-synthetic", action="store_true", help="also list the synthetic sample's rounds")
     p.set_defaults(func=cmd_rounds)
-    p = command("report", "Write one round's report: PDF, single-file HTML, Excel workbook or raw CSV.")
+    p = command("report", "Write one round's report: PDF, single-file HTML, Word, PowerPoint workshop deck, Excel "
+        "workbook or raw CSV.")
     p.add_argument("--round", required=True, dest="round_id", help="round id (see the rounds command)")
     p.add_argument("--format", choices=FORMATS, default="pdf", dest="fmt", help="default: pdf")
     p.add_argument("--out", required=True, help="file or directory to write, or - for standard output")

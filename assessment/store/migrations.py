@@ -226,4 +226,18 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE benchmark_rows ALTER COLUMN p75 DROP NOT NULL;
         """,
     ),
+    (
+        "the consultancy's branding: one row",
+        """
+        CREATE TABLE branding (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name VARCHAR NOT NULL,
+            colour VARCHAR NOT NULL,
+            footer VARCHAR NOT NULL,
+            logo BLOB,
+            logo_type VARCHAR CHECK (logo_type IN ('png', 'jpeg')),
+            updated_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 )
