@@ -25,6 +25,7 @@ PAGES = {
 navigation = st.navigation(PAGES)
 ui.get_store()  # fail early, with a clear message, if the database cannot be opened
 ui.register_questionnaires()
+ui.backup_schedule()
 record = ui.current_respondent()
 with st.sidebar:
     st.caption("Tandem measures how well IT and marketing work together, and where they disagree.")

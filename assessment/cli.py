@@ -8,6 +8,7 @@ import time
 
 from assessment import config
 from assessment.commands import benchmarks as benchmark_commands
+from assessment.commands import ops as ops_commands
 from assessment.commands import reports as report_commands
 from assessment.questionnaire import Questionnaire, QuestionnaireError, latest, load_all
 from assessment.store import Store, StoreError
@@ -44,7 +45,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 # Each module adds its commands through ``register(command)``, where ``command(name, help)``
 # returns a sub-parser that already takes --db.
-COMMAND_MODULES: list = [benchmark_commands, report_commands]
+COMMAND_MODULES: list = [benchmark_commands, report_commands, ops_commands]
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:

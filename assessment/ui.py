@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from assessment import auth, benchmarks, charts, config, views
+from assessment import auth, backups, benchmarks, charts, config, views
 from assessment.benchmarks import Comparison, Source
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.scoring import Result
@@ -39,6 +39,20 @@ def get_store() -> Store:
         st.error(f"**Tandem cannot open its database.** {exc}")
         st.stop()
     return store
+
+
+@st.cache_resource(show_spinner=False)
+def _backup_schedule(path: str) -> backups.Schedule | None:
+    return backups.start_schedule(_open_store(path))
+
+
+def backup_schedule() -> backups.Schedule | None:
+    """The operator's backup schedule (TANDEM_BACKUP_EVERY), started once per process."""
+    try:
+        return _backup_schedule(config.db_path())
+    except StoreError as exc:  # a bad setting is the operator's to fix; visitors carry on
+        backups.LOG.error("backup schedule not started: %s", exc)
+        return None
 
 
 def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:

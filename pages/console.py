@@ -4,14 +4,37 @@ from datetime import date
 
 import streamlit as st
 
-from assessment import formats, profile, ui
-from assessment.store import InvalidInputError
+from assessment import backups, formats, profile, ui
+from assessment.store import InvalidInputError, StoreError
 from assessment.text import md_escape
 
 ui.require_console()
 store = ui.get_store()
 questionnaire = ui.current_questionnaire()
 st.title("Consultant console")
+
+with st.expander("Administration: backups"):
+    schedule = ui.backup_schedule()
+    directory = backups.backup_dir(store.path)
+    if schedule is None:
+        st.caption("No backup schedule: the operator can set one with TANDEM_BACKUP_EVERY (see the README).")
+    else:
+        st.caption(
+            f"The app backs up every {schedule.every_s / 3600:g} h and keeps the last {schedule.keep_last}."
+        )
+        if schedule.last_error:
+            st.error(md_escape(f"The last scheduled backup failed: {schedule.last_error}"))
+    if st.button("Back up now", key="console_backup"):
+        try:
+            info = backups.backup_now(store)
+        except StoreError as exc:
+            st.error(md_escape(str(exc)))
+        else:
+            st.success(f"Backup written: {md_escape(info.path)} ({backups.summary(info)}).")
+    recent = backups.existing(directory)[-5:]
+    if recent:
+        names = ", ".join(p.name for p in reversed(recent))
+        st.caption(md_escape(f"Latest backups in {directory}: {names}"))
 
 with st.expander("New client organisation", expanded=not store.organisations()):
     with st.form("console_new_org", clear_on_submit=True):
