@@ -17,6 +17,7 @@ dev-deps: $(PY)
 
 ## Install, load the labelled synthetic sample on first start, and serve the app.
 run: deps
+	$(PY) -m assessment check
 	$(PY) -m assessment seed-demo --if-empty
 	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 

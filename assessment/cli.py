@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -111,3 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreError, QuestionnaireError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last word to an operator is a sentence
+        # An operator gets one clear line, not a traceback; TANDEM_DEBUG=1 shows it.
+        if os.environ.get("TANDEM_DEBUG"):
+            raise
+        print(
+            f"error: {args.command} failed: {type(exc).__name__}: {exc}. Nothing more was done; run again "
+            "with TANDEM_DEBUG=1 to see the details.",
+            file=sys.stderr,
+        )
+        return 1

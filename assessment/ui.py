@@ -5,6 +5,7 @@ The only module of ``assessment`` that imports Streamlit.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import streamlit as st
@@ -17,6 +18,11 @@ from assessment.store import Organisation, RespondentRecord, Round, Store, Store
 from assessment.text import md_escape
 from assessment.throttle import Throttle
 
+_LOG = logging.getLogger("tandem")
+UNAVAILABLE = (
+    "**Tandem is not available right now.** Its operator has been told the reason. Your answers "
+    "saved so far are kept; please try again later."
+)
 TOKEN_KEY = "tandem_token"  # plain session key: survives page switches, unlike widget keys
 PARAM = "r"  # the personal link's query parameter
 
@@ -36,7 +42,10 @@ def get_store() -> Store:
     try:
         store = _open_store(config.db_path())
     except StoreError as exc:
-        st.error(f"**Tandem cannot open its database.** {exc}")
+        # The operator reads the reason (file, what to do) in the server log; visitors get no
+        # path or internal detail.
+        _LOG.error("Tandem cannot open its database: %s", exc)
+        st.error(UNAVAILABLE)
         st.stop()
     return store
 

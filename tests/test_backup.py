@@ -275,3 +275,53 @@ def test_cli_backup_while_the_app_holds_the_database_says_what_to_do(tmp_path, t
     assert "Traceback" not in out.stderr
     assert "back up from the console" in out.stderr and "TANDEM_BACKUP_EVERY" in out.stderr
     assert not (tmp_path / "b.duckdb").exists()
+
+
+def _damaged_copy(tmp_path: Path, tiny) -> tuple[Path, bytes]:
+    path = tmp_path / "damaged.duckdb"
+    store = _small_db(path, tiny)
+    for i in range(40):  # enough rows for the data to need blocks of its own
+        org = store.create_organisation(f"Filler {i}", "Retail", "250-999", "Europe")
+        store.create_round(org.id, "2026 Q4", tiny)
+    store.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path, path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["rounds"],
+        ["backup", "--out", "{tmp}/b.duckdb"],
+        ["report", "--round", "x", "--out", "{tmp}/r.pdf"],
+        ["export-benchmarks", "--out", "{tmp}/e.csv"],
+        ["seed-demo", "--orgs", "5"],
+    ],
+)
+def test_commands_on_a_damaged_database_say_what_to_do_and_change_nothing(tmp_path, tiny, capsys, command):
+    path, damaged = _damaged_copy(tmp_path, tiny)
+    args = [a.format(tmp=tmp_path) for a in command]
+    assert cli.main([*args, "--db", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: The database") and str(path) in err
+    assert "is damaged" in err and "python -m assessment restore" in err
+    assert path.read_bytes() == damaged
+    assert not Path(f"{path}.wal").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged.duckdb"]
+
+
+def test_no_traceback_reaches_the_operator(tmp_path, tiny):
+    path, _ = _damaged_copy(tmp_path, tiny)
+    out = subprocess.run(
+        [sys.executable, "-m", "assessment", "rounds", "--db", str(path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 2 and "Traceback" not in out.stderr and "is damaged" in out.stderr
+    # A path that is a directory, and a backup that does not exist, are sentences too.
+    for args in (["check", "--db", str(tmp_path)], ["restore", str(tmp_path / "none.duckdb"), "--check-only"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "assessment", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.startswith("error: ")

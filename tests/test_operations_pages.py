@@ -43,3 +43,44 @@ def test_an_administrator_backs_up_from_the_console(console_env, tmp_path):
     found = backups.existing(Path(tmp_path / "backups"))
     assert len(found) == 1
     assert verify_backup(found[0]).schema_version >= 1
+
+
+def _damage(path: str) -> bytes:
+    """A real database, then cut in half, as a failed copy or a full disk leaves it."""
+    from assessment.demo import seed_demo
+    from assessment.questionnaire import load_questionnaire
+    from assessment.store import Store
+    from tests.conftest import REAL
+
+    store = Store(path)
+    seed_demo(store, load_questionnaire(REAL), 200, seed=3)
+    store.close()
+    data = Path(path).read_bytes()
+    Path(path).write_bytes(data[: len(data) // 2])
+    return Path(path).read_bytes()
+
+
+def test_a_damaged_database_shows_visitors_no_path_and_is_not_changed(db_path, caplog):
+    damaged = _damage(db_path)
+    pages = ("start", "questionnaire", "results", "benchmarks", "console", "workshop")
+    for page in (f"pages/{name}.py" for name in pages):
+        at = AppTest.from_file(APP, default_timeout=30).run()
+        if page != "pages/start.py":
+            at.switch_page(page).run()
+        assert not at.exception, page
+        shown = " ".join(e.value for e in [*at.error, *at.markdown, *at.warning, *at.info, *at.code])
+        if page not in ("pages/console.py", "pages/workshop.py"):  # those stop at the password first
+            assert "Tandem is not available right now" in shown, page
+        assert db_path not in shown and "duckdb" not in shown.lower() and "Traceback" not in shown
+    assert "is damaged" in caplog.text and db_path in caplog.text and "restore" in caplog.text
+    assert Path(db_path).read_bytes() == damaged
+    assert not Path(f"{db_path}.wal").exists()
+
+
+def test_production_settings_hide_error_details():
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["client"]["showErrorDetails"] == "none"

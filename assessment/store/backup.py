@@ -180,6 +180,13 @@ def take_backup(cur: duckdb.DuckDBPyConnection, out: str | Path) -> BackupInfo:
 def backup_file(db_path: str | Path, out: str | Path) -> BackupInfo:
     """Back up a database file no other process holds. Opened read-only: the file is never
     changed, not even by replaying its write-ahead log (DuckDB replays it in memory)."""
+    from assessment.store.integrity import check_database
+
+    if Path(db_path).exists():
+        try:
+            check_database(str(db_path))  # a damaged file gets the operator's message, not a failed copy
+        except StoreLockedError:
+            open_read_only(db_path)  # raises the message that says how to back up a running app
     con = open_read_only(db_path)
     try:
         return take_backup(con, out)
