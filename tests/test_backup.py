@@ -320,7 +320,10 @@ def test_no_traceback_reaches_the_operator(tmp_path, tiny):
     )  # fmt: skip
     assert out.returncode == 2 and "Traceback" not in out.stderr and "is damaged" in out.stderr
     # A path that is a directory, and a backup that does not exist, are sentences too.
-    for args in (["check", "--db", str(tmp_path)], ["restore", str(tmp_path / "none.duckdb"), "--check-only"]):
+    for args in (
+        ["check", "--db", str(tmp_path)],
+        ["restore", str(tmp_path / "none.duckdb"), "--check-only"],
+    ):
         out = subprocess.run(
             [sys.executable, "-m", "assessment", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
         )
