@@ -15,11 +15,12 @@ deps: $(PY)
 dev-deps: $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 
-## Install, load the labelled synthetic sample on first start, and serve the app.
+## Install, check the database, load the labelled synthetic sample on first start, and serve the app.
+## The web server believes X-Forwarded-For only from the proxies in TANDEM_TRUSTED_PROXIES.
 run: deps
 	$(PY) -m assessment check
 	$(PY) -m assessment seed-demo --if-empty
-	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
+	FORWARDED_ALLOW_IPS="$${TANDEM_TRUSTED_PROXIES:-}" $(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
 ## Install (Chromium from Debian's packages when missing) and run every test.
 test: dev-deps system-packages

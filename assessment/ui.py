@@ -11,6 +11,7 @@ import time
 import streamlit as st
 
 from assessment import auth, backups, benchmarks, charts, config, views
+from assessment import throttle as throttling
 from assessment.benchmarks import Comparison, Source
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.scoring import Result
@@ -161,24 +162,37 @@ def _throttle() -> Throttle:
 
 
 def _client() -> str:
-    return st.context.ip_address or "local"
+    """This visitor's key for the throttle: its address, or the one a named proxy forwarded for
+    (see assessment.throttle.client_key)."""
+    try:
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
+    except Exception:  # noqa: BLE001 - no request headers (tests, bare mode)
+        forwarded = []
+    try:
+        trusted = throttling.operator_trusted()
+    except ValueError as exc:
+        _LOG.error("TANDEM_TRUSTED_PROXIES is ignored: %s", exc)
+        trusted = ()
+    return throttling.client_key(st.context.ip_address, forwarded, trusted, throttling.server_trusted())
 
 
 def throttle(kind: str) -> float:
-    """Wait as long as this client's recent failures ask for, before checking a code or
-    password; returns the wait so a page can say it was slowed down."""
-    wait = _throttle().delay(kind, _client())
-    if wait:
-        time.sleep(wait)
-    return wait
+    """Seconds this client must wait before its next try of a code or password (0: check it
+    now). Nobody is made to sleep: the page refuses the try and says how long to wait."""
+    return _throttle().wait(kind, _client())
 
 
-def record_failure(kind: str) -> None:
-    _throttle().fail(kind, _client())
+def record_failure(kind: str) -> float:
+    """Count a wrong code or password against this client; returns its lock-out in seconds."""
+    return _throttle().fail(kind, _client())
 
 
 def record_success(kind: str) -> None:
     _throttle().succeed(kind, _client())
+
+
+def too_many(wait: float, what: str) -> None:
+    st.error(f"Too many wrong {what} from your network. Try again in {throttling.describe_wait(wait)}.")
 
 
 # consultant console --------------------------------------------------------------------
@@ -207,14 +221,40 @@ def require_console() -> None:
         password = st.text_input("Console password", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        throttle("password")
-        if auth.verify_password(password, stored):
+        wait = throttle("password")
+        if wait:
+            too_many(wait, "passwords")
+            st.stop()
+        store = get_store()
+        current = store.upgraded_console_hash(stored) or stored
+        if auth.verify_password(password, current):
             record_success("password")
+            _upgrade_hash(store, stored, current, password)
             st.session_state[CONSOLE_KEY] = True
             st.rerun()
-        record_failure("password")
-        st.error("That password is not right. Repeated attempts are slowed down.")
+        lock = record_failure("password")
+        later = f" Wait {throttling.describe_wait(lock)} before the next try." if lock else ""
+        st.error(
+            f"That password is not right.{later} Repeated wrong passwords lock this network out for longer."
+        )
     st.stop()
+
+
+def _upgrade_hash(store: Store, configured: str, current: str, password: str) -> None:
+    """A hash made with weaker parameters is replaced at sign-in by a stronger one, kept in the
+    database (the app cannot rewrite the environment or secrets.toml)."""
+    if not auth.needs_upgrade(current):
+        return
+    try:
+        store.save_upgraded_console_hash(configured, auth.hash_password(password, check_length=False))
+    except StoreError as exc:
+        _LOG.error("the console password hash could not be upgraded: %s", exc)
+        return
+    _LOG.warning(
+        "The console password hash in %s used weaker scrypt parameters; a stronger one now verifies "
+        "sign-ins. Replace the configured hash with one from `python -m assessment hash-password`.",
+        auth.ENV_VAR,
+    )
 
 
 # reports -------------------------------------------------------------------------------

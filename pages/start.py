@@ -110,7 +110,10 @@ else:
         "Your name (optional: shown only to the organiser, never in results)", key="start_display"
     )
     if st.button("Join", type="primary", key="start_join"):
-        ui.throttle("join")
+        wait = ui.throttle("join")  # this client's own recent wrong codes, from any of its tabs
+        if wait:
+            ui.too_many(wait, "join codes")
+            st.stop()
         try:
             new = sessions.join_round(store, code, side=side, role=role, display_name=display)
         except sessions.JoinError as exc:
