@@ -50,6 +50,10 @@ def check_database(path: str) -> str:
                 "Nothing was changed."
             ) from exc
         raise DatabaseDamagedError(damaged_message(path, _first_line(text))) from exc
+    except duckdb.ConnectionException:
+        # Already open read-write in this process (a second Store on the same file shares it):
+        # it was checked when it was first opened.
+        return "already open in this process"
     except duckdb.Error as exc:
         raise DatabaseDamagedError(damaged_message(path, _first_line(str(exc)))) from exc
     try:
