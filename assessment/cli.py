@@ -13,6 +13,7 @@ from assessment.commands import ops as ops_commands
 from assessment.commands import reports as report_commands
 from assessment.questionnaire import Questionnaire, QuestionnaireError, latest, load_all
 from assessment.store import Store, StoreError
+from assessment.text import terminal_safe
 
 
 def open_store(args: argparse.Namespace) -> Store:
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (StoreError, QuestionnaireError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -120,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("TANDEM_DEBUG"):
             raise
         print(
-            f"error: {args.command} failed: {type(exc).__name__}: {exc}. Nothing more was done; run again "
+            f"error: {args.command} failed: {type(exc).__name__}: {terminal_safe(str(exc))}. Nothing more was "
+            "done; run again "
             "with TANDEM_DEBUG=1 to see the details.",
             file=sys.stderr,
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 from assessment import cli, config, exchange, formats
 from assessment.questionnaire import load_all
 from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
+from assessment.text import terminal_safe
 
 
 def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -81,13 +82,13 @@ def cmd_import_benchmarks(args: argparse.Namespace) -> int:
         print(f"error: {args.file} was rejected, nothing was imported ({len(exc.problems)} problem(s)):",
               file=sys.stderr)  # fmt: skip
         for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
+            print(f"  - {terminal_safe(problem)}", file=sys.stderr)
         return 1
     except DuplicateBenchmarkSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     found = store.benchmark_set(set_id)
     assert found is not None
-    print(f"Imported set {set_id}: '{found.source}', {found.rows} rows, generated "
+    print(f"Imported set {set_id}: '{terminal_safe(found.source)}', {found.rows} rows, generated "
           f"{found.generated_at:%Y-%m-%d}, questionnaire {found.questionnaire_id} {found.questionnaire_version}")  # fmt: skip
     return 0
