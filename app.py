@@ -15,6 +15,7 @@ PAGES = {
     "Consultant": [
         st.Page("pages/console.py", title="Console"),
         st.Page("pages/workshop.py", title="Workshop"),
+        st.Page("pages/admin.py", title="Administration"),
     ],
     "Reference": [
         st.Page("pages/benchmarks.py", title="Benchmarks"),

@@ -4,37 +4,14 @@ from datetime import date
 
 import streamlit as st
 
-from assessment import backups, formats, profile, ui
-from assessment.store import InvalidInputError, StoreError
+from assessment import formats, profile, ui
+from assessment.store import InvalidInputError
 from assessment.text import md_escape
 
 ui.require_console()
 store = ui.get_store()
 questionnaire = ui.current_questionnaire()
 st.title("Consultant console")
-
-with st.expander("Administration: backups"):
-    schedule = ui.backup_schedule()
-    directory = backups.backup_dir(store.path)
-    if schedule is None:
-        st.caption("No backup schedule: the operator can set one with TANDEM_BACKUP_EVERY (see the README).")
-    else:
-        st.caption(
-            f"The app backs up every {schedule.every_s / 3600:g} h and keeps the last {schedule.keep_last}."
-        )
-        if schedule.last_error:
-            st.error(md_escape(f"The last scheduled backup failed: {schedule.last_error}"))
-    if st.button("Back up now", key="console_backup"):
-        try:
-            info = backups.backup_now(store)
-        except StoreError as exc:
-            st.error(md_escape(str(exc)))
-        else:
-            st.success(f"Backup written: {md_escape(info.path)} ({backups.summary(info)}).")
-    recent = backups.existing(directory)[-5:]
-    if recent:
-        names = ", ".join(p.name for p in reversed(recent))
-        st.caption(md_escape(f"Latest backups in {directory}: {names}"))
 
 with st.expander("New client organisation", expanded=not store.organisations()):
     with st.form("console_new_org", clear_on_submit=True):
@@ -53,13 +30,29 @@ with st.expander("New client organisation", expanded=not store.organisations()):
                 st.session_state["console_pick"] = org.id  # the picker below is not drawn yet
                 st.success(f"Created {md_escape(org.name)}.")
 
-organisations = store.organisations()
+ARCHIVED_KEY = "console_archived_message"  # (org id, name): offers an undo after the rerun
+if ARCHIVED_KEY in st.session_state:
+    archived_id, archived_name = st.session_state[ARCHIVED_KEY]
+    left, right = st.columns([4, 1])
+    left.success(
+        f"Archived {md_escape(archived_name)}. It is out of this list and of the benchmarks; nothing was deleted."
+    )
+    if right.button("Undo", key="console_archive_undo"):
+        store.set_archived(archived_id, False, actor="console")
+        st.session_state.pop(ARCHIVED_KEY)
+        st.session_state["console_org"] = st.session_state["console_pick"] = archived_id
+        st.rerun()
+show_archived = st.toggle("Show archived organisations", key="console_show_archived")
+organisations = store.organisations(include_archived=show_archived)
 if not organisations:
     st.info("No client organisations yet. Create one above to start a round.")
     st.stop()
 
 ids = [o.id for o in organisations]
-names = {o.id: f"{o.name} · {o.industry} · {o.size_band} · {o.region}" for o in organisations}
+names = {
+    o.id: f"{o.name} · {o.industry} · {o.size_band} · {o.region}" + (" · archived" if o.archived_at else "")
+    for o in organisations
+}
 current = st.session_state.get("console_org")
 org_id = st.selectbox(
     "Organisation",
@@ -80,11 +73,21 @@ with st.expander("Rename or archive"):
             st.rerun()
         except InvalidInputError as exc:
             st.error(str(exc))
-    if c2.button("Archive organisation", key="console_archive"):
-        store.archive_organisation(org.id)
-        st.session_state.pop("console_org", None)
-        st.rerun()
-    st.caption("Archiving hides the organisation here and from benchmarks; nothing is deleted.")
+    if org.archived_at is not None:
+        if c2.button("Restore from the archive", key="console_unarchive"):
+            store.set_archived(org.id, False, actor="console")
+            st.rerun()
+    else:
+        sure = c2.checkbox("I want to archive this organisation", key="console_archive_confirm")
+        if c2.button("Archive organisation", key="console_archive", disabled=not sure):
+            store.set_archived(org.id, True, actor="console")
+            st.session_state[ARCHIVED_KEY] = (org.id, org.name)
+            st.session_state.pop("console_org", None)
+            st.rerun()
+    st.caption(
+        "Archiving hides the organisation here and from benchmarks; nothing is deleted, and it can be "
+        "restored. Erasing a person or deleting an organisation is on the Administration page."
+    )
 
 rounds = store.rounds_of(org.id)
 open_round = store.open_round_of(org.id)
