@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from assessment import ui
+from assessment import uploads
+
+uploads.install()  # first thing: only a signed-in consultant's session may upload a file
+
+from assessment import ui  # noqa: E402
 
 st.set_page_config(page_title="Tandem · CIO–CMO alignment", page_icon="🚲", layout="wide")
 

@@ -9,8 +9,9 @@ import logging
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from assessment import auth, backups, benchmarks, charts, config, views
+from assessment import auth, backups, benchmarks, charts, config, uploads, views, workload
 from assessment import throttle as throttling
 from assessment.benchmarks import Comparison, Source
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
@@ -277,11 +278,17 @@ def report_downloads(
     fmt = st.radio("Format", report.FORMATS, format_func=REPORT_LABELS.get, horizontal=True, key=f"{key}_fmt")
     stash = f"{key}_built"
     if st.button("Prepare the report", key=f"{key}_build"):
-        bar = st.progress(0.0, text="Starting")
-        data = report.build_report(
-            get_store(), questionnaire, round_id, fmt, respondent_id=respondent_id,
-            progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
-        )  # fmt: skip
+        bar = st.progress(0.0, text="Waiting for a free slot")
+        try:
+            with _report_gate().slot(_session_id(), _client()):
+                data = report.build_report(
+                    get_store(), questionnaire, round_id, fmt, respondent_id=respondent_id,
+                    progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
+                )  # fmt: skip
+        except workload.Busy as exc:
+            bar.empty()
+            st.warning(str(exc))
+            return
         bar.empty()
         st.session_state[stash] = (fmt, data)
     built = st.session_state.get(stash)
@@ -295,6 +302,22 @@ def report_downloads(
             key=f"{key}_download",
             type="primary",
         )
+
+
+@st.cache_resource(show_spinner=False)
+def _report_gate() -> workload.ReportGate:
+    return workload.ReportGate()
+
+
+def _session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "local"
+
+
+def allow_uploads() -> None:
+    """Call where a signed-in consultant is shown an uploader: this session may upload."""
+    if st.session_state.get(CONSOLE_KEY):
+        uploads.allow(_session_id())
 
 
 def priorities_panel(result: Result) -> None:

@@ -68,11 +68,17 @@ def _write_whole(path: Path, text: str) -> None:
 
 def cmd_import_benchmarks(args: argparse.Namespace) -> int:
     try:
-        data = Path(args.file).read_bytes()
+        with open(args.file, "rb") as handle:  # never more than the limit (and a byte) in memory
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(exchange.MAX_IMPORT_BYTES + 1) if size <= exchange.MAX_IMPORT_BYTES else b""
     except OSError as exc:
         print(
             f"error: cannot read {args.file}: {exc.strerror or exc}. Nothing was imported.", file=sys.stderr
         )
+        return 1
+    if size > exchange.MAX_IMPORT_BYTES or len(data) > exchange.MAX_IMPORT_BYTES:
+        problem = exchange.TOO_LARGE.format(size=max(size, len(data)), limit=exchange.MAX_IMPORT_BYTES)
+        print(f"error: {args.file} was rejected, nothing was imported: {problem}", file=sys.stderr)
         return 1
     store = cli.open_store(args)
     questionnaires = load_all(config.questionnaire_dir())
