@@ -281,10 +281,12 @@ def report_downloads(
         bar = st.progress(0.0, text="Waiting for a free slot")
         try:
             with _report_gate().slot(_session_id(), _client()):
-                data = report.build_report(
-                    get_store(), questionnaire, round_id, fmt, respondent_id=respondent_id,
-                    progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
-                )  # fmt: skip
+                bar.progress(0.1, text="Reading and scoring the answers")
+                gathered = report.gather_report(
+                    get_store(), questionnaire, round_id, respondent_id=respondent_id
+                )
+                bar.progress(0.3, text=f"Writing the {fmt.upper()} file")
+                data = workload.render(gathered, fmt)  # in the worker process: saves stay fast
         except workload.Busy as exc:
             bar.empty()
             st.warning(str(exc))

@@ -5,17 +5,23 @@ A PDF takes about a second of CPU (charts drawn to images, then laid out). Six s
 building PDFs in a loop pushed a respondent's save from 0.13 s to 1.19 s (p95) on two cores.
 Here at most ``SLOTS`` builds run at once in the process; a build waits up to ``QUEUE_S`` for a
 slot and is then refused with a message, and each session and each client may start only so
-many builds in ``WINDOW_S``.
+many builds in ``WINDOW_S``. The rendering itself (charts to images, layout) runs in one worker
+process (``render``), so it does not hold the app's interpreter lock while respondents save;
+the app only reads and scores the round, which is fast.
 """
 
 from __future__ import annotations
 
 import math
+import multiprocessing
 import threading
 import time
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from typing import Any
 
 SLOTS = 1
 QUEUE_S = 20.0
@@ -75,3 +81,34 @@ class ReportGate:
             yield
         finally:
             self._slots.release()
+
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _render_here(data: Any, fmt: str) -> bytes:
+    from assessment import report
+
+    renderers = {"pdf": report.render_pdf, "html": report.render_html, "xlsx": report.render_xlsx}
+    renderer = renderers.get(fmt, report.render_csv)
+    return renderer(data)
+
+
+def render(data: Any, fmt: str, *, timeout_s: float = 300) -> bytes:
+    """Render gathered report data (``report.gather_report``) in the worker process. A worker
+    that died is replaced, and the render tried once more in this process."""
+    global _pool
+    if fmt == "csv":  # no charts, no layout: quicker here than the trip to the worker
+        return _render_here(data, fmt)
+    with _pool_lock:
+        if _pool is None:
+            # spawn, not fork: the app process has threads (DuckDB, the writer, the server).
+            _pool = ProcessPoolExecutor(max_workers=SLOTS, mp_context=multiprocessing.get_context("spawn"))
+        pool = _pool
+    try:
+        return pool.submit(_render_here, data, fmt).result(timeout=timeout_s)
+    except BrokenProcessPool:
+        with _pool_lock:
+            _pool = None
+        return _render_here(data, fmt)

@@ -203,3 +203,29 @@ def test_a_signed_in_consultant_uploads_a_benchmark_csv(server):
         text = done.inner_text()
         browser.close()
     assert "Uploaded in a test" in text
+
+
+def test_reports_rendered_in_the_worker_are_the_reports(real):
+    """The worker process renders the same report as the app would (the PDF's text)."""
+    import io
+
+    import pypdf
+
+    from assessment.report import gather_report, render_pdf
+
+    store = Store(None)
+    seed_demo(store, real, 12)
+    org = store.create_organisation("Worker Co", "Retail", "250-999", "Europe")
+    rnd = store.create_round(org.id, "2026 Q4", real)
+    person = store.create_respondent(rnd.id, "it", "CIO")
+    for question in real.questions:
+        store.save_answer(person.id, question.id, 4)
+    data = gather_report(store, real, rnd.id)
+    store.close()
+
+    def text(pdf: bytes) -> str:
+        pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+        return " ".join(" ".join(p.extract_text() for p in pages).split()[:200])
+
+    assert text(workload.render(data, "pdf")) == text(render_pdf(data))
+    assert workload.render(data, "csv").startswith(b"questionnaire_id")
