@@ -82,11 +82,37 @@ class Throttle:
                 del self._clients[next(iter(self._clients))]
             return lock
 
-    def succeed(self, kind: str, client: str) -> None:
-        """Forget a client's failures (the console password: whoever knows it needs no guesses).
-        Join codes never call this: a code someone was given must not reset a guesser's count."""
+    def attempt(self, kind: str, client: str, now: float | None = None) -> float:
+        """Start a try: returns 0 and counts the try as failed until ``succeeded`` says
+        otherwise, or returns the seconds this client must still wait (the try is refused and
+        not counted). Checking and counting are one step, so tries from many sessions at once
+        cannot all slip through before the first failure is counted."""
+        now = time.monotonic() if now is None else now
         with self._lock:
-            self._clients.pop((kind, client), None)
+            entry = self._clients.get((kind, client))
+            if entry is not None and entry.locked_until > now:
+                return entry.locked_until - now
+        self.fail(kind, client, now)
+        return 0.0
+
+    def succeeded(self, kind: str, client: str, *, forget: bool = False) -> None:
+        """A try started with ``attempt`` was right: it no longer counts as a failure. With
+        ``forget`` (the console password: whoever knows it needs no guesses) every failure of
+        the client is forgotten; a join code forgets only its own try, so a code someone was
+        given cannot reset a guesser's count."""
+        with self._lock:
+            entry = self._clients.get((kind, client))
+            if entry is None:
+                return
+            if forget or len(entry.failures) <= 1:
+                del self._clients[(kind, client)]
+                return
+            entry.failures.pop()
+            entry.locked_until = entry.failures[-1] + lock_for(kind, len(entry.failures))
+
+    def succeed(self, kind: str, client: str) -> None:
+        """Forget every failure of a client."""
+        self.succeeded(kind, client, forget=True)
 
 
 # which client ------------------------------------------------------------------------------

@@ -178,18 +178,21 @@ def _client() -> str:
 
 
 def throttle(kind: str) -> float:
-    """Seconds this client must wait before its next try of a code or password (0: check it
-    now). Nobody is made to sleep: the page refuses the try and says how long to wait."""
-    return _throttle().wait(kind, _client())
+    """Start a try of a code or password: 0 when this client may try now (the try counts as
+    failed until ``record_success``), else the seconds it must wait. Nobody is made to sleep:
+    the page refuses the try and says how long to wait."""
+    return _throttle().attempt(kind, _client())
 
 
 def record_failure(kind: str) -> float:
-    """Count a wrong code or password against this client; returns its lock-out in seconds."""
-    return _throttle().fail(kind, _client())
+    """After a wrong code or password (already counted): this client's lock-out in seconds."""
+    return _throttle().wait(kind, _client())
 
 
 def record_success(kind: str) -> None:
-    _throttle().succeed(kind, _client())
+    """The try was right. A right password forgets the client's failures; a right join code
+    only its own try."""
+    _throttle().succeeded(kind, _client(), forget=kind == "password")
 
 
 def too_many(wait: float, what: str) -> None:

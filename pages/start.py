@@ -120,5 +120,6 @@ else:
             ui.record_failure("join")
             st.error(str(exc))
         else:
+            ui.record_success("join")
             ui.sign_in(new)
             st.switch_page("pages/questionnaire.py", query_params={ui.PARAM: new.token})

@@ -35,6 +35,36 @@ def test_failures_from_every_session_of_a_client_add_up():
     assert t.wait("password", "198.51.100.7", now=1000.0) == 0  # anyone else: straight through
 
 
+def test_simultaneous_tries_cannot_slip_past_the_count():
+    """24 sessions trying at the same instant: only the free tries are checked."""
+    t = Throttle()
+    barrier = threading.Barrier(24)
+    allowed = []
+
+    def session() -> None:
+        barrier.wait()
+        allowed.append(t.attempt("password", "203.0.113.9", now=50.0) == 0)
+
+    threads = [threading.Thread(target=session) for _ in range(24)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sum(allowed) == throttle.FREE_FAILURES["password"] + 1  # the free ones, and the one that locks
+
+
+def test_a_right_join_code_forgets_only_its_own_try():
+    t = Throttle()
+    for _ in range(3):
+        t.attempt("join", "office", now=1.0)
+    assert t.attempt("join", "office", now=1.0) == 0
+    t.succeeded("join", "office")
+    assert t.failures("join", "office", now=1.0) == 3
+    t.succeeded("password", "office", forget=True)  # another kind: nothing to forget
+    t.succeed("join", "office")
+    assert t.failures("join", "office", now=1.0) == 0
+
+
 def test_a_workshop_typo_locks_nobody_out():
     t = Throttle()
     for _ in range(throttle.FREE_FAILURES["join"]):
