@@ -20,7 +20,7 @@ dev-deps: $(PY)
 run: deps
 	$(PY) -m assessment check
 	$(PY) -m assessment seed-demo --if-empty
-	FORWARDED_ALLOW_IPS="$${TANDEM_TRUSTED_PROXIES:-}" $(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m assessment serve --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
 ## Install (Chromium from Debian's packages when missing) and run every test.
 test: dev-deps system-packages

@@ -10,30 +10,39 @@ from assessment import ui  # noqa: E402
 
 st.set_page_config(page_title="Tandem · CIO–CMO alignment", page_icon="🚲", layout="wide")
 
-PAGES = {
-    "Assessment": [
-        st.Page("pages/start.py", title="Start", default=True),
-        st.Page("pages/questionnaire.py", title="Questionnaire"),
-        st.Page("pages/results.py", title="Results"),
-    ],
-    "Consultant": [
-        st.Page("pages/console.py", title="Console"),
-        st.Page("pages/workshop.py", title="Workshop"),
-        st.Page("pages/admin.py", title="Administration"),
-    ],
-    "Reference": [
-        st.Page("pages/benchmarks.py", title="Benchmarks"),
-        st.Page("pages/about.py", title="Method"),
-    ],
-}
+ASSESSMENT = [
+    st.Page("pages/start.py", title="Start", default=True),
+    st.Page("pages/questionnaire.py", title="Questionnaire"),
+    st.Page("pages/results.py", title="Results"),
+]
+CONSOLE = st.Page("pages/console.py", title="Console")
+WORKSHOP = st.Page("pages/workshop.py", title="Workshop")
+ADMIN = st.Page("pages/admin.py", title="Administration")
+REFERENCE = [
+    st.Page("pages/benchmarks.py", title="Benchmarks"),
+    st.Page("pages/about.py", title="Method"),
+]
 
-navigation = st.navigation(PAGES)
+# Every page is routable (a direct link to a consultant page shows its sign-in), but the sidebar
+# is Tandem's own: it lists consultant pages only to a signed-in consultant, and never shows
+# Streamlit's file-name list, which a first visit to a deep link would otherwise draw.
+navigation = st.navigation([*ASSESSMENT, CONSOLE, WORKSHOP, ADMIN, *REFERENCE], position="hidden")
 ui.get_store()  # fail early, with a clear message, if the database cannot be opened
 ui.register_questionnaires()
 ui.backup_schedule()
 record = ui.current_respondent()
 with st.sidebar:
+    ui.sidebar_links("Assessment", ASSESSMENT)
+    if ui.console_signed_in():
+        ui.sidebar_links("Consultant", [CONSOLE, WORKSHOP, ADMIN])
+    ui.sidebar_links("Reference", REFERENCE)
+    if not ui.console_signed_in():
+        st.page_link(CONSOLE, label="Consultant sign-in")
+    elif st.button("Sign out of the console", key="console_sign_out"):
+        ui.console_sign_out()
+        st.rerun()
     st.caption("Tandem measures how well IT and marketing work together, and where they disagree.")
     if record is not None:
-        st.caption(f"Answering as **{ui.side_label(record.side)}** · {record.role}")
+        st.caption(f"Answering as {ui.side_label(record.side)} · {record.role}")
+    ui.console_cookie()  # last in the sidebar, so the page's own elements keep their places
 navigation.run()

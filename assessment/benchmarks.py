@@ -35,13 +35,13 @@ import numpy as np
 import pandas as pd
 
 from assessment import formats
-from assessment.questionnaire import Questionnaire
 from assessment.scoring import Result
 from assessment.store import Organisation, Store
 
 MIN_ORGS = 5
 SEGMENT_LABELS = {"all": "All organisations", "industry": "Industry", "size": "Size band", "region": "Region"}
 SEGMENT_TYPES = tuple(SEGMENT_LABELS)
+SYNTHETIC_LABEL = "synthetic sample"  # how every page and report names generated demo data
 PEERS = "peers"
 SYNTHETIC = "synthetic"
 IMPORTED = "imported:"
@@ -97,6 +97,7 @@ class Source:
     label: str
     synthetic: bool = False
     n_orgs: int | None = None  # known for the peers and the synthetic sample
+    name: str = ""  # what an operator types to choose it: "peers", "synthetic" or the set's source
 
 
 @dataclass(frozen=True)
@@ -173,14 +174,13 @@ def available_sources(store: Store, qkey: tuple[str, str]) -> list[Source]:
     """The real peers, each imported set for this questionnaire version, and the synthetic
     sample when there is one."""
     n = store.peer_count(qkey, synthetic=False)
-    sources = [Source(PEERS, f"Peers in this database ({n} real organisations)", n_orgs=n)]
+    sources = [Source(PEERS, f"Peers in this database ({n} real organisations)", n_orgs=n, name=PEERS)]
     for row in store.list_benchmark_sets(qkey).itertuples():
-        sources.append(
-            Source(f"{IMPORTED}{row.id}", _set_label(row.source, row.generated_at), is_synthetic(row.source))
-        )
+        label = _set_label(row.source, row.generated_at)
+        sources.append(Source(f"{IMPORTED}{row.id}", label, is_synthetic(row.source), name=row.source))
     n_synthetic = store.peer_count(qkey, synthetic=True)
     if n_synthetic > 0:
-        sources.append(Source(SYNTHETIC, SYNTHETIC_NAME, synthetic=True, n_orgs=n_synthetic))
+        sources.append(Source(SYNTHETIC, SYNTHETIC_NAME, synthetic=True, n_orgs=n_synthetic, name=SYNTHETIC))
     return sources
 
 
@@ -316,41 +316,14 @@ def approximate_percentile(score: float, p25: float, median: float, p75: float) 
     return float(np.interp(score, xs, ps))
 
 
-def benchmark_table(
-    questionnaire: Questionnaire,
-    benchmark: Benchmark | None,
-    scores: Mapping[str, float | None] | None = None,
-) -> pd.DataFrame:
-    """Overall first, then each dimension: the score beside the benchmark (the columns of
-    ``charts.build_distribution_chart``, plus dimension_id and mean)."""
-    titles = {formats.OVERALL: "Overall", **{d.id: d.title for d in questionnaire.dimensions}}
-    stats = benchmark.stats.set_index("dimension_id") if benchmark is not None else pd.DataFrame()
-    rows = []
-    for did, title in titles.items():
-        score = (scores or {}).get(did)
-        row: dict[str, object] = {"dimension_id": did, "dimension": title, "score": _round(score)}
-        if did in stats.index:
-            s = stats.loc[did]
-            row |= {k: _round(s[k]) for k in ("p25", "median", "p75", "mean", "percentile")}
-            row["n"] = int(s["n"])
-        else:
-            row |= dict.fromkeys(("p25", "median", "p75", "mean", "percentile")) | {"n": 0}
-        rows.append(row)
-    return pd.DataFrame(rows).astype({"n": "int64", "score": "float64", "percentile": "float64"})
-
-
 def overall_percentile(table: pd.DataFrame) -> float | None:
-    """The overall percentile rank in a ``benchmark_table``, or None when there is none."""
+    """The overall percentile rank in a ``views.benchmark_frame``, or None when there is none."""
     value = table.loc[table["dimension_id"] == formats.OVERALL, "percentile"]
     return None if value.empty or pd.isna(value.iloc[0]) else float(value.iloc[0])
 
 
-def _round(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), 2)  # type: ignore[arg-type]
-
-
 def ranks_table(table: pd.DataFrame, *, approximate: bool, scored: bool = True) -> pd.DataFrame:
-    """``benchmark_table`` as a person reads it: the percentile rank per dimension and the
+    """``views.benchmark_frame`` as a person reads it: the percentile rank per dimension and the
     distribution it comes from (without score and rank columns when nothing is scored)."""
     rank = "Percentile rank (approximate)" if approximate else "Percentile rank"
     columns = {"Dimension": table["dimension"]}

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from assessment.scoring import GAP_FLAG
+
 LEVELS = (1, 2, 3, 4, 5)
-LEVEL_NAMES = ("Strangers", "Acquaintances", "Colleagues", "Partners", "Soul mates")
 SCORE_DOMAIN = [1, 5]
 GAP_DOMAIN = [-4, 4]
-GAP_THRESHOLD = 1  # |gap| at or above this is flagged upstream; drawn as dashed rules
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 SIDE_ORDER = ("IT", "Marketing", "Other")
@@ -87,16 +87,19 @@ def _dimension_y(dims: list[str], padding: float = 0.15) -> alt.Y:
     return alt.Y("dimension:N", sort=dims, scale=scale, axis=alt.Axis(title=None, labelLimit=LABEL_LIMIT))
 
 
-def _level_axis(title: str) -> alt.Axis:
-    """Axis ticks at the five levels, labelled "3 Colleagues" so numbers keep their meaning."""
-    names = _js(list(LEVEL_NAMES))
+def _level_axis(title: str, levels: Sequence[str] = ()) -> alt.Axis:
+    """Axis ticks at the five levels, labelled "3 Established" with the questionnaire's own
+    level names when given, so numbers keep their meaning."""
+    if len(levels) != len(LEVELS):
+        return alt.Axis(title=title, values=list(LEVELS))
+    names = _js(list(levels))
     return alt.Axis(
         title=title, values=list(LEVELS), labelExpr=f"datum.value + ' ' + {names}[datum.value - 1]"
     )
 
 
-def _score_x(field: str, title: str = "Score") -> alt.X:
-    return alt.X(f"{field}:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=_level_axis(title))
+def _score_x(field: str, title: str = "Score", levels: Sequence[str] = ()) -> alt.X:
+    return alt.X(f"{field}:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=_level_axis(title, levels))
 
 
 CHROME_HEIGHT = 110  # title, subtitle, legend and axis labels
@@ -109,7 +112,12 @@ def _rows_height(n_rows: int, row: int = ROW_HEIGHT) -> int:
 
 
 def _benchmark_chart(
-    df: pd.DataFrame, *, title: str, score_label: str, extra_tooltips: Sequence[alt.Tooltip] = ()
+    df: pd.DataFrame,
+    *,
+    title: str,
+    score_label: str,
+    levels: Sequence[str] = (),
+    extra_tooltips: Sequence[alt.Tooltip] = (),
 ) -> alt.LayerChart:
     """Band p25..p75, median tick and score marker per dimension; shared by two builders."""
     dims = _order(df, "dimension")
@@ -134,35 +142,43 @@ def _benchmark_chart(
     band = (
         base.transform_calculate(series=_js(IQR_LABEL))
         .mark_bar(height=alt.RelativeBandSize(0.45), cornerRadius=2)
-        .encode(x=_score_x("p25"), x2="p75:Q")
+        .encode(x=_score_x("p25", levels=levels), x2="p75:Q")
     )
     median = (
         base.transform_calculate(series=_js(MEDIAN_LABEL))
         .mark_tick(thickness=3, size=ROW_HEIGHT * 0.7)
-        .encode(x=_score_x("median"))
+        .encode(x=_score_x("median", levels=levels))
     )
     score = (
         base.transform_filter("isValid(datum.score)")
         .transform_calculate(series=_js(score_label))
         .mark_point(filled=True, size=120, opacity=1, stroke="white", strokeWidth=1)
-        .encode(x=_score_x("score"))
+        .encode(x=_score_x("score", levels=levels))
     )
     return alt.layer(band, median, score).properties(title=_title(title), height=_rows_height(len(dims)))
 
 
 def build_benchmark_chart(
-    df: pd.DataFrame, *, title: str = "Your alignment against the benchmark", score_label: str = "Your score"
+    df: pd.DataFrame,
+    *,
+    title: str = "Your alignment against the benchmark",
+    score_label: str = "Your score",
+    levels: Sequence[str] = (),
 ) -> alt.LayerChart:
     """Score per dimension against the peers' interquartile band and median.
 
     Columns: dimension, score (may be NA), p25, median, p75, n.
     """
     data = _select(df, _BENCHMARK_COLUMNS, "build_benchmark_chart")
-    return _benchmark_chart(data, title=title, score_label=score_label)
+    return _benchmark_chart(data, title=title, score_label=score_label, levels=levels)
 
 
 def build_distribution_chart(
-    df: pd.DataFrame, *, title: str = "Where you sit among your peers", score_label: str = "Your score"
+    df: pd.DataFrame,
+    *,
+    title: str = "Where you sit among your peers",
+    score_label: str = "Your score",
+    levels: Sequence[str] = (),
 ) -> alt.LayerChart:
     """The benchmark chart plus the percentile rank in the tooltip.
 
@@ -170,7 +186,9 @@ def build_distribution_chart(
     """
     data = _select(df, [*_BENCHMARK_COLUMNS, "percentile"], "build_distribution_chart")
     percentile = alt.Tooltip("percentile:Q", title="Percentile rank", format=".0f")
-    return _benchmark_chart(data, title=title, score_label=score_label, extra_tooltips=[percentile])
+    return _benchmark_chart(
+        data, title=title, score_label=score_label, levels=levels, extra_tooltips=[percentile]
+    )
 
 
 def build_gap_chart(
@@ -230,7 +248,7 @@ def build_gap_chart(
     )
     zero = alt.Chart(pd.DataFrame({"gap": [0]})).mark_rule(color=MEDIAN_COLOR, strokeWidth=1.5).encode(x=x)
     thresholds = (
-        alt.Chart(pd.DataFrame({"gap": [-GAP_THRESHOLD, GAP_THRESHOLD]}))
+        alt.Chart(pd.DataFrame({"gap": [-GAP_FLAG, GAP_FLAG]}))
         .mark_rule(color=RULE_COLOR, strokeDash=[4, 4])
         .encode(x=x)
     )
@@ -240,13 +258,15 @@ def build_gap_chart(
     )
 
 
-def build_priority_chart(df: pd.DataFrame, *, title: str = "Where to act first") -> alt.LayerChart:
+def build_priority_chart(
+    df: pd.DataFrame, *, title: str = "Where to act first", levels: Sequence[str] = ()
+) -> alt.LayerChart:
     """Maturity (x) against importance (y), sized by priority; the top three are named.
 
     Columns: dimension, score, importance, priority (= importance * (5 - score)), rank (1 = top).
     """
     data = _select(df, ["dimension", "score", "importance", "priority", "rank"], "build_priority_chart")
-    x = _score_x("score", title="Maturity (your score)")
+    x = _score_x("score", title="Maturity (your score)", levels=levels)
     y = alt.Y(
         "importance:Q",
         scale=alt.Scale(domain=SCORE_DOMAIN),
@@ -379,7 +399,9 @@ def _spread_lanes(data: pd.DataFrame, sides: list[str]) -> pd.DataFrame:
     return data.reset_index(drop=True)
 
 
-def build_spread_chart(df: pd.DataFrame, *, title: str = "How individual answers spread") -> alt.LayerChart:
+def build_spread_chart(
+    df: pd.DataFrame, *, title: str = "How individual answers spread", levels: Sequence[str] = ()
+) -> alt.LayerChart:
     """One dot per anonymous respondent per dimension, a lane per side, a tick at each side's mean.
 
     Columns: dimension, side, score. Tooltips show side and score only.
@@ -400,7 +422,7 @@ def build_spread_chart(df: pd.DataFrame, *, title: str = "How individual answers
         scale=alt.Scale(domain=list(SIDE_COLORS), range=list(SIDE_COLORS.values())),
         legend=alt.Legend(title="Side", orient="top"),
     )
-    shared = {"x": _score_x("score"), "y": y, "yOffset": y_offset, "color": color}
+    shared = {"x": _score_x("score", levels=levels), "y": y, "yOffset": y_offset, "color": color}
     side_tip = alt.Tooltip("side:N", title="Side")
     dots = (
         alt.Chart(points)
@@ -417,32 +439,57 @@ def build_spread_chart(df: pd.DataFrame, *, title: str = "How individual answers
     return alt.layer(dots, ticks).properties(title=_title(title, subtitle), height=height)
 
 
-def build_trend_chart(df: pd.DataFrame, *, title: str = "Alignment across rounds") -> alt.Chart:
-    """One line per dimension across assessment rounds.
+TREND_PANEL_WIDTH = 150  # px: four panels a row fit a laptop-width page
+TREND_PANEL_HEIGHT = 110
 
-    Columns: round (label), round_order (int, sorts the rounds), dimension, score.
+
+def _trend_line(data: pd.DataFrame, rounds: list[str], y: alt.Y, color: str, fmt: str) -> alt.LayerChart:
+    base = alt.Chart(data).encode(
+        x=alt.X("round:O", sort=rounds, axis=alt.Axis(title=None, labelAngle=0, labelLimit=70)),
+        y=y,
+        tooltip=[
+            alt.Tooltip("round:O", title="Round"),
+            alt.Tooltip("panel:N", title="Measure"),
+            alt.Tooltip("value:Q", title="Value", format=fmt),
+        ],
+    )
+    line = base.mark_line(color=color, strokeWidth=2)
+    points = base.mark_point(filled=True, size=60, color=color)
+    return alt.layer(line, points).properties(width=TREND_PANEL_WIDTH, height=TREND_PANEL_HEIGHT)
+
+
+def build_trend_chart(
+    df: pd.DataFrame, *, title: str = "Change across rounds", levels: Sequence[str] = ()
+) -> alt.VConcatChart:
+    """Overall score and alignment index per round, then one small panel per dimension, so
+    eight dimensions do not overlap in one plot.
+
+    Columns: round (label), round_order (int, sorts the rounds), panel (measure or dimension
+    title), kind ("overall" and "dimension" on 1-5, "alignment" on 0-100), value.
     """
-    data = _select(df, ["round", "round_order", "dimension", "score"], "build_trend_chart")
+    data = _select(df, ["round", "round_order", "panel", "kind", "value"], "build_trend_chart")
+    data = data[data["value"].notna()]
     rounds = [str(r) for r in data.sort_values("round_order", kind="stable")["round"].dropna().unique()]
-    dims = _order(data, "dimension")
-    return (
-        alt.Chart(data, title=_title(title), height=340)
-        .transform_filter("isValid(datum.score)")
-        .mark_line(point=alt.OverlayMarkDef(filled=True, size=60), strokeWidth=2)
-        .encode(
-            x=alt.X("round:O", sort=rounds, axis=alt.Axis(title="Round", labelAngle=0)),
-            y=alt.Y("score:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=_level_axis("Score")),
-            # More than eight dimensions cycle the palette; the tooltip still names each line.
-            color=alt.Color(
-                "dimension:N",
-                sort=dims,
-                scale=alt.Scale(domain=dims or alt.Undefined, range=list(DIMENSION_COLORS)),
-                legend=alt.Legend(title="Dimension", orient="bottom", columns=2, labelLimit=LABEL_LIMIT),
-            ),
-            tooltip=[
-                alt.Tooltip("round:O", title="Round"),
-                alt.Tooltip("dimension:N", title="Dimension"),
-                alt.Tooltip("score:Q", title="Score", format=".2f"),
-            ],
+    score_y = alt.Y("value:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=alt.Axis(title=None, values=list(LEVELS)))
+    align_y = alt.Y("value:Q", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(title=None, values=[0, 50, 100]))
+    headline = data[data["kind"] == "overall"]
+    alignment = data[data["kind"] == "alignment"]
+    dims = data[data["kind"] == "dimension"]
+    top = alt.hconcat(
+        _trend_line(headline, rounds, score_y, SCORE_COLOR, ".2f").properties(title="Overall score (1–5)"),
+        _trend_line(alignment, rounds, align_y, SIDE_COLORS["IT"], ".0f").properties(
+            title="Alignment index (0–100)"
+        ),
+    )
+    panels = (
+        _trend_line(dims, rounds, score_y, MEDIAN_COLOR, ".2f")
+        .facet(
+            facet=alt.Facet("panel:N", sort=_order(dims, "panel"), title=None, header=alt.Header(labelLimit=150)),
+            columns=4,
         )
     )
+    subtitle = "Scores on the 1–5 scale" + (
+        " (" + ", ".join(f"{i} {name}" for i, name in enumerate(levels, start=1)) + ")" if levels else ""
+    )
+    return alt.vconcat(top, panels).properties(title=_title(title, subtitle))
+

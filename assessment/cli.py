@@ -7,22 +7,14 @@ import os
 import sys
 import time
 
-from assessment import config
-from assessment.commands import benchmarks as benchmark_commands
+from assessment.commands import benchmark_csv as benchmark_commands
+from assessment.commands import current_questionnaire, installed_questionnaires, open_store
 from assessment.commands import ops as ops_commands
+from assessment.commands import questionnaire as questionnaire_commands
 from assessment.commands import reports as report_commands
-from assessment.questionnaire import Questionnaire, QuestionnaireError, latest, load_all
-from assessment.store import Store, StoreError
+from assessment.questionnaire import QuestionnaireError
+from assessment.store import StoreError
 from assessment.text import terminal_safe
-
-
-def open_store(args: argparse.Namespace) -> Store:
-    """The store a command works on: --db, else TANDEM_DB, else data/tandem.duckdb."""
-    return Store(args.db or config.db_path([]))
-
-
-def current_questionnaire() -> Questionnaire:
-    return latest(load_all(config.questionnaire_dir()), config.QUESTIONNAIRE_ID)
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
@@ -30,6 +22,12 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     questionnaire = current_questionnaire()
+    if args.version:  # benchmarks are per version: an older version may want its own sample
+        installed = installed_questionnaires()
+        if (questionnaire.id, args.version) not in installed:
+            versions = ", ".join(v for i, v in sorted(installed) if i == questionnaire.id)
+            raise ValueError(f"no questionnaire version {args.version} is installed (installed: {versions})")
+        questionnaire = installed[(questionnaire.id, args.version)]
     if args.if_empty and store.peer_count(questionnaire.key, synthetic=True) > 0:
         print(f"The synthetic sample is already in {store.path}; nothing to do.")
         return 0
@@ -47,7 +45,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 # Each module adds its commands through ``register(command)``, where ``command(name, help)``
 # returns a sub-parser that already takes --db.
-COMMAND_MODULES: list = [benchmark_commands, report_commands, ops_commands]
+COMMAND_MODULES: list = [benchmark_commands, report_commands, questionnaire_commands, ops_commands]
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:
@@ -70,12 +68,12 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     import json
 
-    from assessment import bench
+    from assessment import perf
 
     orgs = 1_000 if args.quick else args.orgs
     print(f"Building a synthetic database of {orgs:,} organisations in a temporary file ...", file=sys.stderr)
-    figures = bench.run(orgs, repeat=args.repeat)
-    print(json.dumps(figures) if args.json else bench.format_table(figures))
+    figures = perf.run(orgs, repeat=args.repeat)
+    print(json.dumps(figures) if args.json else perf.format_table(figures))
     return 0
 
 
@@ -92,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--orgs", type=int, default=40, help="how many organisations (default 40)")
     p.add_argument("--seed", type=int, default=7, help="random seed, for repeatable samples")
     p.add_argument("--if-empty", action="store_true", help="do nothing when a sample is already there")
+    p.add_argument("--version", help="questionnaire version to answer (default: the latest installed)")
     p.set_defaults(func=cmd_seed_demo)
     p = sub.add_parser("bench", help="Measure Tandem on this machine and print the figures.")
     p.add_argument("--orgs", type=int, default=10_000, help="synthetic organisations (default 10,000)")
@@ -99,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=20, help="repetitions of the timed results panel")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser(
+        "serve",
+        help="Start the app (Streamlit options may follow, e.g. --server.port 8502).",
+        description="Start the app; any further options go to Streamlit (e.g. --server.port 8502).",
+    )
+    p.set_defaults(func=lambda _args: main(["serve"]))
     p = sub.add_parser("hash-password", help="Hash a console password (read from the terminal or stdin).")
     p.set_defaults(func=cmd_hash_password)
     for module in COMMAND_MODULES:
@@ -107,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:  # everything after "serve" belongs to Streamlit, options included
+        from assessment import serve
+
+        return serve.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

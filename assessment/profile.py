@@ -22,3 +22,12 @@ ROLES = {
     "other": ("CEO", "Chief digital officer", "Other executive", "Observer"),
 }
 MAX_NAME_LENGTH = 200
+# Questions marked "leaders" are asked of the CIO, the CMO and other executives only: team
+# members cannot see bonuses, board proposals or the CIO-CMO meetings, and would answer
+# "don't know". A role not listed here (an older or unknown one) is asked everything.
+TEAM_ROLES = frozenset({"IT team member", "Marketing team member", "Marketing technologist", "Observer"})
+
+
+def is_leader(role: str) -> bool:
+    """Whether a respondent in this role is asked leaders-only questions."""
+    return role not in TEAM_ROLES

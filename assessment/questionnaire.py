@@ -1,26 +1,35 @@
-"""Questionnaires as data: load a TOML file, validate every field, return frozen models.
+"""Questionnaires as data: frozen models of a validated questionnaire file, and the versions installed.
 
-A questionnaire file is the product's content, edited by people, so every problem is reported
-with the file and the dotted path of the field (``dimensions[2].questions[0].levels``).
+A questionnaire file is the product's content, edited by people. Reading and validating it lives in
+``assessment.questionnaire_schema``; every problem is reported with the file and the dotted path of
+the field (``dimensions[2].questions[0].levels``). This module holds what the rest of Tandem uses:
+the models, loading every installed version, the latest version, and which dimensions and
+questions of two versions can be compared.
+
+Schema 1 (questionnaire 1.0.0) and schema 2 (``schema = 2`` at the top of the file) share one
+model; schema 2 adds question audiences, unscored choice questions, an action library, "reconcile
+first" actions, traceable published figures and a continuity declaration. All its fields are
+optional in a schema-1 file, so 1.0.0 loads unchanged.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from assessment import profile
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
 LEVELS = (1, 2, 3, 4, 5)
+STEPS = (1, 2, 3, 4)  # step n is the move from level n to level n + 1
 SIDES = ("it", "marketing", "other")
 SIDE_LABELS = {"it": "IT", "marketing": "Marketing", "other": "Other"}
-
-_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_QUESTION_ID_RE = re.compile(r"^[a-z][a-z0-9_]*-\d+$")
-_SEED_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+OWNERS = ("CIO", "CMO", "both")
+AUDIENCES = ("all", "leaders")  # leaders: the CIO, the CMO and other executives; not team members
+KINDS = ("scale", "choice")  # choice: unscored, five named options instead of five levels
+COMPARES = ("share_at_or_below", "share_option")
 RESERVED_DIMENSION_IDS = frozenset({"overall"})
 
 
@@ -42,17 +51,58 @@ class Level:
 
 
 @dataclass(frozen=True)
+class Action:
+    """One entry of the action library: who does what, how to start, what to check after 90 days.
+
+    A question's actions have a ``step`` (1-4: the move from level ``step`` to ``step + 1``); a
+    dimension's "reconcile first" action, used when the sides disagree by a level or more, has none.
+    """
+
+    owner: str  # "CIO", "CMO" or "both"
+    action: str  # an imperative sentence
+    first_step: str
+    measure: str  # what to check after 90 days
+    step: int | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     dimension_id: str
     text: str
-    levels: tuple[str, ...]  # five descriptions, index 0 is level 1
+    levels: tuple[str, ...]  # five descriptions, index 0 is level 1; empty for a choice question
     sources: tuple[str, ...]
     weight: float = 1.0
     reference: str | None = None  # id of a published figure measuring the same thing
+    audience: str = "all"  # "all" or "leaders"
+    kind: str = "scale"  # "scale" or "choice"
+    options: tuple[str, ...] = ()  # five options of a choice question, stored as values 1-5
+    actions: tuple[Action, ...] = ()  # scale questions: one per step 1-4, in step order
+
+    @property
+    def scored(self) -> bool:
+        """Only scale questions count in scores, gaps and priorities."""
+        return self.kind == "scale"
+
+    @property
+    def leaders_only(self) -> bool:
+        return self.audience == "leaders"
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """The five texts a respondent picks from: level descriptions, or a choice's options."""
+        return self.levels if self.kind == "scale" else self.options
 
     def describe(self, level: int) -> str:
-        return self.levels[level - 1]
+        return self.answers[level - 1]
+
+    def action_for(self, step: int) -> Action | None:
+        """The action that moves this question from level ``step`` to ``step + 1``."""
+        return next((a for a in self.actions if a.step == step), None)
+
+    def asked_of(self, role: str | None) -> bool:
+        """Whether a respondent in this role is shown the question (None: role unknown, asked)."""
+        return not self.leaders_only or role is None or profile.is_leader(role)
 
 
 @dataclass(frozen=True)
@@ -62,19 +112,74 @@ class Dimension:
     description: str
     questions: tuple[Question, ...]
     weight: float = 1.0
+    reconcile: Action | None = None  # "reconcile first", when the sides disagree by >= 1 level
+
+    @property
+    def scored_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.scored)
+
+
+@dataclass(frozen=True)
+class Compare:
+    """How to compute, from the organisation's own answers, the number a figure is set beside.
+
+    ``share_at_or_below`` N: the share of respondents answering level N or below on the question;
+    ``share_option`` N: the share choosing option N of a choice question. Don't-knows are left out.
+    """
+
+    kind: str
+    value: int
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+    def describe(self) -> str:
+        if self.kind == "share_option":
+            return f"share of respondents choosing option {self.value}"
+        return f"share of respondents at level {self.value} or below"
+
+    def matches(self, level: int) -> bool:
+        if self.kind == "share_option":
+            return level == self.value
+        return level <= self.value
 
 
 @dataclass(frozen=True)
 class ReferenceFigure:
-    """A survey figure published in a seed article, shown beside the matching answers."""
+    """A published survey figure, shown beside the comparable number from the organisation's answers."""
 
     id: str
     question_id: str
     statement: str
     percent: float | None
-    population: str
-    source: str
+    population: str  # the group surveyed
+    source: str  # seed file the figure was found in; "" when none
     citation: str
+    publisher: str = ""
+    survey: str = ""
+    year: int | None = None
+    compare: Compare | None = None
+    url: str = ""
+
+    @property
+    def attribution(self) -> str:
+        """Publisher, survey and year, as a reader can look them up: "CMO Council and KPMG, ... (2021)"."""
+        parts = ", ".join(p for p in (self.publisher, self.survey) if p)
+        if self.year is not None:
+            parts = f"{parts} ({self.year})" if parts else str(self.year)
+        return parts or self.citation
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """Which dimensions and questions of this version mean the same as in an earlier version.
+
+    Maps are stored as (new id, old id) pairs, one to one; anything not listed is not comparable.
+    """
+
+    from_version: str
+    dimensions: tuple[tuple[str, str], ...] = ()
+    questions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +193,8 @@ class Questionnaire:
     references: tuple[ReferenceFigure, ...] = ()
     minutes: int = 15
     path: str = ""
+    schema: int = 1
+    continuity: Continuity | None = None
     _questions: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -104,7 +211,25 @@ class Questionnaire:
 
     @property
     def questions(self) -> tuple[Question, ...]:
+        """Every question, scored or not, in order."""
         return tuple(q for d in self.dimensions for q in d.questions)
+
+    @property
+    def scored_questions(self) -> tuple[Question, ...]:
+        """The questions that count in scores, gaps and priorities (choice questions do not)."""
+        return tuple(q for q in self.questions if q.scored)
+
+    @property
+    def choice_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.kind == "choice")
+
+    def questions_for(self, role: str | None) -> tuple[Question, ...]:
+        """The questions a respondent in this role is asked (team members skip leaders-only ones)."""
+        return tuple(q for q in self.questions if q.asked_of(role))
+
+    def dimensions_for(self, role: str | None) -> tuple[Dimension, ...]:
+        """The questionnaire's steps for a role: dimensions with at least one question it is asked."""
+        return tuple(d for d in self.dimensions if any(x.asked_of(role) for x in d.questions))
 
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]
@@ -122,265 +247,49 @@ class Questionnaire:
         return tuple(r for r in self.references if r.question_id == question_id)
 
     def word_count(self) -> int:
-        texts = [q.text for q in self.questions] + [t for q in self.questions for t in q.levels]
+        """Words a respondent reads: question texts and the five answers of each."""
+        texts = [q.text for q in self.questions] + [t for q in self.questions for t in q.answers]
         return sum(len(t.split()) for t in texts)
 
 
-class _Checker:
-    """Collects every problem instead of stopping at the first, so one edit fixes them all."""
+# Reading files: defined in questionnaire_schema, which needs the models above.
+from assessment.questionnaire_schema import (  # noqa: E402
+    check_continuity,
+    load_questionnaire,
+    parse_questionnaire,
+)
 
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
-
-    def table(self, value: Any, where: str, required: set[str], optional: set[str]) -> bool:
-        if not isinstance(value, dict):
-            self.fail(where, f"expected a table, found {type(value).__name__}")
-            return False
-        for key in sorted(set(value) - required - optional):
-            allowed = ", ".join(sorted(required | optional))
-            self.fail(f"{where}.{key}" if where else key, f"unknown key (allowed: {allowed})")
-        for key in sorted(required - set(value)):
-            self.fail(f"{where}.{key}" if where else key, "missing required key")
-        return True
-
-    def text(self, value: Any, where: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(where, "expected non-empty text")
-            return ""
-        return value.strip()
-
-    def weight(self, value: Any, where: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(where, f"weight must be a number, found {value!r}")
-            return 1.0
-        if not 0 < value <= 10:
-            self.fail(where, f"weight must be greater than 0 and at most 10, found {value}")
-            return 1.0
-        return float(value)
-
-    def list_of(self, value: Any, where: str) -> list[Any]:
-        if not isinstance(value, list) or not value:
-            self.fail(where, "expected a non-empty list")
-            return []
-        return value
+__all__ = [
+    "Action",
+    "Compare",
+    "Continuity",
+    "Correspondence",
+    "Dimension",
+    "Level",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireError",
+    "ReferenceFigure",
+    "check_continuity",
+    "correspondence",
+    "latest",
+    "load_all",
+    "load_questionnaire",
+    "parse_questionnaire",
+    "version_key",
+]
 
 
-def parse_questionnaire(data: dict[str, Any], path: Path | str = "<memory>") -> Questionnaire:
-    """Validate a parsed TOML document; raise QuestionnaireError listing every problem."""
-    c = _Checker()
-    c.table(
-        data,
-        "",
-        {"id", "version", "title", "description", "levels", "dimensions"},
-        {"references", "minutes"},
-    )
-    qid = data.get("id")
-    if not isinstance(qid, str) or not re.match(r"^[a-z][a-z0-9-]*$", qid):
-        c.fail("id", f"expected a lower-case slug such as 'cio-cmo-alignment', found {qid!r}")
-    version = data.get("version")
-    if not isinstance(version, str) or not _VERSION_RE.match(version):
-        c.fail("version", f"expected MAJOR.MINOR.PATCH such as '1.0.0', found {version!r}")
-
-    title = c.text(data.get("title"), "title")
-    description = c.text(data.get("description"), "description")
-    minutes = data.get("minutes", 15)
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 120:
-        c.fail("minutes", f"expected a whole number of minutes from 1 to 120, found {minutes!r}")
-    levels = _parse_levels(c, data.get("levels", []))
-    dimensions = _parse_dimensions(c, data.get("dimensions", []))
-    question_ids = {q.id for d in dimensions for q in d.questions}
-    references = _parse_references(c, data.get("references", []), question_ids)
-    ref_questions = {r.id: r.question_id for r in references}
-    for di, d in enumerate(dimensions):
-        for qi, q in enumerate(d.questions):
-            if q.reference is None:
-                continue
-            where = f"dimensions[{di}].questions[{qi}].reference"
-            if q.reference not in ref_questions:
-                c.fail(where, f"'{q.reference}' is not the id of any [[references]] entry")
-            elif ref_questions[q.reference] != q.id:
-                c.fail(
-                    where, f"'{q.reference}' belongs to question '{ref_questions[q.reference]}', not '{q.id}'"
-                )
-    if c.problems:
-        raise QuestionnaireError(path, c.problems)
-    return Questionnaire(
-        id=qid,
-        version=version,
-        title=title,
-        description=description,
-        levels=tuple(levels),
-        dimensions=tuple(dimensions),
-        references=tuple(references),
-        minutes=minutes,
-        path=str(path),
-    )
-
-
-def _parse_levels(c: _Checker, raw: Any) -> list[Level]:
-    levels: list[Level] = []
-    for i, item in enumerate(c.list_of(raw, "levels")):
-        where = f"levels[{i}]"
-        if not c.table(item, where, {"value", "name", "summary"}, set()):
-            continue
-        if item.get("value") != i + 1:
-            c.fail(f"{where}.value", f"expected {i + 1} (levels run 1 to 5 in order)")
-        levels.append(
-            Level(
-                i + 1,
-                c.text(item.get("name"), f"{where}.name"),
-                c.text(item.get("summary"), f"{where}.summary"),
-            )
-        )
-    if raw and isinstance(raw, list) and len(raw) != 5:
-        c.fail("levels", f"expected exactly 5 levels, found {len(raw)}")
-    return levels
-
-
-def _parse_dimensions(c: _Checker, raw: Any) -> list[Dimension]:
-    dimensions: list[Dimension] = []
-    seen_dims: set[str] = set()
-    seen_questions: dict[str, str] = {}
-    for di, item in enumerate(c.list_of(raw, "dimensions")):
-        where = f"dimensions[{di}]"
-        if not c.table(item, where, {"id", "title", "description", "questions"}, {"weight"}):
-            continue
-        did = item.get("id")
-        if not isinstance(did, str) or not _ID_RE.match(did) or did in RESERVED_DIMENSION_IDS:
-            c.fail(f"{where}.id", f"expected a lower-case id (not 'overall'), found {did!r}")
-            did = f"?{di}"
-        elif did in seen_dims:
-            c.fail(f"{where}.id", f"duplicate dimension id '{did}'")
-        seen_dims.add(did)
-        questions = []
-        raw_questions = c.list_of(item.get("questions"), f"{where}.questions") if "questions" in item else []
-        if raw_questions and not 3 <= len(raw_questions) <= 6:
-            c.fail(f"{where}.questions", f"expected 3 to 6 questions, found {len(raw_questions)}")
-        for qi, q in enumerate(raw_questions):
-            question = _parse_question(c, q, f"{where}.questions[{qi}]", did)
-            if question is None:
-                continue
-            if question.id in seen_questions:
-                c.fail(
-                    f"{where}.questions[{qi}].id",
-                    f"duplicate question id '{question.id}' (first used at {seen_questions[question.id]})",
-                )
-            seen_questions.setdefault(question.id, f"{where}.questions[{qi}]")
-            questions.append(question)
-        weight = c.weight(item["weight"], f"{where}.weight") if "weight" in item else 1.0
-        dimensions.append(
-            Dimension(
-                id=did,
-                title=c.text(item.get("title"), f"{where}.title"),
-                description=c.text(item.get("description"), f"{where}.description"),
-                questions=tuple(questions),
-                weight=weight,
-            )
-        )
-    return dimensions
-
-
-def _parse_question(c: _Checker, item: Any, where: str, dimension_id: str) -> Question | None:
-    if not c.table(item, where, {"id", "text", "levels", "sources"}, {"weight", "reference"}):
-        return None
-    qid = item.get("id")
-    if not isinstance(qid, str) or not _QUESTION_ID_RE.match(qid):
-        c.fail(f"{where}.id", f"expected '<dimension id>-<number>', found {qid!r}")
-        qid = f"?{where}"
-    elif qid.rsplit("-", 1)[0] != dimension_id:
-        c.fail(f"{where}.id", f"'{qid}' must start with its dimension id '{dimension_id}-'")
-    levels = item.get("levels")
-    if not isinstance(levels, list) or len(levels) != 5:
-        found = len(levels) if isinstance(levels, list) else type(levels).__name__
-        c.fail(f"{where}.levels", f"expected 5 level descriptions (level 1 to 5), found {found}")
-        levels = [""] * 5
-    else:
-        levels = [c.text(t, f"{where}.levels[{i}]") for i, t in enumerate(levels)]
-    sources = c.list_of(item.get("sources"), f"{where}.sources")
-    for si, s in enumerate(sources):
-        if not isinstance(s, str) or not _SEED_RE.match(s):
-            c.fail(
-                f"{where}.sources[{si}]",
-                f"expected a seed file name like '004_a69fc6c933fa0db2.txt', found {s!r}",
-            )
-    weight = c.weight(item["weight"], f"{where}.weight") if "weight" in item else 1.0
-    reference = item.get("reference")
-    if reference is not None and not isinstance(reference, str):
-        c.fail(f"{where}.reference", "expected the id of a [[references]] entry")
-        reference = None
-    return Question(
-        id=qid,
-        dimension_id=dimension_id,
-        text=c.text(item.get("text"), f"{where}.text"),
-        levels=tuple(levels),
-        sources=tuple(str(s) for s in sources),
-        weight=weight,
-        reference=reference,
-    )
-
-
-def _parse_references(c: _Checker, raw: Any, question_ids: set[str]) -> list[ReferenceFigure]:
-    refs: list[ReferenceFigure] = []
-    if raw == []:
-        return refs
-    seen: set[str] = set()
-    for i, item in enumerate(c.list_of(raw, "references")):
-        where = f"references[{i}]"
-        if not c.table(
-            item, where, {"id", "question", "statement", "population", "source", "citation"}, {"percent"}
-        ):
-            continue
-        rid = c.text(item.get("id"), f"{where}.id")
-        if rid in seen:
-            c.fail(f"{where}.id", f"duplicate reference id '{rid}'")
-        seen.add(rid)
-        question = item.get("question")
-        if question not in question_ids:
-            c.fail(f"{where}.question", f"'{question}' is not the id of any question")
-        percent = item.get("percent")
-        if percent is not None and (
-            isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent <= 100
-        ):
-            c.fail(f"{where}.percent", f"expected a number from 0 to 100, found {percent!r}")
-            percent = None
-        source = item.get("source")
-        if not isinstance(source, str) or not _SEED_RE.match(source):
-            c.fail(f"{where}.source", f"expected a seed file name, found {source!r}")
-        refs.append(
-            ReferenceFigure(
-                id=rid,
-                question_id=str(question),
-                statement=c.text(item.get("statement"), f"{where}.statement"),
-                percent=float(percent) if percent is not None else None,
-                population=c.text(item.get("population"), f"{where}.population"),
-                source=str(source),
-                citation=c.text(item.get("citation"), f"{where}.citation"),
-            )
-        )
-    return refs
-
-
-def load_questionnaire(path: Path | str) -> Questionnaire:
-    """Read and validate one questionnaire file."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise QuestionnaireError(path, [f"cannot read file: {exc.strerror or exc}"]) from exc
-    try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise QuestionnaireError(path, [f"not UTF-8 text (byte {exc.start})"]) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise QuestionnaireError(path, [f"TOML syntax error: {exc}"]) from exc
-    return parse_questionnaire(data, path)
+def version_key(version: str) -> tuple[int, ...]:
+    """Numeric order of MAJOR.MINOR.PATCH: 1.10.0 comes after 1.9.0."""
+    return tuple(int(p) for p in re.findall(r"\d+", version))
 
 
 def load_all(directory: Path | str = QUESTIONNAIRE_DIR) -> dict[tuple[str, str], Questionnaire]:
-    """Every questionnaire version in a directory, keyed by (id, version)."""
+    """Every questionnaire version in a directory, keyed by (id, version).
+
+    A version that declares continuity with an installed earlier version is checked against it:
+    every old dimension and question it names must exist there."""
     found: dict[tuple[str, str], Questionnaire] = {}
     for path in sorted(Path(directory).glob("*.toml")):
         q = load_questionnaire(path)
@@ -389,12 +298,70 @@ def load_all(directory: Path | str = QUESTIONNAIRE_DIR) -> dict[tuple[str, str],
                 path, [f"id/version {q.id} {q.version} also defined in {found[q.key].path}"]
             )
         found[q.key] = q
+    for q in found.values():
+        older = found.get((q.id, q.continuity.from_version)) if q.continuity else None
+        if older is not None and (problems := check_continuity(q, older)):
+            raise QuestionnaireError(q.path, problems)
     return found
 
 
-def latest(questionnaires: dict[tuple[str, str], Questionnaire], qid: str) -> Questionnaire:
+def latest(questionnaires: Mapping[tuple[str, str], Questionnaire], qid: str) -> Questionnaire:
     """The highest version of one questionnaire: new assessments use it, old answers keep theirs."""
     versions = [q for (i, _), q in questionnaires.items() if i == qid]
     if not versions:
         raise KeyError(qid)
-    return max(versions, key=lambda q: tuple(int(p) for p in q.version.split(".")))
+    return max(versions, key=lambda q: version_key(q.version))
+
+
+@dataclass(frozen=True)
+class Correspondence:
+    """What can be compared between an older and a newer version: old id -> new id.
+
+    Dimensions and questions not in the maps are "not comparable" across the two versions."""
+
+    older: tuple[str, str]
+    newer: tuple[str, str]
+    dimensions: Mapping[str, str]
+    questions: Mapping[str, str]
+
+    def dimension(self, old_id: str) -> str | None:
+        """The newer dimension comparable with an older one, or None: not comparable."""
+        return self.dimensions.get(old_id)
+
+    def question(self, old_id: str) -> str | None:
+        return self.questions.get(old_id)
+
+    @property
+    def comparable(self) -> bool:
+        return bool(self.dimensions or self.questions)
+
+
+def correspondence(
+    a: Questionnaire, b: Questionnaire, installed: Mapping[tuple[str, str], Questionnaire] | None = None
+) -> Correspondence:
+    """Which dimensions and questions of two versions compare, mapped from the older to the newer.
+
+    The same version compares entirely. A newer version compares where its ``[continuity]`` declares
+    an equivalence with the older one; through intermediate versions when ``installed`` holds them
+    (1.0 -> 2.0 -> 3.0 compares only what both steps kept). Anything else: not comparable."""
+    older, newer = sorted((a, b), key=lambda q: version_key(q.version))
+    if older.id != newer.id:
+        return Correspondence(older.key, newer.key, {}, {})
+    if older.version == newer.version:
+        return Correspondence(
+            older.key, newer.key, {d: d for d in older.dimension_ids}, {q.id: q.id for q in older.questions}
+        )
+    c = newer.continuity
+    if c is None:
+        return Correspondence(older.key, newer.key, {}, {})
+    step_dims = {old: new for new, old in c.dimensions}
+    step_questions = {old: new for new, old in c.questions}
+    if c.from_version == older.version:
+        return Correspondence(older.key, newer.key, step_dims, step_questions)
+    middle = (installed or {}).get((newer.id, c.from_version))
+    if middle is None or version_key(middle.version) <= version_key(older.version):
+        return Correspondence(older.key, newer.key, {}, {})
+    before = correspondence(older, middle, installed)
+    dims = {o: step_dims[m] for o, m in before.dimensions.items() if m in step_dims}
+    questions = {o: step_questions[m] for o, m in before.questions.items() if m in step_questions}
+    return Correspondence(older.key, newer.key, dims, questions)

@@ -3,6 +3,9 @@
 - A respondent's dimension score is the weighted mean of the levels they gave; "don't know"
   (``None``) and unanswered questions are left out and lower the coverage. Under 50 % coverage
   the dimension is "insufficient answers" and has no score.
+- Only scale questions count: choice questions ("who leads the agenda") are never scored, nor in
+  any gap or priority. Leaders-only questions are not asked of team members, so for them those
+  questions are not part of the dimension: their absence does not lower coverage.
 - An organisation's dimension score is the mean of the IT side's mean and the marketing side's
   mean, so one CIO is not drowned by ten marketers. With one side only, that side's mean is used
   and the basis says so. "Other" respondents (CEO, observers) count only when neither side has.
@@ -67,17 +70,21 @@ class DimensionScore:
         return self.score is not None
 
 
-def score_dimension(dimension: Dimension, answers: Answers) -> DimensionScore:
-    given = [(answers[q.id], q.weight) for q in dimension.questions if answers.get(q.id) is not None]
-    total = len(dimension.questions)
+def score_dimension(dimension: Dimension, answers: Answers, role: str | None = None) -> DimensionScore:
+    """One respondent's score on one dimension, over the scale questions their role is asked."""
+    asked = [q for q in dimension.questions if q.scored and q.asked_of(role)]
+    given = [(answers[q.id], q.weight) for q in asked if answers.get(q.id) is not None]
+    total = len(asked)
     coverage = len(given) / total if total else 0.0
     score = weighted_mean(given) if coverage >= MIN_COVERAGE else None
     return DimensionScore(dimension.id, score, len(given), total)
 
 
-def score_respondent(questionnaire: Questionnaire, answers: Answers) -> dict[str, DimensionScore]:
+def score_respondent(
+    questionnaire: Questionnaire, answers: Answers, role: str | None = None
+) -> dict[str, DimensionScore]:
     """Every dimension's score for one respondent, with coverage."""
-    return {d.id: score_dimension(d, answers) for d in questionnaire.dimensions}
+    return {d.id: score_dimension(d, answers, role) for d in questionnaire.dimensions}
 
 
 def overall_score(questionnaire: Questionnaire, scores: Mapping[str, float | None]) -> float | None:
@@ -96,6 +103,7 @@ class Respondent:
     side: str  # "it", "marketing" or "other"
     answers: Answers
     importance: Mapping[str, int]
+    role: str | None = None  # None: unknown, asked every question
 
 
 @dataclass(frozen=True)
@@ -169,13 +177,19 @@ class Result:
 
     questionnaire: Questionnaire
     dimensions: dict[str, SideBalanced]
-    questions: dict[str, SideBalanced]
+    questions: dict[str, SideBalanced]  # scale questions only: choice questions are never scored
     overall: float | None
     level: int | None
     alignment_index: float | None
-    priorities: tuple[Priority, ...]
+    ranking: tuple[Priority, ...]  # every scored dimension, rank 1 first: the one source of ranks
     importance: dict[str, float]
     respondent_scores: dict[str, dict[str, DimensionScore]]
+    top: int = 3
+
+    @property
+    def priorities(self) -> tuple[Priority, ...]:
+        """The top of the ranking: what to work on first."""
+        return self.ranking[: self.top]
 
     @property
     def sides_present(self) -> set[str]:
@@ -196,7 +210,7 @@ def alignment_index(gaps: Sequence[float]) -> float | None:
 def score_round(questionnaire: Questionnaire, respondents: Sequence[Respondent], top: int = 3) -> Result:
     """Score a round: per-respondent dimension scores, side-balanced dimension and question
     scores, overall score and level, perception gaps, alignment index and priorities."""
-    per_respondent = {r.id: score_respondent(questionnaire, r.answers) for r in respondents}
+    per_respondent = {r.id: score_respondent(questionnaire, r.answers, r.role) for r in respondents}
     dimensions: dict[str, SideBalanced] = {}
     for d in questionnaire.dimensions:
         by_side: dict[str, list[float]] = {}
@@ -206,10 +220,10 @@ def score_round(questionnaire: Questionnaire, respondents: Sequence[Respondent],
                 by_side.setdefault(r.side, []).append(s)
         dimensions[d.id] = balance_sides(by_side)
     questions: dict[str, SideBalanced] = {}
-    for q in questionnaire.questions:
+    for q in questionnaire.scored_questions:
         by_side = {}
         for r in respondents:
-            level = r.answers.get(q.id)
+            level = r.answers.get(q.id) if q.asked_of(r.role) else None
             if level is not None:
                 by_side.setdefault(r.side, []).append(float(level))
         questions[q.id] = balance_sides(by_side)
@@ -226,9 +240,10 @@ def score_round(questionnaire: Questionnaire, respondents: Sequence[Respondent],
         overall=overall,
         level=maturity_level(overall) if overall is not None else None,
         alignment_index=alignment_index(gaps),
-        priorities=rank_priorities(questionnaire, dimensions, questions, importance, top),
+        ranking=rank_priorities(questionnaire, dimensions, questions, importance),
         importance=importance,
         respondent_scores=per_respondent,
+        top=top,
     )
 
 
@@ -237,17 +252,16 @@ def rank_priorities(
     dimensions: Mapping[str, SideBalanced],
     questions: Mapping[str, SideBalanced],
     importance: Mapping[str, float],
-    top: int = 3,
 ) -> tuple[Priority, ...]:
-    """Dimensions ordered by importance x (5 - score), each with its next steps: the next
-    level's description of the (at most two) weakest questions in it."""
+    """Every scored dimension ordered by importance x (5 - score), each with its next steps:
+    the next level's description of the (at most two) weakest questions in it."""
     order = {d.id: i for i, d in enumerate(questionnaire.dimensions)}
     scored = [(did, sb.value) for did, sb in dimensions.items() if sb.value is not None]
     ranked = sorted(scored, key=lambda item: (-importance[item[0]] * (5 - item[1]), item[1], order[item[0]]))
     priorities = []
-    for rank, (did, score) in enumerate(ranked[:top], start=1):
+    for rank, (did, score) in enumerate(ranked, start=1):
         steps = []
-        for q in questionnaire.dimension(did).questions:
+        for q in questionnaire.dimension(did).scored_questions:
             current = questions[q.id].value
             if current is not None and current < 5:
                 steps.append((current, q.id, min(5, math.floor(current) + 1)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from assessment.questionnaire import Questionnaire
@@ -55,3 +56,22 @@ def join_round(
         raise JoinError(CLOSED_ROUND) from exc
     except InvalidInputError as exc:
         raise JoinError(str(exc)) from exc
+
+
+def resume_step(
+    q: Questionnaire, answers: Mapping[str, int | None], asked: str | None = None, role: str | None = None
+) -> int:
+    """The questionnaire step to open (0-based): the one a link asks for (``?step=3``) when it
+    is valid, else the first step with a question not yet answered, else the last step. Steps
+    and questions are those the respondent's role is asked (team members skip leaders-only ones)."""
+    dimensions = q.dimensions_for(role)
+    steps = len(dimensions)
+    if asked is not None:
+        try:
+            return min(max(int(asked) - 1, 0), steps - 1)
+        except ValueError:
+            pass
+    for i, d in enumerate(dimensions):
+        if any(x.id not in answers for x in d.questions if x.asked_of(role)):
+            return i
+    return steps - 1

@@ -6,15 +6,22 @@ The only module of ``assessment`` that imports Streamlit.
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from assessment import auth, backups, benchmarks, charts, config, uploads, views, workload
+from assessment import auth, backups, benchmarks, charts, config, console_session, state, uploads, workload
 from assessment import throttle as throttling
-from assessment.benchmarks import Comparison, Source
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
+from assessment.rounds import (
+    BenchmarkChoice,
+    RoundError,
+    ScoredRound,
+    load_history,
+    load_round,
+    questionnaire_of,
+)
 from assessment.scoring import Result
 from assessment.store import Organisation, RespondentRecord, Round, Store, StoreError
 from assessment.text import md_escape
@@ -25,7 +32,7 @@ UNAVAILABLE = (
     "**Tandem is not available right now.** Its operator has been told the reason. Your answers "
     "saved so far are kept; please try again later."
 )
-TOKEN_KEY = "tandem_token"  # plain session key: survives page switches, unlike widget keys
+TOKEN_KEY = state.TOKEN
 PARAM = "r"  # the personal link's query parameter
 
 
@@ -39,8 +46,18 @@ def _load_questionnaires(directory: str) -> dict[tuple[str, str], Questionnaire]
     return load_all(directory)
 
 
+def _through_router() -> None:
+    """Route every later run through app.py, when the server was started without
+    ``python -m assessment serve`` (which routes from the first run: see ``assessment.serve``)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+
+
 def get_store() -> Store:
     """The process's one store (one DuckDB connection; a cursor per use)."""
+    _through_router()
     try:
         store = _open_store(config.db_path())
     except StoreError as exc:
@@ -67,6 +84,7 @@ def backup_schedule() -> backups.Schedule | None:
 
 
 def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
+    _through_router()
     try:
         return _load_questionnaires(str(config.questionnaire_dir()))
     except QuestionnaireError as exc:
@@ -81,14 +99,11 @@ def current_questionnaire() -> Questionnaire:
 
 
 def questionnaire_for(rnd: Round) -> Questionnaire:
-    found = get_questionnaires().get(rnd.questionnaire_key)
-    if found is None:
-        st.error(
-            f"This round was answered with questionnaire {rnd.questionnaire_id} version "
-            f"{rnd.questionnaire_version}, which is not installed here. Its answers are kept."
-        )
+    try:
+        return questionnaire_of(get_questionnaires(), rnd)
+    except RoundError as exc:
+        st.error(str(exc))
         st.stop()
-    return found
 
 
 def sign_in(record: RespondentRecord) -> None:
@@ -97,7 +112,11 @@ def sign_in(record: RespondentRecord) -> None:
 
 
 def sign_out() -> None:
-    st.session_state.pop(TOKEN_KEY, None)
+    """Forget the respondent and everything their pages kept, so whoever starts next begins
+    afresh (step 1, their own choices), while a consultant's console sign-in stays."""
+    for key in list(st.session_state):
+        if key in state.RESPONDENT_KEYS or str(key).startswith(state.RESPONDENT_PREFIXES):
+            del st.session_state[key]
     if PARAM in st.query_params:
         del st.query_params[PARAM]
 
@@ -110,7 +129,7 @@ def current_respondent() -> RespondentRecord | None:
     record = get_store().respondent_by_token(token)
     if record is None:
         sign_out()  # drop the bad link from the URL too, so the message is shown once
-        st.session_state["tandem_bad_link"] = True
+        st.session_state[state.BAD_LINK] = True
         return None
     if st.session_state.get(TOKEN_KEY) != token or st.query_params.get(PARAM) != token:
         sign_in(record)  # navigation clears query parameters; put the personal link back
@@ -134,8 +153,10 @@ def _page_names() -> set[str]:
     return {path.stem for path in (config.ROOT / "pages").glob("*.py")}
 
 
-def join_link(code: str) -> str:
-    return resume_link("").replace(f"?{PARAM}=", f"?join={code}")
+def join_link(code: str, *, side: str | None = None) -> str:
+    """The link that joins a round; ``side`` preselects the side the invited person is on."""
+    link = resume_link("").replace(f"?{PARAM}=", f"?join={code}")
+    return f"{link}&side={side}" if side else link
 
 
 @st.cache_resource(show_spinner=False)
@@ -201,7 +222,7 @@ def too_many(wait: float, what: str) -> None:
 
 # consultant console --------------------------------------------------------------------
 
-CONSOLE_KEY = "console_unlocked"  # plain session key, so signing in once covers every page
+CONSOLE_KEY = state.CONSOLE_UNLOCKED
 
 
 def _secrets_hash() -> str | None:
@@ -212,9 +233,30 @@ def _secrets_hash() -> str | None:
     return str(value) if value else None
 
 
-def require_console() -> None:
-    """Stop the page unless this session has signed in to the consultant console."""
+def console_signed_in() -> bool:
+    """Signed in during this session, or earlier in this browser (a reload) within the session
+    cookie's lifetime."""
     if st.session_state.get(CONSOLE_KEY):
+        return True
+    stored = auth.configured_hash(_secrets_hash())
+    if stored is not None and console_session.valid(st.context.cookies.get(console_session.COOKIE), stored):
+        st.session_state[CONSOLE_KEY] = True
+        return True
+    return False
+
+
+def sidebar_links(section: str, pages: list) -> None:
+    """A labelled group of page links in the sidebar (Tandem draws its own navigation)."""
+    st.markdown(f"**{section}**")
+    for page in pages:
+        st.page_link(page)
+
+
+def require_console() -> None:
+    """Stop the page unless this session has signed in to the consultant console; a signed-in
+    consultant's reload is recognised by the session cookie until it expires."""
+    _through_router()
+    if console_signed_in():
         return
     stored = auth.configured_hash(_secrets_hash())
     if stored is None:
@@ -235,6 +277,7 @@ def require_console() -> None:
             record_success("password")
             _upgrade_hash(store, stored, current, password)
             st.session_state[CONSOLE_KEY] = True
+            st.session_state[_SET_COOKIE] = console_session.issue(stored)
             st.rerun()
         lock = record_failure("password")
         later = f" Wait {throttling.describe_wait(lock)} before the next try." if lock else ""
@@ -261,52 +304,20 @@ def _upgrade_hash(store: Store, configured: str, current: str, password: str) ->
     )
 
 
-# reports -------------------------------------------------------------------------------
-
-REPORT_LABELS = {
-    "pdf": "PDF report",
-    "html": "HTML report (one file, opens offline)",
-    "xlsx": "Excel workbook",
-    "csv": "Raw responses (CSV)",
-}
+_SET_COOKIE = "console_cookie_pending"  # written by the first page drawn after signing in
 
 
-def report_downloads(
-    round_id: str, questionnaire: Questionnaire, *, respondent_id: str | None, key: str
-) -> None:
-    """Pick a format, build it with a progress bar, then offer the download. Reports are built
-    on request, not on every rerun: a PDF takes about a second."""
-    from assessment import report
+def console_cookie() -> None:
+    """Store a fresh sign-in in the browser, or forget it after signing out; the router calls
+    this on every run, so the script reaches the browser on the run after the change."""
+    token = st.session_state.pop(_SET_COOKIE, None)
+    if token == _SIGNED_OUT:
+        st.html(console_session.clear_cookie_script(), unsafe_allow_javascript=True)
+    elif token:
+        st.html(console_session.set_cookie_script(token), unsafe_allow_javascript=True)
 
-    fmt = st.radio("Format", report.FORMATS, format_func=REPORT_LABELS.get, horizontal=True, key=f"{key}_fmt")
-    stash = f"{key}_built"
-    if st.button("Prepare the report", key=f"{key}_build"):
-        bar = st.progress(0.0, text="Waiting for a free slot")
-        try:
-            with _report_gate().slot(_session_id(), _client()):
-                bar.progress(0.1, text="Reading and scoring the answers")
-                gathered = report.gather_report(
-                    get_store(), questionnaire, round_id, respondent_id=respondent_id
-                )
-                bar.progress(0.3, text=f"Writing the {fmt.upper()} file")
-                data = workload.render(gathered, fmt)  # in the worker process: saves stay fast
-        except workload.Busy as exc:
-            bar.empty()
-            st.warning(str(exc))
-            return
-        bar.empty()
-        st.session_state[stash] = (fmt, data)
-    built = st.session_state.get(stash)
-    if built and built[0] == fmt:
-        who = f"-{respondent_id}" if respondent_id else ""
-        st.download_button(
-            f"Download the {REPORT_LABELS[fmt]}",
-            data=built[1],
-            file_name=f"tandem-report-{round_id}{who}.{fmt}",
-            mime=report.MEDIA_TYPES[fmt],
-            key=f"{key}_download",
-            type="primary",
-        )
+
+_SIGNED_OUT = "signed out"
 
 
 @st.cache_resource(show_spinner=False)
@@ -325,34 +336,52 @@ def allow_uploads() -> None:
         uploads.allow(_session_id())
 
 
-def priorities_panel(result: Result) -> None:
-    """The importance-vs-maturity chart and the top priorities with their next steps."""
-    priorities = views.priority_frame(result)
-    if priorities.empty:
-        st.info("Priorities appear once at least one dimension has enough answers.")
-        return
-    st.altair_chart(charts.build_priority_chart(priorities), width="stretch")
-    for item in views.recommendations(result):
-        with st.container(border=True):
-            st.markdown(
-                f"**{item['rank']}. {item['dimension']}**: score {item['score']} ({item['level']}), "
-                f"importance {item['importance']}, priority {item['priority']}"
-            )
-            for step in item["steps"]:
-                st.markdown(
-                    f"- *{step['question']}* Next level, **{step['next_level']}**: {step['description']}"
-                )
+def console_sign_out() -> None:
+    st.session_state.pop(CONSOLE_KEY, None)
+    st.session_state[_SET_COOKIE] = _SIGNED_OUT
 
 
-def choose_benchmark(
-    q: Questionnaire,
-    organisation: Organisation | None,
-    scores: dict[str, float | None] | None,
+def sticky_select(
+    label: str,
+    options: list[str],
+    shared_key: str,
     *,
     key: str,
-) -> tuple[Comparison, str, dict[str, Source]]:
-    """Source and peer-group pickers, and the comparison they select. A peer group too small
-    (or withheld) to show falls back to all organisations, with the reason shown."""
+    format_func: Callable[[str], str | None],
+    default_last: bool = False,
+) -> str:
+    """A select box whose choice other pages share through ``shared_key`` (the console's
+    organisation is the workshop's, and back)."""
+    wanted = st.session_state.get(shared_key)
+    index = options.index(wanted) if wanted in options else (len(options) - 1 if default_last else 0)
+    chosen = st.selectbox(label, options, index=index, format_func=format_func, key=key)
+    st.session_state[shared_key] = chosen
+    return chosen
+
+
+def history(organisation_id: str) -> list[tuple[Round, Result]]:
+    """Every round of an organisation, scored, oldest first."""
+    return load_history(get_store(), get_questionnaires(), organisation_id)
+
+
+# a scored round ---------------------------------------------------------------------------
+
+
+def scored_round(
+    round_id: str, *, respondent_id: str | None = None, choice: BenchmarkChoice | None = None
+) -> ScoredRound:
+    """The read model of a round, or a clear message (and the page stops) when it cannot be read."""
+    try:
+        return load_round(
+            get_store(), get_questionnaires(), round_id, respondent_id=respondent_id, choice=choice
+        )
+    except RoundError as exc:
+        st.error(md_escape(str(exc)))
+        st.stop()
+
+
+def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key: str) -> BenchmarkChoice:
+    """The source and peer-group pickers; what they select travels with the round into reports."""
     sources = {s.key: s for s in benchmarks.available_sources(get_store(), q.key)}
     keys = list(sources)
     left, right = st.columns([2, 3])
@@ -374,50 +403,90 @@ def choose_benchmark(
         )
         or "all"
     )
-    wanted = (segment, "all") if segment != "all" else ("all",)
-    panel = benchmarks.benchmark_panel(get_store(), q.key, source, organisation, scores, segment_types=wanted)
-    chosen = panel[segment]
-    if chosen.benchmark is None and segment != "all":
-        st.warning(chosen.reason)
-        chosen = panel["all"]
-    return chosen, source, sources
+    return BenchmarkChoice(source, segment)
 
 
-def benchmark_section(result: Result, organisation: Organisation, *, key: str, score_label: str) -> None:
-    """Scores against a chosen source and peer group, with percentile ranks."""
-    chosen, _, _ = choose_benchmark(result.questionnaire, organisation, benchmarks.scores_of(result), key=key)
-    benchmark = chosen.benchmark
+def benchmark_caption(scored: ScoredRound) -> None:
+    """What the comparison is, said the same way everywhere (and in the report)."""
+    if scored.fallback_reason:
+        st.warning(scored.fallback_reason)
+    benchmark = scored.benchmark
     if benchmark is None:
         st.info(
-            f"{chosen.reason} An operator can load a labelled synthetic sample with "
+            f"{scored.comparison.reason} An operator can load a labelled synthetic sample with "
             "`python -m assessment seed-demo`, or import a benchmark set."
         )
-    elif benchmark.synthetic:
+        return
+    if benchmark.synthetic:
         st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
-    if benchmark is not None:
-        st.caption(f"Benchmark: {md_escape(benchmark.label)}")
-    frame = views.benchmark_frame(result, benchmark)  # without a benchmark: the scores alone
-    st.altair_chart(charts.build_distribution_chart(frame, score_label=score_label), width="stretch")
+    st.caption(f"Benchmark: {md_escape(benchmark.label)}. Reports downloaded here use this comparison.")
 
 
-def time_results_page(db_path: str, token: str) -> float:
-    """Seconds of one warm AppTest run of the results page (for ``python -m assessment bench``)."""
-    import os
+def benchmark_section(scored: ScoredRound, *, score_label: str) -> None:
+    """Scores against the chosen source and peer group, with percentile ranks."""
+    benchmark_caption(scored)
+    levels = [lv.name for lv in scored.questionnaire.levels]
+    st.altair_chart(
+        charts.build_distribution_chart(scored.benchmark_table, score_label=score_label, levels=levels),
+        width="stretch",
+    )
 
-    from streamlit.testing.v1 import AppTest
 
-    previous = os.environ.get("TANDEM_DB")
-    os.environ["TANDEM_DB"] = db_path
-    try:
-        at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
-        at.query_params[PARAM] = token
-        at.run()
-        at.switch_page("pages/results.py").run()  # warm: caches and imports
-        started = time.perf_counter()
-        at.run()
-        return time.perf_counter() - started
-    finally:
-        if previous is None:
-            os.environ.pop("TANDEM_DB", None)
-        else:
-            os.environ["TANDEM_DB"] = previous
+REPORT_LABELS = {
+    "pdf": "PDF report",
+    "html": "HTML report (one file, opens offline)",
+    "xlsx": "Excel workbook",
+    "csv": "Raw responses (CSV)",
+}
+
+
+def report_downloads(scored: ScoredRound, *, key: str) -> None:
+    """Pick a format, build it with a progress bar, then offer the download. Reports are built
+    on request, not on every rerun: a PDF takes about a second. The report renders the round
+    exactly as the page drew it, benchmark choice included."""
+    from assessment import report
+
+    fmt = st.radio("Format", report.FORMATS, format_func=REPORT_LABELS.get, horizontal=True, key=f"{key}_fmt")
+    stash = f"{key}_built"
+    signature = (fmt, scored.choice, scored.respondent_id)
+    if st.button("Prepare the report", key=f"{key}_build"):
+        bar = st.progress(0.0, text="Waiting for a free slot")
+        try:
+            with _report_gate().slot(_session_id(), _client()):
+                bar.progress(0.2, text=f"Writing the {fmt.upper()} file")
+                data = workload.render(scored, fmt)  # in the worker process: saves stay fast
+        except workload.Busy as exc:
+            bar.empty()
+            st.warning(str(exc))
+            return
+        bar.empty()
+        st.session_state[stash] = (signature, data)
+    built = st.session_state.get(stash)
+    if built and built[0] == signature:
+        st.download_button(
+            f"Download the {REPORT_LABELS[fmt]}",
+            data=built[1],
+            file_name=report.file_name(scored, fmt),
+            mime=report.MEDIA_TYPES[fmt],
+            key=f"{key}_download",
+            type="primary",
+        )
+
+
+def priorities_panel(scored: ScoredRound) -> None:
+    """The importance-vs-maturity chart and the top priorities with their next steps."""
+    if scored.priorities.empty:
+        st.info("Priorities appear once at least one dimension has enough answers.")
+        return
+    levels = [lv.name for lv in scored.questionnaire.levels]
+    st.altair_chart(charts.build_priority_chart(scored.priorities, levels=levels), width="stretch")
+    for item in scored.recommendations:
+        with st.container(border=True):
+            st.markdown(
+                f"**{item['rank']}. {md_escape(str(item['dimension']))}**: score {item['score']} "
+                f"({item['level']}), importance {item['importance']}, priority {item['priority']}"
+            )
+            for step in item["steps"]:
+                st.markdown(
+                    f"- *{step['question']}* Next level, **{step['next_level']}**: {step['description']}"
+                )

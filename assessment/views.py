@@ -74,16 +74,25 @@ def gap_frame(result: Result) -> pd.DataFrame:
     return both[["dimension_id", "dimension", "it", "marketing", "gap", "flagged"]].reset_index(drop=True)
 
 
+PRIORITY_COLUMNS = ["dimension_id", "dimension", "score", "importance", "priority", "rank"]
+
+
 def priority_frame(result: Result) -> pd.DataFrame:
-    """Every scored dimension with importance and priority; rank 1 is the first to work on."""
-    table = dimension_table(result)
-    table = table[table["score"].notna()].copy()
-    table["priority"] = (table["importance"] * (5 - table["score"])).round(2)
-    table = table.sort_values(["priority", "score"], ascending=[False, True])
-    table["rank"] = range(1, len(table) + 1)
-    return table[["dimension_id", "dimension", "score", "importance", "priority", "rank"]].reset_index(
-        drop=True
-    )
+    """Every scored dimension with importance and priority, in scoring's order: the ranks are
+    scoring's, never re-derived from rounded numbers."""
+    q = result.questionnaire
+    rows = [
+        {
+            "dimension_id": p.dimension_id,
+            "dimension": q.dimension(p.dimension_id).title,
+            "score": _r(p.score),
+            "importance": _r(p.importance),
+            "priority": _r(p.priority),
+            "rank": p.rank,
+        }
+        for p in result.ranking
+    ]
+    return pd.DataFrame(rows, columns=PRIORITY_COLUMNS)
 
 
 def question_gap_frame(result: Result) -> pd.DataFrame:
@@ -186,7 +195,10 @@ def reference_rows(result: Result, own_answers: dict[str, int | None] | None = N
 
 
 def answer_options(q: Questionnaire, question_id: str) -> list[tuple[int, str]]:
-    """Radio options for one question: levels 1-5 with their descriptions, 0 for don't know."""
+    """Radio options for one question: levels 1-5 with their descriptions (a choice question's
+    options, unnumbered: they are not a scale), and 0 for don't know."""
     question = q.question(question_id)
+    if not question.scored:
+        return [*enumerate(question.options, start=1), (0, "Don't know")]
     options = [(lv, f"{lv} · {q.level_name(lv)} — {question.describe(lv)}") for lv in range(1, 6)]
     return options + [(0, "Don't know")]

@@ -12,6 +12,7 @@ the app only reads and scores the round, which is fast.
 
 from __future__ import annotations
 
+import copy
 import math
 import multiprocessing
 import threading
@@ -88,15 +89,24 @@ _pool_lock = threading.Lock()
 
 
 def _render_here(data: Any, fmt: str) -> bytes:
-    from assessment import report
+    from assessment.report import build_report
 
-    renderers = {"pdf": report.render_pdf, "html": report.render_html, "xlsx": report.render_xlsx}
-    renderer = renderers.get(fmt, report.render_csv)
-    return renderer(data)
+    return build_report(data, fmt)
+
+
+def portable(data: Any) -> Any:
+    """The scored round without its store (a database connection cannot cross to another
+    process): what the report reads from the store lazily is read here first."""
+    if getattr(data, "store", None) is None:
+        return data
+    data.responses  # noqa: B018 - cached on the object, so the copy carries it
+    twin = copy.copy(data)
+    object.__setattr__(twin, "store", None)
+    return twin
 
 
 def render(data: Any, fmt: str, *, timeout_s: float = 300) -> bytes:
-    """Render gathered report data (``report.gather_report``) in the worker process. A worker
+    """Render a scored round (``rounds.ScoredRound``) as a report in the worker process. A worker
     that died is replaced, and the render tried once more in this process."""
     global _pool
     if fmt == "csv":  # no charts, no layout: quicker here than the trip to the worker
@@ -107,7 +117,7 @@ def render(data: Any, fmt: str, *, timeout_s: float = 300) -> bytes:
             _pool = ProcessPoolExecutor(max_workers=SLOTS, mp_context=multiprocessing.get_context("spawn"))
         pool = _pool
     try:
-        return pool.submit(_render_here, data, fmt).result(timeout=timeout_s)
+        return pool.submit(_render_here, portable(data), fmt).result(timeout=timeout_s)
     except BrokenProcessPool:
         with _pool_lock:
             _pool = None

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from assessment import benchmarks, charts, exchange, formats, ui
-from assessment.scoring import score_round
-from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
+from assessment.rounds import load_peers
+from assessment.store import DuplicateBenchmarkSetError
 from assessment.text import md_escape
 
 IMPORTED_KEY = "bench_imported_message"  # survives the rerun that refreshes the source list
@@ -14,7 +14,6 @@ record = ui.current_respondent()
 st.title("Benchmarks")
 
 organisation = None
-scores = None
 if record is None:
     q = ui.current_questionnaire()
     st.info(
@@ -22,26 +21,32 @@ if record is None:
         "distribution of the chosen source."
     )
     st.page_link("pages/start.py", label="Go to Start")
+    choice = ui.benchmark_choice(None, q, key="bench")
+    view = load_peers(store, q, choice)
+    comparison, table, fallback = view.comparison, view.table, None
 else:
     rnd = store.round(record.round_id)
     organisation = store.organisation(rnd.organisation_id)
     q = ui.questionnaire_for(rnd)
-    scores = benchmarks.scores_of(score_round(q, store.respondents_of(rnd.id)))
     st.caption(
         f"{md_escape(organisation.name)} · {md_escape(rnd.name)} · questionnaire {q.id} {q.version}. "
         "Your organisation is never counted among its own peers."
     )
+    choice = ui.benchmark_choice(organisation, q, key="bench")
+    scored = ui.scored_round(rnd.id, choice=choice)
+    comparison, table, fallback = scored.comparison, scored.benchmark_table, scored.fallback_reason
 
-chosen, source_key, sources = ui.choose_benchmark(q, organisation, scores, key="bench")
-benchmark = chosen.benchmark
+sources = {s.key: s for s in benchmarks.available_sources(store, q.key)}
+benchmark = comparison.benchmark
+if fallback:
+    st.warning(fallback)
 if benchmark is None:
-    st.info(chosen.reason)
-    if source_key == benchmarks.PEERS and len(sources) > 1:
+    st.info(comparison.reason)
+    if choice.source == benchmarks.PEERS and len(sources) > 1:
         st.caption("Choose another source above: an imported set or the synthetic sample.")
 else:
     if benchmark.synthetic:
         st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
-    table = benchmarks.benchmark_table(q, benchmark, scores)
     m1, m2 = st.columns(2)
     m1.metric("Organisations in this segment", f"{benchmark.n_orgs:,}")
     overall_rank = benchmarks.overall_percentile(table)
@@ -53,11 +58,15 @@ else:
     st.caption(
         f"Source: {md_escape(benchmark.source)} · {md_escape(benchmark.segment)} · n = {benchmark.n_orgs}"
     )
-    title = "Where you sit among your peers" if scores is not None else "How the peers are distributed"
+    scored_org = organisation is not None
+    title = "Where you sit among your peers" if scored_org else "How the peers are distributed"
     st.altair_chart(
-        charts.build_distribution_chart(table, title=title, score_label="Your organisation"), width="stretch"
+        charts.build_distribution_chart(
+            table, title=title, score_label="Your organisation", levels=[lv.name for lv in q.levels]
+        ),
+        width="stretch",
     )
-    ranks = benchmarks.ranks_table(table, approximate=benchmark.approximate, scored=scores is not None)
+    ranks = benchmarks.ranks_table(table, approximate=benchmark.approximate, scored=scored_org)
     st.dataframe(ranks, hide_index=True)
     if benchmark.approximate:
         st.caption(

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from assessment import formats, profile, ui
+from assessment import formats, profile, state, ui
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
 
@@ -26,7 +26,7 @@ with st.expander("New client organisation", expanded=not store.organisations()):
             except InvalidInputError as exc:
                 st.error(str(exc))
             else:
-                st.session_state["console_org"] = org.id
+                st.session_state[state.CONSOLE_ORG] = org.id
                 st.session_state["console_pick"] = org.id  # the picker below is not drawn yet
                 st.success(f"Created {md_escape(org.name)}.")
 
@@ -40,7 +40,7 @@ if ARCHIVED_KEY in st.session_state:
     if right.button("Undo", key="console_archive_undo"):
         store.set_archived(archived_id, False, actor="console")
         st.session_state.pop(ARCHIVED_KEY)
-        st.session_state["console_org"] = st.session_state["console_pick"] = archived_id
+        st.session_state[state.CONSOLE_ORG] = st.session_state["console_pick"] = archived_id
         st.rerun()
 show_archived = st.toggle("Show archived organisations", key="console_show_archived")
 organisations = store.organisations(include_archived=show_archived)
@@ -53,7 +53,7 @@ names = {
     o.id: f"{o.name} · {o.industry} · {o.size_band} · {o.region}" + (" · archived" if o.archived_at else "")
     for o in organisations
 }
-current = st.session_state.get("console_org")
+current = st.session_state.get(state.CONSOLE_ORG)
 org_id = st.selectbox(
     "Organisation",
     ids,
@@ -61,7 +61,7 @@ org_id = st.selectbox(
     format_func=names.get,
     key="console_pick",
 )
-st.session_state["console_org"] = org_id
+st.session_state[state.CONSOLE_ORG] = org_id
 org = store.organisation(org_id)
 
 with st.expander("Rename or archive"):
@@ -82,7 +82,7 @@ with st.expander("Rename or archive"):
         if c2.button("Archive organisation", key="console_archive", disabled=not sure):
             store.set_archived(org.id, True, actor="console")
             st.session_state[ARCHIVED_KEY] = (org.id, org.name)
-            st.session_state.pop("console_org", None)
+            st.session_state.pop(state.CONSOLE_ORG, None)
             st.rerun()
     st.caption(
         "Archiving hides the organisation here and from benchmarks; nothing is deleted, and it can be "
@@ -169,5 +169,5 @@ st.download_button(
     key="console_export",
 )
 if st.button("Open the workshop view", key="console_workshop"):
-    st.session_state["workshop_round"] = latest.id
+    st.session_state[state.WORKSHOP_ROUND] = latest.id
     st.switch_page("pages/workshop.py")

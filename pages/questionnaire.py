@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import ui, views
+from assessment import sessions, state, ui, views
 from assessment.store import InvalidInputError, RoundClosedError, StoreError
 
 store = ui.get_store()
@@ -15,17 +15,23 @@ if record is None:
 
 rnd = store.round(record.round_id)
 q = ui.questionnaire_for(rnd)
-answers = store.answers_for(record.id)
+# Team members are not asked leaders-only questions; a dimension with none left is skipped.
+asked = q.questions_for(record.role)
+asked_ids = {x.id for x in asked}
+dimensions = q.dimensions_for(record.role)
+answers = {k: v for k, v in store.answers_for(record.id).items() if k in asked_ids}
 importance = store.importance_for(record.id)
-steps = len(q.dimensions)
+steps = len(dimensions)
 
-# The step lives in the URL too, so a refresh (or the personal link) keeps the place.
-if "qn_step" not in st.session_state:
-    try:
-        st.session_state["qn_step"] = min(max(int(st.query_params.get("step", 1)) - 1, 0), steps - 1)
-    except ValueError:
-        st.session_state["qn_step"] = 0
-step = st.session_state["qn_step"]
+# The step lives in the URL too, so a refresh keeps the place; without one (the personal link),
+# the respondent resumes at the first step with an unanswered question. The step belongs to
+# one respondent: whoever signs in next in this browser starts at their own place.
+if st.session_state.get(state.QN_STEP_OWNER) != record.id:
+    st.session_state[state.QN_STEP] = sessions.resume_step(
+        q, answers, st.query_params.get("step"), record.role
+    )
+    st.session_state[state.QN_STEP_OWNER] = record.id
+step = st.session_state[state.QN_STEP]
 st.query_params["step"] = str(step + 1)
 
 
@@ -45,24 +51,24 @@ def save_importance(dimension_id: str, key: str) -> None:
 
 
 def go(to: int) -> None:
-    st.session_state["qn_step"] = to
+    st.session_state[state.QN_STEP] = to
 
 
 st.title(q.title)
 done = len(answers)
-st.progress(done / len(q.questions), text=f"{done} of {len(q.questions)} questions answered")
+st.progress(done / len(asked), text=f"{done} of {len(asked)} questions answered")
 if error := st.session_state.pop("qn_error", None):
     st.error(error)
 if not rnd.is_open:
     st.warning("This round is closed: your answers are kept and can be read, but no longer changed.")
 
-dimension = q.dimensions[step]
+dimension = dimensions[step]
 st.subheader(f"Step {step + 1} of {steps}: {dimension.title}")
 st.markdown(dimension.description)
 st.caption("Pick the description closest to how things are **today**, not how they should be. "
            "\"Don't know\" is a fine answer: it is left out of your score.")  # fmt: skip
 
-for number, question in enumerate(dimension.questions, start=1):
+for number, question in enumerate((x for x in dimension.questions if x.id in asked_ids), start=1):
     key = f"qn_{record.id}_{question.id}"
     options = views.answer_options(q, question.id)
     labels = dict(options)
@@ -78,6 +84,8 @@ for number, question in enumerate(dimension.questions, start=1):
         args=(question.id, key),
         disabled=not rnd.is_open,
     )
+    if not question.scored:
+        st.caption("Not scored: the answers of both sides are shown side by side in the results.")
 
 imp_key = f"qn_imp_{record.id}_{dimension.id}"
 st.select_slider(
@@ -104,7 +112,7 @@ back.button("← Back", on_click=go, args=(step - 1,), disabled=step == 0, width
 if step < steps - 1:
     forward.button("Next →", on_click=go, args=(step + 1,), type="primary", width="stretch", key="qn_next")
 else:
-    missing = len(q.questions) - done
+    missing = len(asked) - done
     if missing:
         st.info(f"{missing} question(s) still unanswered. You can finish now; unanswered questions count "
                 "like \"don't know\", and a dimension needs half its questions answered to be scored.")  # fmt: skip
@@ -114,8 +122,7 @@ else:
         st.switch_page("pages/results.py", query_params={ui.PARAM: record.token})
 
 with st.expander("Jump to a step"):
-    for i, d in enumerate(q.dimensions):
+    for i, d in enumerate(dimensions):
         count = sum(1 for x in d.questions if x.id in answers)
-        st.button(
-            f"{i + 1}. {d.title} ({count}/{len(d.questions)})", on_click=go, args=(i,), key=f"qn_jump_{i}"
-        )
+        total = sum(1 for x in d.questions if x.id in asked_ids)
+        st.button(f"{i + 1}. {d.title} ({count}/{total})", on_click=go, args=(i,), key=f"qn_jump_{i}")

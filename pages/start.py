@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import profile, sessions, ui
+from assessment import profile, sessions, state, ui
 from assessment.questionnaire import SIDE_LABELS
 from assessment.store import InvalidInputError, RoundClosedError
 from assessment.text import md_escape
@@ -19,7 +19,7 @@ st.markdown(
     "marketing see things differently, and what to do next."
 )
 
-if st.session_state.pop("tandem_bad_link", False):
+if st.session_state.pop(state.BAD_LINK, False):
     st.error(
         "That personal link is not valid: it may be mistyped or incomplete. Nothing was changed. "
         "Start a new assessment below, or ask whoever sent you a join code for it again."
@@ -31,7 +31,7 @@ if record is not None:
     answered = len(store.answers_for(record.id))
     st.success(
         f"You are answering for **{md_escape(org.name)}** as **{SIDE_LABELS[record.side]}** ({record.role}). "
-        f"{answered} of {len(ui.questionnaire_for(rnd).questions)} questions answered."
+        f"{answered} of {len(ui.questionnaire_for(rnd).questions_for(record.role))} questions answered."
     )
     st.markdown("**Your personal link.** Keep it to come back to your answers from any browser:")
     st.code(ui.resume_link(record.token), language=None)
@@ -61,6 +61,23 @@ if record is not None:
     st.stop()
 
 join_code = st.query_params.get("join", "")
+invited_side = st.query_params.get("side")
+joining = None
+if join_code:
+    # The link names the organisation, so an invited person sees whose assessment this is. The
+    # code is looked up once per session (it counts as a try), not on every rerun of the page.
+    looked_up = st.session_state.get("start_join_lookup")
+    if looked_up is None or looked_up[0] != join_code:
+        found = None if ui.throttle("join") else store.round_by_join_code(join_code)
+        if found is not None and found.is_open:
+            ui.record_success("join")
+        looked_up = st.session_state["start_join_lookup"] = (join_code, found.id if found else None)
+    joining = store.round(looked_up[1]) if looked_up[1] else None
+    if joining is None or not joining.is_open:
+        st.warning("The join code in this link is not valid or its round has closed: check it below.")
+    else:
+        host = store.organisation(joining.organisation_id)
+        st.info(f"You are invited to **{md_escape(host.name)}**'s assessment ({md_escape(joining.name)}).")
 choice = st.radio(
     "How are you taking part?",
     ["new", "join"],
@@ -76,6 +93,7 @@ choice = st.radio(
 side = st.radio(
     "Which side of the house are you on?",
     list(SIDE_LABELS),
+    index=list(SIDE_LABELS).index(invited_side) if invited_side in SIDE_LABELS else 0,
     format_func=lambda s: {
         "it": "IT (CIO and IT leadership)",
         "marketing": "Marketing (CMO and marketing leadership)",

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assessment.questionnaire import Questionnaire, load_questionnaire
+from assessment import config
+from assessment.questionnaire import Questionnaire, latest, load_all, load_questionnaire
 from assessment.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = Path(__file__).resolve().parent / "data" / "tiny-1.0.0.toml"
+TINY2 = Path(__file__).resolve().parent / "data" / "tiny-2.0.0.toml"  # schema 2, continuity from TINY
 REAL = ROOT / "questionnaires" / "cio-cmo-alignment-1.0.0.toml"
 APP = str(ROOT / "app.py")
 
@@ -23,8 +25,22 @@ def tiny() -> Questionnaire:
 
 
 @pytest.fixture(scope="session")
+def tiny2() -> Questionnaire:
+    """Schema 2: strategy-4 is a leaders-only choice question; strategy-2 and governance-3 are
+    leaders-only; the privacy dimension and strategy-1 weigh 2."""
+    return load_questionnaire(TINY2)
+
+
+@pytest.fixture(scope="session")
 def real() -> Questionnaire:
+    """Questionnaire 1.0.0 as released."""
     return load_questionnaire(REAL)
+
+
+@pytest.fixture(scope="session")
+def current() -> Questionnaire:
+    """The latest installed version: what new rounds, and so the app's pages, use."""
+    return latest(load_all(ROOT / "questionnaires"), config.QUESTIONNAIRE_ID)
 
 
 @pytest.fixture

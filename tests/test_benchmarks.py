@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment import benchmarks, cli, exchange, profile
+from assessment import benchmarks, cli, exchange, profile, views
 from assessment.benchmarks import MIN_ORGS, publishable_segments
 from assessment.formats import (
     BENCHMARK_COLUMNS,
@@ -24,6 +24,7 @@ from assessment.formats import (
     parse_benchmark_csv,
 )
 from assessment.questionnaire import Questionnaire, load_questionnaire
+from assessment.scoring import score_round
 from assessment.store import Store, utcnow
 from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
 from tests.conftest import TINY
@@ -323,7 +324,7 @@ def test_imported_set_compares_with_approximate_percentiles(tiny_store, tiny):
     stats = bench.stats.set_index("dimension_id")
     assert 0 <= stats.loc["overall", "percentile"] <= 100
     assert stats.loc["data", "percentile"] != stats.loc["data", "percentile"]
-    table = benchmarks.benchmark_table(tiny, bench, {"overall": 3.0})
+    table = views.benchmark_frame(score_round(tiny, []), bench)
     assert "Percentile rank (approximate)" in benchmarks.ranks_table(table, approximate=True).columns
 
 
@@ -464,19 +465,20 @@ def _tiny_version(tmp_path: Path, version: str) -> Questionnaire:
 # --- the commands ------------------------------------------------------------------------
 
 
-def test_export_and_import_commands(tmp_path, real, capsys):
+def test_export_and_import_commands(tmp_path, current, capsys):
     db = str(tmp_path / "t.duckdb")
     store = Store(db)
-    add_orgs(store, real, [("Retail", "1-249", "Europe")] * 4)
+    add_orgs(store, current, [("Retail", "1-249", "Europe")] * 4)
     store.close()
     out = tmp_path / "bench.csv"
     assert cli.main(["export-benchmarks", "--out", str(out), "--db", db]) == 1
     assert not out.exists() and "fewer than 5 real organisations" in capsys.readouterr().err
     store = Store(db)
-    add_orgs(store, real, [("Retail", "1-249", "Europe")] * 3, name="More")
+    add_orgs(store, current, [("Retail", "1-249", "Europe")] * 3, name="More")
     store.close()
     assert cli.main(["export-benchmarks", "--out", str(out), "--db", db]) == 0
-    assert out.read_text().startswith(",".join(BENCHMARK_COLUMNS) + "\n1,cio-cmo-alignment,1.0.0,all,,")
+    header = ",".join(BENCHMARK_COLUMNS) + f"\n1,cio-cmo-alignment,{current.version},all,,"
+    assert out.read_text().startswith(header)
 
     bad = tmp_path / "bad.csv"
     bad.write_text(out.read_text().replace(",7,", ",2,", 1).replace(",all,,", ",nation,,", 2))

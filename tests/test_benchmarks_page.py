@@ -50,9 +50,9 @@ def respondent(db_path: str, real, **org) -> str:
     return record.token
 
 
-def test_page_renders_the_synthetic_sample_without_a_respondent(db_path, real):
+def test_page_renders_the_synthetic_sample_without_a_respondent(db_path, current):
     store = Store(db_path)
-    seed_demo(store, real, 30)
+    seed_demo(store, current, 30)
     store.close()
     at = open_page()
     assert at.title[0].value == "Benchmarks"
@@ -92,10 +92,10 @@ def test_respondent_sees_ranks_and_the_not_enough_peers_state(db_path, real):
     assert at.get("download_button")[0].proto.label == "Download the benchmark (CSV)"
 
 
-def test_importing_a_bad_csv_lists_every_problem_and_a_good_one_becomes_a_source(db_path, real):
+def test_importing_a_bad_csv_lists_every_problem_and_a_good_one_becomes_a_source(db_path, current):
     store = Store(db_path)
-    seed_demo(store, real, 20)
-    good = exchange.export_benchmarks(store, real.key, synthetic=True)
+    seed_demo(store, current, 20)
+    good = exchange.export_benchmarks(store, current.key, synthetic=True)
     store.close()
     lines = good.splitlines()
     lines[1] = lines[1].replace(",20,", ",4,")

@@ -188,11 +188,12 @@ def test_a_signed_in_consultant_uploads_a_benchmark_csv(server):
         page = browser.new_page()
         page.set_default_timeout(30_000)
         page.goto(url)
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Console").click()
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_role("link", name="Consultant sign-in").click()
         page.get_by_label("Console password").fill(CONSOLE_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("heading", name="Consultant console").wait_for()
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Benchmarks").click()
+        sidebar.get_by_role("link", name="Benchmarks").click()
         page.get_by_role("heading", name="Import a benchmark set").wait_for()
         page.locator("input[type=file]").set_input_files(str(csv_path))
         page.get_by_text("bench.csv").wait_for()
@@ -211,7 +212,7 @@ def test_reports_rendered_in_the_worker_are_the_reports(real):
 
     import pypdf
 
-    from assessment.report import gather_report, render_pdf
+    from assessment import report, rounds
 
     store = Store(None)
     seed_demo(store, real, 12)
@@ -220,12 +221,15 @@ def test_reports_rendered_in_the_worker_are_the_reports(real):
     person = store.create_respondent(rnd.id, "it", "CIO")
     for question in real.questions:
         store.save_answer(person.id, question.id, 4)
-    data = gather_report(store, real, rnd.id)
-    store.close()
+    scored = rounds.load_round(store, {real.key: real}, rnd.id)
 
     def text(pdf: bytes) -> str:
         pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
         return " ".join(" ".join(p.extract_text() for p in pages).split()[:200])
 
-    assert text(workload.render(data, "pdf")) == text(render_pdf(data))
-    assert workload.render(data, "csv").startswith(b"questionnaire_id")
+    in_worker = workload.render(scored, "pdf")
+    assert scored.store is store  # the page's own round keeps its store
+    assert text(in_worker) == text(report.build_report(scored, "pdf"))
+    assert workload.render(scored, "xlsx").startswith(b"PK")
+    assert workload.render(scored, "csv").startswith(b"questionnaire_id")
+    store.close()

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from assessment import auth
+from assessment import auth, config
+from assessment.questionnaire import latest, load_all
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +38,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT = 15_000  # ms; the machine has two cores and every answer reruns the app
-TOTAL = 32  # questions in cio-cmo-alignment 1.0.0: 8 dimensions of 4
-STEPS = 8
+CURRENT = latest(load_all(ROOT / "questionnaires"), config.QUESTIONNAIRE_ID)  # what new rounds use
+PER_STEP = [len(d.questions) for d in CURRENT.dimensions]  # a CIO or CMO is asked every question
+TOTAL = sum(PER_STEP)
+STEPS = len(PER_STEP)
 CSV_HEADER = (
     "questionnaire_id,questionnaire_version,organisation,round,respondent,side,question_id,"
     "dimension_id,level,answered_at"
@@ -78,11 +81,12 @@ def base_url():
                 [
                     sys.executable,
                     "-m",
-                    "streamlit",
-                    "run",
-                    "app.py",
+                    "assessment",
+                    "serve",
                     "--server.headless",
                     "true",
+                    "--server.address",
+                    "127.0.0.1",
                     "--server.port",
                     str(port),
                     "--server.fileWatcherType",
@@ -152,16 +156,22 @@ def wait_for_rerun(page: Page, answered: int | None = None) -> None:
 
 
 def option(group, level: int):
-    return group.locator("label").filter(has_text=re.compile(rf"^\s*{level} ·"))
+    """A question's answer ``level`` (1-5): its level, or a choice question's option, by position."""
+    return group.locator("label:has(input[type=radio])").nth(level - 1)
 
 
-def answer_step(page: Page, level: int) -> None:
+def alternate(a: int, b: int) -> list[int]:
+    """One level per step: a, b, a, b, ..."""
+    return [a if i % 2 == 0 else b for i in range(STEPS)]
+
+
+def answer_step(page: Page, level: int, step: int) -> None:
     """Answer every (still unanswered) question of the current step with the given level."""
     wait_for_rerun(page)
     groups = page.get_by_test_id("stRadio")
-    expect(groups).to_have_count(TOTAL // STEPS)
+    expect(groups).to_have_count(PER_STEP[step - 1])
     done = progress(page)
-    for i in range(TOTAL // STEPS):
+    for i in range(PER_STEP[step - 1]):
         option(groups.nth(i), level).click()
         done += 1
         wait_for_rerun(page, done)
@@ -214,7 +224,7 @@ def answer_all(page: Page, levels: list[int]) -> None:
     """From step 1, answer every step (levels[i] for step i + 1) and finish."""
     for step, level in enumerate(levels, start=1):
         expect_step(page, step)
-        answer_step(page, level)
+        answer_step(page, level, step)
         click(page, "Next →" if step < STEPS else "Finish and see results")
     expect_results(page)
 
@@ -224,36 +234,50 @@ def expect_results(page: Page) -> None:
     expect_no_exception(page)
 
 
+def test_a_deep_link_first_after_start_shows_tandems_own_navigation(base_url: str, page: Page) -> None:
+    """The first visit after the server starts is to /console (this test runs first in the file):
+    the page is routed like any other, with Tandem's sidebar and no list of raw file names."""
+    page.goto(base_url + "/console")
+    expect(page.get_by_label("Console password")).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("link", name="Consultant sign-in")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Start")).to_be_visible()
+    for raw in ("app", "console", "workshop", "about"):
+        expect(sidebar.get_by_role("link", name=raw, exact=True)).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect_no_exception(page)
+
+
 def test_self_assessment_journey(base_url: str, page: Page) -> None:
     start_new(page, base_url, "Acme Browser Test")
 
-    answer_step(page, 3)
-    wait_for_rerun(page, 4)
+    answer_step(page, 3, 1)
+    wait_for_rerun(page, PER_STEP[0])
     screenshot(page, "questionnaire.png")
     click(page, "Next →")
     expect_step(page, 2)
-    answer_step(page, 2)
+    answer_step(page, 2, 2)
 
     # Closing the tab and coming back with the personal link: the URL carries ?r=TOKEN&step=2.
     assert re.search(r"[?&]r=[^&]+", page.url) and "step=2" in page.url
     page.reload()
     expect_step(page, 2)
-    wait_for_rerun(page, 8)
+    wait_for_rerun(page, PER_STEP[0] + PER_STEP[1])
     click(page, "← Back")
     expect_step(page, 1)
     groups = page.get_by_test_id("stRadio")
-    expect(groups).to_have_count(4)
-    for i in range(4):
+    expect(groups).to_have_count(PER_STEP[0])
+    for i in range(PER_STEP[0]):
         expect(option(groups.nth(i), 3).locator("input[type=radio]")).to_be_checked()
     click(page, "Next →")
     expect_step(page, 2)
-    for i in range(4):
+    for i in range(PER_STEP[1]):
         expect(option(groups.nth(i), 2).locator("input[type=radio]")).to_be_checked()
     click(page, "Next →")
 
-    for step, level in zip(range(3, STEPS + 1), [4, 3, 5, 2, 4, 3], strict=True):
+    for step, level in zip(range(3, STEPS + 1), [(4, 3, 5, 2)[i % 4] for i in range(STEPS - 2)], strict=True):
         expect_step(page, step)
-        answer_step(page, level)
+        answer_step(page, level, step)
         click(page, "Next →" if step < STEPS else "Finish and see results")
 
     expect_results(page)
@@ -282,7 +306,9 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     info.value.save_as(report)
     html = report.read_text(encoding="utf-8")
-    assert "Acme Browser Test" in html and "http://" not in html and "https://" not in html
+    assert "Acme Browser Test" in html
+    # Nothing is fetched from the network (a figure's source address may be printed as text).
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", html)
     page.goto(report.as_uri())
     images = page.locator("img[src^='data:image/png;base64,']")
     expect(images.first).to_be_visible()
@@ -294,13 +320,14 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
 
 def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) -> None:
     start_new(page, base_url, "Gap Test Org")
-    answer_all(page, [4, 5, 4, 5, 4, 5, 4, 5])
+    answer_all(page, alternate(4, 5))
     expect(page.get_by_text("The gap appears once")).to_be_visible()
     code_block = page.get_by_test_id("stCode").filter(has_text="?join=")
     expect(code_block).to_be_visible()
     join_link = code_block.inner_text().strip()
     assert join_link.startswith(base_url + "/?join="), join_link
-    code = join_link.split("?join=", 1)[1]
+    code, _, side = join_link.split("?join=", 1)[1].partition("&side=")
+    assert side == "marketing"  # the invite is for the other side of the house
 
     other = browser.new_context(viewport={"width": 1280, "height": 900})  # a different person
     other.set_default_timeout(TIMEOUT)
@@ -312,16 +339,22 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
             mode.get_by_role("radio", name="Join my organisation's assessment with a code")
         ).to_be_checked()
         expect(cmo.get_by_label("Join code")).to_have_value(code)
+        expect(cmo.get_by_text("You are invited to Gap Test Org's assessment")).to_be_visible()
+        sides = cmo.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?")
+        expect(sides.get_by_role("radio", name="Marketing (CMO and marketing leadership)")).to_be_checked()
         cmo.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?").locator(
             "label"
         ).filter(has_text="Marketing (CMO and marketing leadership)").click()
         side = cmo.get_by_role("radio", name="Marketing (CMO and marketing leadership)")
         expect(side).to_be_checked()
         expect(cmo.get_by_label("Join code")).to_have_value(code)
+        expect(cmo.get_by_text("You are invited to Gap Test Org's assessment")).to_be_visible()
+        sides = cmo.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?")
+        expect(sides.get_by_role("radio", name="Marketing (CMO and marketing leadership)")).to_be_checked()
         click(cmo, "Join")
         expect_step(cmo, 1)
         wait_for_rerun(cmo, 0)
-        answer_all(cmo, [1, 2, 1, 2, 1, 2, 1, 2])
+        answer_all(cmo, alternate(1, 2))
 
         heading = cmo.get_by_role("heading", name="Where IT and marketing see things differently")
         expect(heading).to_be_visible()
@@ -362,12 +395,16 @@ def join_and_answer(browser: Browser, join_link: str, side_label: str, levels: l
 
 def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser: Browser, page: Page) -> None:
     page.goto(base_url)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Console").click()
+    # Tandem draws its own sidebar: no consultant pages until signed in.
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("link", name="Workshop")).to_have_count(0)
+    sidebar.get_by_role("link", name="Consultant sign-in").click()
     page.get_by_label("Console password").fill(CONSOLE_PASSWORD)
     click(page, "Sign in")
     expect(page.get_by_role("heading", name="Consultant console")).to_be_visible()
 
     create = page.get_by_role("button", name="Create organisation", exact=True)
+    wait_for_rerun(page)  # the expander opens by itself when there is no client yet
     if not create.is_visible():
         page.get_by_text("New client organisation").click()
     page.get_by_test_id("stForm").get_by_label("Organisation name").fill("Workshop Browser Co")
@@ -380,8 +417,8 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     join_link = code_block.inner_text().strip()
     assert join_link.startswith(base_url + "/?join="), join_link
 
-    join_and_answer(browser, join_link, "IT (CIO and IT leadership)", [5, 4, 5, 4, 5, 4, 5, 4])
-    join_and_answer(browser, join_link, "Marketing (CMO and marketing leadership)", [2, 1, 2, 1, 2, 1, 2, 1])
+    join_and_answer(browser, join_link, "IT (CIO and IT leadership)", alternate(5, 4))
+    join_and_answer(browser, join_link, "Marketing (CMO and marketing leadership)", alternate(2, 1))
 
     # The live panel refreshes by itself (every 5 s): no reload needed.
     it_done = page.get_by_test_id("stMetric").filter(has_text="IT: finished")
@@ -401,3 +438,53 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     expect(page.get_by_text("IT rates higher").first).to_be_visible()
     expect_no_exception(page)
     screenshot(page, "workshop-gap.png")
+
+    # Targets agreed in the workshop carry into the next round.
+    page.get_by_role("tab", name="Targets").click()
+    click(page, "Save targets")
+    expect(page.get_by_text("Targets saved.")).to_be_visible()
+
+    # A reload keeps the consultant signed in, on the same page.
+    page.reload()
+    expect(page.get_by_role("heading", name="Workshop")).to_be_visible()
+    expect(page.get_by_label("Console password")).to_have_count(0)
+
+    # The follow-up round: close the first, open a second, the same two people answer again.
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Console").click()
+    expect(page.get_by_role("heading", name="Consultant console")).to_be_visible()
+    # The reload started a new session: pick the client again.
+    page.get_by_test_id("stSelectbox").filter(has_text="Organisation").click()
+    page.get_by_role("option", name=re.compile("^Workshop Browser Co")).click()
+    wait_for_rerun(page)
+    page.get_by_text("I want to close this round").click()
+    click(page, "Close the round")
+    page.get_by_label("Round name").fill("Follow-up round")
+    click(page, "Open a new round")
+    expect(page.get_by_role("heading", name=re.compile("Open round: Follow-up round"))).to_be_visible()
+    join_link = page.get_by_test_id("stCode").filter(has_text="?join=").inner_text().strip()
+    join_and_answer(browser, join_link, "IT (CIO and IT leadership)", alternate(5, 5))
+    join_and_answer(browser, join_link, "Marketing (CMO and marketing leadership)", alternate(3, 3))
+    click(page, "Open the workshop view")
+    expect(page.get_by_role("heading", name="Workshop")).to_be_visible()
+
+    page.get_by_role("tab", name="Targets").click()
+    expect(page.get_by_text(re.compile("carried over from"))).to_be_visible()
+    page.get_by_role("tab", name="Over time").click()
+    trend = page.locator("[role='tabpanel']:visible").get_by_test_id("stVegaLiteChart").first
+    expect(trend.locator("canvas, svg").first).to_be_attached()
+    box = trend.bounding_box()
+    assert box is not None and box["height"] > 300, box  # small multiples, not a 50 px strip
+    expect(page.get_by_role("heading", name="Compare two rounds")).to_be_visible()
+    expect_no_exception(page)
+    screenshot(page, "workshop-over-time.png")
+
+    page.get_by_role("tab", name="Report").click()
+    panel = page.locator("[role='tabpanel']:visible")
+    panel.get_by_text("HTML report (one file, opens offline)").click()
+    wait_for_rerun(page)
+    panel.get_by_role("button", name="Prepare the report").click()
+    with page.expect_download() as info:
+        panel.get_by_role("button", name="Download the HTML report (one file, opens offline)").click()
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "Targets and progress" in html and "Change since the previous round" in html
+    assert "carried over from" in html and "Workshop Browser Co" in html

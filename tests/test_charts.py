@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -333,36 +334,48 @@ def test_spread_chart_dots_ticks_and_privacy() -> None:
     assert charts.build_spread_chart(spread_frame()).to_dict() == spec
 
 
+LEVEL_NAMES = ("Initial", "Developing", "Colleagues", "Managed", "Leading")
+
+
 def trend_frame() -> pd.DataFrame:
     rows = [
-        ("2026 Q2", 2, DIMS[0], 3.0),
-        ("2026 Q2", 2, DIMS[1], 2.5),
-        ("2025 Q4", 1, DIMS[0], 2.0),
-        ("2025 Q4", 1, DIMS[1], None),
-        ("2026 Q3", 3, DIMS[0], 3.5),
+        ("2026 Q2", 2, "Overall", "overall", 2.75),
+        ("2026 Q2", 2, "Alignment index", "alignment", 80.0),
+        ("2026 Q2", 2, DIMS[0], "dimension", 3.0),
+        ("2026 Q2", 2, DIMS[1], "dimension", 2.5),
+        ("2025 Q4", 1, "Overall", "overall", 2.0),
+        ("2025 Q4", 1, DIMS[0], "dimension", 2.0),
+        ("2025 Q4", 1, DIMS[1], "dimension", None),
+        ("2026 Q3", 3, DIMS[0], "dimension", 3.5),
     ]
-    return pd.DataFrame(rows, columns=["round", "round_order", "dimension", "score"])
+    return pd.DataFrame(rows, columns=["round", "round_order", "panel", "kind", "value"])
 
 
-def test_trend_chart_orders_rounds_by_round_order() -> None:
+def test_trend_chart_has_headline_panels_and_small_multiples() -> None:
     spec = charts.build_trend_chart(trend_frame()).to_dict()
 
-    assert spec["title"]["text"] == "Alignment across rounds"
-    assert spec["height"] == 340
-    assert mark_type(spec) == "line" and spec["mark"]["point"]["filled"] is True
-    enc = spec["encoding"]
-    assert (enc["x"]["field"], enc["x"]["type"]) == ("round", "ordinal")
-    assert enc["x"]["sort"] == ["2025 Q4", "2026 Q2", "2026 Q3"]
-    assert (enc["y"]["field"], enc["y"]["scale"]["domain"]) == ("score", [1, 5])
-    assert enc["color"]["scale"] == {"domain": DIMS[:2], "range": list(charts.DIMENSION_COLORS)}
-    assert list(tooltip_fields(spec)) == ["round", "dimension", "score"]
+    assert spec["title"]["text"] == "Change across rounds"
+    top, panels = spec["vconcat"]
+    assert [c["title"] for c in top["hconcat"]] == ["Overall score (1–5)", "Alignment index (0–100)"]
+    overall, alignment = (c["layer"][0] for c in top["hconcat"])
+    assert alignment["encoding"]["y"]["scale"]["domain"] == [0, 100]
+    assert overall["encoding"]["y"]["scale"]["domain"] == [1, 5]
+    assert overall["encoding"]["x"]["sort"] == ["2025 Q4", "2026 Q2", "2026 Q3"]
+    # One small panel per dimension, four to a row, each with a visible height.
+    assert panels["columns"] == 4 and panels["facet"]["field"] == "panel"
+    assert panels["facet"]["sort"] == DIMS[:2]
+    assert panels["spec"]["height"] >= 100
+    rows = spec["datasets"][panels["data"]["name"]]
+    assert {r["panel"] for r in rows} == set(DIMS[:2]) and all(r["value"] is not None for r in rows)
 
 
-def test_score_axes_name_the_levels() -> None:
-    spec = charts.build_benchmark_chart(benchmark_frame()).to_dict()
+def test_score_axes_name_the_questionnaires_levels() -> None:
+    spec = charts.build_benchmark_chart(benchmark_frame(), levels=LEVEL_NAMES).to_dict()
     axis = units_of(spec, "point")[0]["encoding"]["x"]["axis"]
     assert axis["values"] == [1, 2, 3, 4, 5]
-    assert '"Soul mates"' in axis["labelExpr"] and '"Strangers"' in axis["labelExpr"]
+    assert '"Leading"' in axis["labelExpr"] and '"Initial"' in axis["labelExpr"]
+    plain = charts.build_benchmark_chart(benchmark_frame()).to_dict()
+    assert "labelExpr" not in units_of(plain, "point")[0]["encoding"]["x"]["axis"]
 
 
 BUILDERS: list[Callable[..., alt.TopLevelMixin]] = [
@@ -381,14 +394,15 @@ def test_empty_frame_gives_a_valid_chart(builder: Callable[..., alt.TopLevelMixi
     for empty in (pd.DataFrame(), pd.DataFrame({"dimension": pd.Series([], dtype="str")})):
         spec = builder(empty, title="Nothing yet").to_dict()
         assert spec["title"]["text"] == "Nothing yet"
-        assert spec["height"] > 0
+        assert spec.get("height", 0) > 0 or "vconcat" in spec
         # The caller's (empty) data is embedded; only constant reference marks (rules, labels) have rows.
         assert [] in spec["datasets"].values()
 
 
 @pytest.mark.parametrize("builder", BUILDERS, ids=lambda b: b.__name__)
 def test_missing_column_is_named(builder: Callable[..., alt.TopLevelMixin]) -> None:
-    with pytest.raises(ValueError, match=rf"{builder.__name__}: missing columns \[.*'dimension'"):
+    first = "panel" if builder is charts.build_trend_chart else "dimension"
+    with pytest.raises(ValueError, match=rf"{builder.__name__}: missing columns \[.*'{first}'"):
         builder(pd.DataFrame({"unrelated": [1]}))
 
 
@@ -409,7 +423,9 @@ def test_chart_compiles_and_renders(builder: Callable[..., alt.TopLevelMixin], e
     """Schema validity is not enough: Vega must also compile and draw the spec (needs vl-convert)."""
     vlc = pytest.importorskip("vl_convert")
     df = pd.DataFrame() if empty else SAMPLES[builder]()
-    svg = vlc.vegalite_to_svg(builder(df).properties(width=600).to_dict())
+    named = {"levels": LEVEL_NAMES} if "levels" in inspect.signature(builder).parameters else {}
+    chart = builder(df, **named)
+    svg = vlc.vegalite_to_svg((chart if "vconcat" in chart.to_dict() else chart.properties(width=600)).to_dict())
     assert svg.startswith("<svg")
     if not empty:
-        assert "Colleagues" in svg or "Marketing" in svg  # an axis or legend was drawn
+        assert "Colleagues" in svg or "Marketing" in svg or DIMS[0] in svg  # an axis, legend or panel

@@ -124,8 +124,8 @@ def test_workshop_targets_and_second_round(console_env, real):
     assert not at.exception
     assert any(s.value == "Targets saved." for s in at.success)
     assert any(m.label == "Of the target reached" for m in at.metric)
-    table = next(df.value for df in at.dataframe if "progress to date %" in df.value.columns)
-    assert table["progress to date %"].notna().all()
+    table = next(df.value for df in at.dataframe if "progress since previous %" in df.value.columns)
+    assert table["progress since previous %"].notna().all()
     # benchmark, spread, priorities and the trend; no gap or heatmap with IT alone
     assert len(at.get("vega_lite_chart")) == 4
     compare = next(df.value for df in at.dataframe if "highlight" in getattr(df.value, "columns", []))

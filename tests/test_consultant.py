@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from assessment import auth, codes, sessions, workshop
+from assessment import auth, codes, progress, sessions
 from assessment.scoring import Respondent, score_round
 from assessment.store import InvalidInputError, RoundClosedError, Store
 from assessment.throttle import Throttle, lock_for
@@ -171,16 +171,16 @@ def test_targets_and_progress(tiny):
 
     baseline, current = score_round(tiny, at(2)), score_round(tiny, at(3))
     targets = {"strategy": 4.0, "governance": 3.0, "data": 5.0}
-    table = workshop.target_table(current, targets, baseline).set_index("dimension_id")
+    table = progress.target_table(current, targets, baseline).set_index("dimension_id")
     assert table.loc["strategy", "gap to target"] == 1.0
     assert table.loc["governance", "gap to target"] == 0.0
     assert table.loc["strategy", "% of target"] == 75.0
-    assert table.loc["strategy", "progress to date %"] == 50.0  # (3 - 2) / (4 - 2)
-    assert table.loc["data", "progress to date %"] == pytest.approx(33.3)
+    assert table.loc["strategy", "progress since previous %"] == 50.0  # (3 - 2) / (4 - 2)
+    assert table.loc["data", "progress since previous %"] == pytest.approx(33.3)
     # 1 - (1 + 0 + 2) / (4 + 3 + 5)
-    assert workshop.percent_to_target(table.reset_index()) == 75.0
-    first_round = workshop.target_table(current, targets).set_index("dimension_id")
-    assert first_round["progress to date %"].isna().all()
+    assert progress.percent_to_target(table.reset_index()) == 75.0
+    first_round = progress.target_table(current, targets).set_index("dimension_id")
+    assert first_round["progress since previous %"].isna().all()
 
 
 def test_targets_out_of_range_are_refused(store, tiny):
@@ -194,7 +194,7 @@ def test_targets_out_of_range_are_refused(store, tiny):
 def test_compare_rounds_highlights_changes(tiny):
     before = score_round(tiny, [Respondent("a", "it", {"strategy-1": 2, "strategy-2": 3}, {})])
     after = score_round(tiny, [Respondent("a", "it", {"strategy-1": 4, "strategy-2": 3}, {})])
-    table = workshop.compare_rounds(before, after)
+    table = progress.compare_rounds(before, after)
     assert table.iloc[0][["question_id", "earlier", "later", "change", "highlight"]].tolist() == [
         "strategy-1", 2.0, 4.0, 2.0, True,
     ]  # fmt: skip

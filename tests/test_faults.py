@@ -71,7 +71,7 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(tiny_disk, tiny):
         except OSError:
             pass  # the disk is full now
     with pytest.raises(StoreError, match="could not be saved") as info:
-        for question in tiny.questions:  # enough writes to need new pages on disk
+        for question in tiny.questions * 30:  # enough writes to need new pages on disk
             store.save_answer(person.id, question.id, 4)
     assert "every answer saved before is kept" in str(info.value)
     filler.unlink()

@@ -15,8 +15,7 @@ import pypdf
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment import auth, cli
-from assessment.report import build_report
+from assessment import auth, cli, report, rounds
 from assessment.store import Store
 from assessment.store.records import clean_name
 from assessment.text import JOINER, md_escape, one_line, terminal_safe
@@ -144,7 +143,7 @@ def _pdf_text(pdf: bytes) -> str:
 def test_pdf_prints_a_name_with_the_page_count_alias_as_typed(tmp_path, real):
     store, made = _hostile_store(tmp_path / "pdf.duckdb", real)
     org, rnd, _ = made[HOSTILE.index("Evil {nb} pages")]
-    text = _pdf_text(build_report(store, real, rnd.id, "pdf"))
+    text = _pdf_text(report.build_report(rounds.load_round(store, {real.key: real}, rnd.id), "pdf"))
     store.close()
     assert "Evil {nb} pages" in text
     pages = re.findall(r"Page (\d+) of (\d+)", text)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 
 from assessment.questionnaire import QuestionnaireError, latest, load_all, load_questionnaire
-from tests.conftest import TINY
+from tests.conftest import REAL, TINY
 
 SEEDS = {
     "000_d69b6bbe6184fee3.txt",
@@ -186,3 +186,145 @@ def test_mutated_questionnaire_is_loaded_or_refused_whole(tmp_path, cut, length,
 
 def test_byte_order_mark_is_accepted(tmp_path):
     assert _load_bytes(tmp_path, b"\xef\xbb\xbf" + TINY.read_bytes()) is not None
+
+
+# `python -m assessment questionnaire check FILE [--json]`
+
+
+def _check(capsys, *argv: str) -> tuple[int, str, str]:
+    from assessment.cli import main
+
+    code = main(["questionnaire", "check", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_prints_what_it_found(capsys):
+    from tests.conftest import TINY2
+
+    code, out, _ = _check(capsys, str(TINY2))
+    assert code == 0
+    assert "valid. tiny 2.0.0 (schema 2)" in out
+    assert "3 dimensions, 10 questions (9 scored, 1 choice; 3 for leaders only)" in out
+    assert "36 actions, 3 'reconcile first' actions, 2 published figures" in out
+    assert "Levels: 1 Unaligned · 2 Aware · 3 Coordinated · 4 Integrated · 5 Partnered" in out
+    assert re.search(r"strategy-4 +choice · leaders only · 5 options", out)
+    assert "agenda-it: 58 % of IT executives; CMO Council and Accenture" in out
+    assert "(2010); compare share_at_or_below:2 on strategy-1" in out
+    assert "Continuity from 1.0.0 (checked against" in out  # tiny 1.0.0 sits beside the file
+    assert "not comparable (from 1.0.0): data" in out
+
+
+def test_check_json_is_the_validated_model(capsys, tiny2):
+    import json
+
+    from tests.conftest import TINY2
+
+    code, out, _ = _check(capsys, str(TINY2), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"id", "version", "dimensions", "figures"} <= set(data)
+    assert (data["id"], data["version"]) == ("tiny", "2.0.0")
+    assert [d["id"] for d in data["dimensions"]] == ["strategy", "governance", "privacy"]
+    q1 = data["dimensions"][0]["questions"][0]
+    assert q1["id"] == "strategy-1" and q1["levels"] == list(tiny2.question("strategy-1").levels)
+    assert [a["step"] for a in q1["actions"]] == [1, 2, 3, 4]
+    assert q1["actions"][0] == {
+        "step": 1,
+        "owner": "CIO",
+        "action": "Move strategy-1 from level 1 to 2.",
+        "first_step": "First step for strategy-1 step 1.",
+        "measure": "Measure for strategy-1 step 1.",
+    }
+    choice = data["dimensions"][0]["questions"][3]
+    assert (choice["kind"], choice["audience"], choice["weight"], choice["actions"]) == (
+        "choice",
+        "leaders",
+        None,
+        [],
+    )
+    assert choice["levels"][0] == "The CIO"
+    assert data["dimensions"][0]["reconcile"]["owner"] == "both"
+    fig = data["figures"][0]
+    assert fig["year"] == 2010
+    assert fig["source"] == "CMO Council and Accenture, Elevating the Role of the CMO–CIO Partnership (2010)"
+    assert fig["compare"] == "share_at_or_below:2"
+    assert data["continuity"]["questions"] == {"strategy-1": "strategy-1", "governance-1": "governance-2"}
+
+
+def test_check_json_of_1_0_0(capsys, real):
+    import json
+
+    code, out, _ = _check(capsys, str(REAL), "--json")
+    data = json.loads(out)
+    assert code == 0 and len([q for d in data["dimensions"] for q in d["questions"]]) == 32
+    assert all(f["year"] is None and f["seed"] for f in data["figures"])  # 1.0.0 figures carry no year
+
+
+def test_check_lists_every_problem_of_a_broken_copy(capsys, tmp_path):
+    import json
+
+    from tests.conftest import TINY2
+
+    text = (
+        TINY2.read_text()
+        .replace('owner = "CIO"', 'owner = "CFO"', 1)
+        .replace("year = 2010\n", "", 1)
+        .replace('kind = "choice"', 'kind = "multi"')
+        .replace('"governance-1" = "governance-2"', '"governance-1" = "governance-8"')
+    )
+    (tmp_path / "tiny-1.0.0.toml").write_text(TINY.read_text())  # the version it continues, beside it
+    path = tmp_path / "broken.toml"
+    path.write_text(text)
+    code, out, err = _check(capsys, str(path))
+    assert code == 1 and out == ""
+    assert str(path) in err
+    assert (
+        "dimensions[0].questions[0].actions[0].owner: expected one of 'CIO', 'CMO', 'both', found 'CFO'"
+        in err
+    )
+    assert "references[0].year: missing required key" in err
+    assert "dimensions[0].questions[3].kind: expected one of 'scale', 'choice', found 'multi'" in err
+    # All at once: the continuity check against 1.0.0 does not wait for the other problems' fixes.
+    assert "continuity.questions.governance-1: 'governance-8' is not a question of 1.0.0" in err
+    code, out, _ = _check(capsys, str(path), "--json")
+    data = json.loads(out)
+    assert code == 1 and data["valid"] is False
+    assert [p for p in data["problems"] if p in err] == data["problems"]  # the same problems as the text
+
+
+def test_check_verifies_continuity_against_the_earlier_version_beside_it(capsys, tmp_path):
+    from tests.conftest import TINY2
+
+    (tmp_path / "tiny-1.0.0.toml").write_text(TINY.read_text())
+    path = tmp_path / "tiny-2.0.0.toml"
+    path.write_text(
+        TINY2.read_text().replace('"governance-1" = "governance-2"', '"governance-1" = "governance-8"')
+    )
+    code, _, err = _check(capsys, str(path))
+    assert code == 1
+    assert "continuity.questions.governance-1: 'governance-8' is not a question of 1.0.0" in err
+
+
+def test_check_of_a_missing_file(capsys, tmp_path):
+    code, _, err = _check(capsys, str(tmp_path / "nope.toml"))
+    assert code == 1 and "cannot read file" in err
+
+
+V2 = REAL.parent / "cio-cmo-alignment-2.0.0.toml"
+
+
+@pytest.mark.skipif(not V2.exists(), reason="questionnaire 2.0.0 is not installed yet")
+def test_2_0_0_meets_the_brief_and_is_what_new_rounds_use():
+    installed = load_all(REAL.parent)  # also checks its continuity against 1.0.0
+    q = installed[("cio-cmo-alignment", "2.0.0")]
+    assert latest(installed, "cio-cmo-alignment") is q
+    assert q.schema == 2
+    assert 7 <= len(q.dimensions) <= 9
+    assert 32 <= len(q.questions) <= 44
+    assert q.choice_questions and any(x.leaders_only for x in q.questions)
+    assert all(len(x.actions) == 4 for x in q.scored_questions)
+    assert all(d.reconcile is not None for d in q.dimensions)
+    assert q.references and all(r.year and r.publisher and r.survey and r.compare for r in q.references)
+    assert q.continuity is not None and q.continuity.from_version == "1.0.0"
+    assert installed[("cio-cmo-alignment", "1.0.0")].path.endswith("cio-cmo-alignment-1.0.0.toml")

@@ -15,15 +15,31 @@ import pandas as pd
 import pypdf
 import pytest
 
-from assessment import report, report_pdf, report_text, views
+from assessment import report, rounds, views
 from assessment.cli import main
 from assessment.demo import seed_demo
 from assessment.formats import RESPONSE_COLUMNS
-from assessment.report import FORMATS, ReportError, build_report, gather_report
-from assessment.report_xlsx import SHEETS
+from assessment.report import FORMATS, ReportError
+from assessment.report import images as report_images
+from assessment.report import pdf as report_pdf
+from assessment.report import wording as report_text
+from assessment.report.xlsx import SHEETS
 from assessment.scoring import score_round
 from assessment.store import Store, utcnow
 from assessment.text import one_line
+
+
+def gather_report(store, q, round_id, *, respondent_id=None, choice=None):
+    """The read model every report renders (what a page hands to ``report.build_report``)."""
+    return rounds.load_round(store, {q.key: q}, round_id, respondent_id=respondent_id, choice=choice)
+
+
+def build_report(store, q, round_id, fmt, *, progress=None):
+    return report.build_report(gather_report(store, q, round_id), fmt, progress=progress)
+
+
+def render(fmt):
+    return lambda data: report.build_report(data, fmt)
 
 ORG_NAME = '=Øresund 東京 "Co", Ltd'
 CIO = (4, 3, 5, 2, 4)  # level of question i is CIO[i % 5]
@@ -80,12 +96,12 @@ def test_gather_report_scores_every_respondent(seeded, data, real):
     store, org, rnd, _ = seeded
     expected = score_round(real, store.respondents_of(rnd.id))
     assert data.organisation == org and data.round == rnd
-    assert data.respondents == {"it": 1, "marketing": 2, "other": 0}
+    assert data.counts == {"it": 1, "marketing": 2, "other": 0}
     assert data.finished == {"it": 1, "marketing": 2, "other": 0}
     assert data.result.overall == pytest.approx(expected.overall)
     assert data.benchmark is not None and data.benchmark.synthetic
-    assert list(data.charts) == ["benchmark", "gap", "priority"]
-    assert len(data.top_disagreements) == report.TOP_DISAGREEMENTS
+    assert list(report_images.report_charts(data)) == ["benchmark", "gap", "priority"]
+    assert len(data.top_disagreements) == rounds.TOP_DISAGREEMENTS
     assert data.top_disagreements["gap"].abs().is_monotonic_decreasing
     assert len(data.responses) == len(store.responses_frame(rnd.id))
     pd.testing.assert_frame_equal(data.priorities, views.priority_frame(expected))
@@ -94,12 +110,12 @@ def test_gather_report_scores_every_respondent(seeded, data, real):
 def test_gather_report_for_one_respondent(seeded, real):
     store, _, rnd, people = seeded
     mine = gather_report(store, real, rnd.id, respondent_id=people[1].id)
-    assert mine.respondents == {"it": 0, "marketing": 1, "other": 0}
+    assert mine.counts == {"it": 0, "marketing": 1, "other": 0}
     assert set(mine.responses["respondent"]) == {people[1].id}
-    assert mine.gaps.empty and "gap" not in mine.charts
+    assert mine.gaps.empty and "gap" not in report_images.report_charts(mine)
     assert "One respondent" in mine.scope
     assert report_text.gap_note(mine) is not None
-    text, _ = pdf_text(report.render_pdf(mine))
+    text, _ = pdf_text(render("pdf")(mine))
     assert "Your answer" in text and report_text.overall_text(mine) in text
 
 
@@ -110,7 +126,7 @@ def test_unknown_round_respondent_and_format_are_refused(seeded, real):
     with pytest.raises(ReportError, match="did not take part"):
         gather_report(store, real, rnd.id, respondent_id="R-nope")
     with pytest.raises(ReportError, match="Unknown report format"):
-        build_report(store, real, rnd.id, "docx")
+        report.build_report(gather_report(store, real, rnd.id), "docx")
 
 
 def test_progress_runs_from_zero_to_one(seeded, real):
@@ -136,10 +152,10 @@ def test_a_round_without_answers_or_with_one_side_still_reports(store, real, fmt
 
 
 _RENDER = {
-    "pdf": report.render_pdf,
-    "html": report.render_html,
-    "xlsx": report.render_xlsx,
-    "csv": report.render_csv,
+    "pdf": render("pdf"),
+    "html": render("html"),
+    "xlsx": render("xlsx"),
+    "csv": render("csv"),
 }
 
 
@@ -147,7 +163,7 @@ _RENDER = {
 
 
 def test_pdf_shows_organisation_scores_priorities_and_synthetic_label(data):
-    pdf = report.render_pdf(data)
+    pdf = render("pdf")(data)
     assert pdf.startswith(b"%PDF")
     text, pages = pdf_text(pdf)
     assert pages > 3
@@ -169,14 +185,14 @@ def test_pdf_shows_organisation_scores_priorities_and_synthetic_label(data):
 
 
 def test_pdf_embeds_the_three_charts(data):
-    reader = pypdf.PdfReader(io.BytesIO(report.render_pdf(data)))
+    reader = pypdf.PdfReader(io.BytesIO(render("pdf")(data)))
     images = sum(len(page.images) for page in reader.pages)
     assert images == 3
 
 
 def test_pdf_falls_back_to_the_core_font_without_dejavu(data, monkeypatch):
     monkeypatch.setattr(report_pdf, "REGULAR_FONT", Path("/nonexistent/DejaVuSans.ttf"))
-    text, pages = pdf_text(report.render_pdf(data))
+    text, pages = pdf_text(render("pdf")(data))
     assert pages > 3
     assert '=Øresund ?? "Co", Ltd' in text  # Latin-1 survives, CJK is marked
     assert report_text.overall_text(data) in text
@@ -186,7 +202,7 @@ def test_pdf_falls_back_to_the_core_font_without_dejavu(data, monkeypatch):
 
 
 def test_html_is_self_contained_escaped_and_tells_the_story(data):
-    page = report.render_html(data).decode("utf-8")
+    page = render("html")(data).decode("utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert html.escape(ORG_NAME) in page
     assert ORG_NAME not in page  # the quotes are escaped everywhere
@@ -211,7 +227,7 @@ def test_html_escapes_markup_in_names(store, real):
 
 def test_workbook_sheets_match_the_store(seeded, data, real):
     store, _, rnd, _ = seeded
-    book = pd.read_excel(io.BytesIO(report.render_xlsx(data)), sheet_name=None)
+    book = pd.read_excel(io.BytesIO(render("xlsx")(data)), sheet_name=None)
     assert tuple(book) == SHEETS
     raw = book["Raw answers"]
     stored = store.responses_frame(rnd.id)
@@ -262,7 +278,7 @@ def test_typed_names_are_neutralised_in_csv_and_excel(store, real, name):
 
 def test_csv_is_the_brief_long_format(seeded, data):
     store, _, rnd, _ = seeded
-    text = report.render_csv(data).decode("utf-8")
+    text = render("csv")(data).decode("utf-8")
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     assert tuple(frame.columns) == RESPONSE_COLUMNS
     assert len(frame) == len(store.responses_frame(rnd.id))

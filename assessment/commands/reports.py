@@ -8,10 +8,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from assessment import config
+from assessment.commands import installed_questionnaires, open_store
 from assessment.formats import spreadsheet_safe
-from assessment.questionnaire import load_all
-from assessment.report import FORMATS, ReportError, build_report
+from assessment.report import FORMATS, build_report, file_name
+from assessment.rounds import BenchmarkChoice, load_round
 from assessment.text import terminal_safe
 
 ROUND_COLUMNS = (
@@ -32,14 +32,25 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     p = command("report", "Write one round's report: PDF, single-file HTML, Excel workbook or raw CSV.")
     p.add_argument("--round", required=True, dest="round_id", help="round id (see the rounds command)")
     p.add_argument("--format", choices=FORMATS, default="pdf", dest="fmt", help="default: pdf")
-    p.add_argument("--out", required=True, help="file to write, or - for standard output")
+    p.add_argument("--out", required=True, help="file or directory to write, or - for standard output")
     p.add_argument("--respondent", help="only this respondent's answers (their pseudonymous id)")
+    p.add_argument(
+        "--benchmark",
+        metavar="SOURCE",
+        help="compare with: 'peers', 'synthetic' or an imported set's source name (default: as the "
+        "results page opens)",
+    )
+    p.add_argument(
+        "--segment",
+        metavar="TYPE[:VALUE]",
+        default="all",
+        help="peer group: all, industry, size or region, the organisation's own value unless "
+        "VALUE names another (e.g. industry:Retail); default: all",
+    )
     p.set_defaults(func=cmd_report)
 
 
 def cmd_rounds(args: argparse.Namespace) -> int:
-    from assessment.cli import open_store  # the CLI imports this module
-
     store = open_store(args)
     try:
         frame = store.rounds_overview(include_synthetic=args.include_synthetic)
@@ -55,40 +66,30 @@ def cmd_rounds(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from assessment.cli import open_store
-
+    choice = BenchmarkChoice.parse(args.benchmark, args.segment)
     store = open_store(args)
     try:
-        rnd = store.round(args.round_id)
-        if rnd is None:
-            raise ReportError(f"No round {args.round_id}; `python -m assessment rounds` lists them.")
-        questionnaires = load_all(config.questionnaire_dir())
-        if rnd.questionnaire_key not in questionnaires:
-            raise ReportError(
-                f"Round {rnd.id} was answered under questionnaire {rnd.questionnaire_id} "
-                f"{rnd.questionnaire_version}, which is not in {config.questionnaire_dir()}."
-            )
 
         def progress(fraction: float, message: str) -> None:
             print(f"\r  {fraction:4.0%} {message:<40}", end="", file=sys.stderr, flush=True)
 
-        data = build_report(
-            store,
-            questionnaires[rnd.questionnaire_key],
-            rnd.id,
-            args.fmt,
-            respondent_id=args.respondent,
-            progress=progress,
+        progress(0.0, "Reading and scoring the answers")
+        scored = load_round(
+            store, installed_questionnaires(), args.round_id, respondent_id=args.respondent, choice=choice
         )
+        data = build_report(scored, args.fmt, progress=progress)
         print(file=sys.stderr)
+        name = file_name(scored, args.fmt)
     finally:
         store.close()
     if args.out == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    else:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-        print(f"Wrote {out} ({len(data):,} bytes).", file=sys.stderr)
+        return 0
+    out = Path(args.out)
+    if out.is_dir():
+        out = out / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data):,} bytes).", file=sys.stderr)
     return 0

@@ -1,5 +1,6 @@
 """The store: the only part of Tandem that speaks SQL. Parameterised queries only."""
 
+from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
 from assessment.store.database import (
     Database,
     SchemaTooNewError,
@@ -18,6 +19,7 @@ from assessment.store.store import Store
 
 __all__ = [
     "Database",
+    "DuplicateBenchmarkSetError",
     "InvalidInputError",
     "Organisation",
     "RespondentRecord",

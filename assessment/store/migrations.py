@@ -156,6 +156,13 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """,
     ),
     (
+        "questionnaire items: unscored choice questions and leaders-only questions (schema 2)",
+        """
+        ALTER TABLE questionnaire_items ADD COLUMN scored BOOLEAN NOT NULL DEFAULT TRUE;
+        ALTER TABLE questionnaire_items ADD COLUMN audience VARCHAR NOT NULL DEFAULT 'all';
+        """,
+    ),
+    (
         "operations: audit record of erasures and deletions; console password hashes upgraded at sign-in",
         """
         CREATE SEQUENCE audit_ids START 1;

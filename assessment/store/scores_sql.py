@@ -4,29 +4,36 @@
 respondents count here: a benchmark compares complete rounds.
 """
 
-# Parameters: the list of round ids to score (or NULL for all), twice.
+# Only scale questions count (``scored``); a team member is not asked leaders-only questions, so
+# for them those questions neither count nor lower coverage.
+# Parameters: the team roles (``profile.TEAM_ROLES``), then the list of round ids to score (or
+# NULL for all), twice.
 SELECT_ROUND_SCORES = """
 WITH people AS (
-    SELECT p.id, p.side, p.round_id, r.questionnaire_id AS qid, r.questionnaire_version AS qver
+    SELECT p.id, p.side, p.round_id, r.questionnaire_id AS qid, r.questionnaire_version AS qver,
+           list_contains(?::VARCHAR[], p.role) AS team
     FROM respondents p JOIN rounds r ON r.id = p.round_id
     WHERE p.completed_at IS NOT NULL AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], p.round_id))
 ),
 dims AS (
     SELECT questionnaire_id AS qid, questionnaire_version AS qver, dimension_id,
-           count(*) AS total, any_value(dimension_weight) AS weight
+           count(*) FILTER (WHERE scored) AS total,
+           count(*) FILTER (WHERE scored AND audience = 'all') AS team_total,
+           any_value(dimension_weight) AS weight
     FROM questionnaire_items GROUP BY ALL
 ),
 respondent_dims AS (
     SELECT people.round_id, people.id, people.side, i.dimension_id,
            sum(a.level * i.question_weight) / sum(i.question_weight) AS score,
-           count(*) AS answered, any_value(d.total) AS total
+           count(*) AS answered
     FROM people
     JOIN answers a ON a.respondent_id = people.id AND a.level IS NOT NULL
     JOIN questionnaire_items i ON i.questionnaire_id = people.qid
          AND i.questionnaire_version = people.qver AND i.question_id = a.question_id
+         AND i.scored AND (i.audience = 'all' OR NOT people.team)
     JOIN dims d ON d.qid = people.qid AND d.qver = people.qver AND d.dimension_id = i.dimension_id
     GROUP BY people.round_id, people.id, people.side, i.dimension_id
-    HAVING count(*) >= 0.5 * any_value(d.total)
+    HAVING count(*) >= 0.5 * any_value(CASE WHEN people.team THEN d.team_total ELSE d.total END)
 ),
 sides AS (
     SELECT round_id, dimension_id,

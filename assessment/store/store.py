@@ -57,10 +57,17 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, OperationsQueri
     def register_questionnaire(self, q: Questionnaire) -> None:
         """Record a questionnaire version's structure so SQL can score and benchmark it.
         Released versions never change, so an existing registration is left as it is."""
-        rows = [(q.id, q.version, x.id, d.id, x.weight, d.weight) for d in q.dimensions for x in d.questions]
+        rows = [
+            (q.id, q.version, x.id, d.id, x.weight, d.weight, x.scored, x.audience)
+            for d in q.dimensions
+            for x in d.questions
+        ]
         with self.db.transaction() as cur:
             cur.executemany(
-                "INSERT INTO questionnaire_items VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows
+                "INSERT INTO questionnaire_items (questionnaire_id, questionnaire_version, question_id,"
+                " dimension_id, question_weight, dimension_weight, scored, audience)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                rows,
             )
 
     # organisations and rounds -----------------------------------------------------------
@@ -238,18 +245,18 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, OperationsQueri
         """Every respondent of a round with their answers and importance, ready to score.
         One query: the results page runs this on every rerun."""
         rows = self.db.execute(
-            "WITH people AS (SELECT id, side, created_at FROM respondents WHERE round_id = ?"
+            "WITH people AS (SELECT id, side, role, created_at FROM respondents WHERE round_id = ?"
             " AND (NOT ? OR completed_at IS NOT NULL))"
-            " SELECT p.id, p.side, p.created_at, 'answer' AS kind, a.question_id AS item, a.level AS value"
-            " FROM people p LEFT JOIN answers a ON a.respondent_id = p.id"
-            " UNION ALL SELECT p.id, p.side, p.created_at, 'importance', i.dimension_id, i.rating"
+            " SELECT p.id, p.side, p.role, p.created_at, 'answer' AS kind, a.question_id AS item,"
+            " a.level AS value FROM people p LEFT JOIN answers a ON a.respondent_id = p.id"
+            " UNION ALL SELECT p.id, p.side, p.role, p.created_at, 'importance', i.dimension_id, i.rating"
             " FROM people p JOIN importance i ON i.respondent_id = p.id"
-            " ORDER BY 3, 1",
+            " ORDER BY 4, 1",
             [round_id, completed_only],
         )
-        people: dict[str, tuple[str, dict[str, int | None], dict[str, int]]] = {}
-        for pid, side, _, kind, item, value in rows:
-            _, answers, importance = people.setdefault(pid, (side, {}, {}))
+        people: dict[str, tuple[str, str, dict[str, int | None], dict[str, int]]] = {}
+        for pid, side, role, _, kind, item, value in rows:
+            _, _, answers, importance = people.setdefault(pid, (side, role, {}, {}))
             if item is None:
                 continue
             if kind == "answer":
@@ -257,7 +264,8 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, OperationsQueri
             else:
                 importance[item] = int(value)
         return [
-            Respondent(pid, side, answers, importance) for pid, (side, answers, importance) in people.items()
+            Respondent(pid, side, answers, importance, role)
+            for pid, (side, role, answers, importance) in people.items()
         ]
 
     def responses_frame(self, round_id: str, respondent_id: str | None = None) -> pd.DataFrame:
@@ -283,7 +291,7 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, OperationsQueri
                 cur.execute("DELETE FROM round_scores")
             else:
                 cur.execute("DELETE FROM round_scores WHERE list_contains(?, round_id)", [ids])
-            cur.execute(REFRESH_ROUND_SCORES, [ids, ids])
+            cur.execute(REFRESH_ROUND_SCORES, [sorted(profile.TEAM_ROLES), ids, ids])
             orgs = None
             if ids is not None:
                 orgs = [r[0] for r in cur.execute(
@@ -321,7 +329,7 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, OperationsQueri
             ),
             "items": self.db.frame(
                 "SELECT question_id, dimension_id, question_weight FROM questionnaire_items"
-                " WHERE questionnaire_id = ? AND questionnaire_version = ?",
+                " WHERE questionnaire_id = ? AND questionnaire_version = ? AND scored",
                 list(qkey),
             ),
         }
@@ -336,7 +344,7 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, OperationsQueri
             " avg((s.score < m.own)::INT + 0.5 * (s.score = m.own)::INT) AS percentile"
             " FROM s JOIN mine m USING (dimension_id) WHERE s.round_id <> ? AND s.score IS NOT NULL"
             " GROUP BY s.dimension_id",
-            [None, None, round_id, round_id],
+            [sorted(profile.TEAM_ROLES), None, None, round_id, round_id],
         )
 
     def refresh_peer_scores(self, org_ids: list[str]) -> None:

@@ -15,18 +15,19 @@ from openpyxl.utils import get_column_letter
 
 from assessment.formats import RESPONSE_COLUMNS, spreadsheet_safe
 from assessment.questionnaire import SIDE_LABELS, SIDES
-from assessment.report import (
-    Progress,
-    ReportData,
-)
-from assessment.report_text import (
+from assessment.report.images import Progress
+from assessment.report.wording import (
+    PROGRESS_HEADER,
     alignment_text,
     benchmark_note,
     level_text,
     overall_text,
+    progress_note,
+    progress_rows,
 )
+from assessment.rounds import ScoredRound
 
-SHEETS = ("About", "Scores", "Gaps", "Priorities", "Raw answers")
+SHEETS = ("About", "Scores", "Gaps", "Priorities", "Progress", "Raw answers")
 MAX_WIDTH = 60  # characters; longer text wraps in the cell
 
 
@@ -48,7 +49,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def about_frame(d: ReportData) -> pd.DataFrame:
+def about_frame(d: ScoredRound) -> pd.DataFrame:
     rows = [
         ("Organisation", d.organisation.name),
         ("Round", d.round.name),
@@ -56,7 +57,7 @@ def about_frame(d: ReportData) -> pd.DataFrame:
         ("Questionnaire", f"{d.questionnaire.id} {d.questionnaire.version}"),
         ("Report date", d.generated_at.strftime("%Y-%m-%d")),
         ("Scope", d.scope),
-        *((f"Respondents: {SIDE_LABELS[s]}", d.respondents[s]) for s in SIDES),
+        *((f"Respondents: {SIDE_LABELS[s]}", d.counts[s]) for s in SIDES),
         ("Overall score (1-5)", overall_text(d)),
         ("Maturity level", level_text(d)),
         ("IT-marketing alignment index", alignment_text(d)),
@@ -65,12 +66,12 @@ def about_frame(d: ReportData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def _level_name(d: ReportData) -> str:
+def _level_name(d: ScoredRound) -> str:
     level = d.result.level
     return d.questionnaire.level_name(level) if level is not None else "Insufficient answers"
 
 
-def scores_frame(d: ReportData) -> pd.DataFrame:
+def scores_frame(d: ScoredRound) -> pd.DataFrame:
     """Overall and every dimension: score, level, both sides, gap, importance, benchmark."""
     bench = d.benchmark_table.rename(
         columns={
@@ -93,7 +94,7 @@ def scores_frame(d: ReportData) -> pd.DataFrame:
     return frame[columns]
 
 
-def priorities_frame(d: ReportData) -> pd.DataFrame:
+def priorities_frame(d: ScoredRound) -> pd.DataFrame:
     steps = {
         item["dimension"]: "\n".join(
             f"{s['question']} Next level, {s['next_level']}: {s['description']}" for s in item["steps"]
@@ -105,7 +106,14 @@ def priorities_frame(d: ReportData) -> pd.DataFrame:
     return frame[["rank", "dimension_id", "dimension", "score", "importance", "priority", "next_steps"]]
 
 
-def raw_frame(d: ReportData) -> pd.DataFrame:
+def progress_frame(d: ScoredRound) -> pd.DataFrame:
+    """Targets and the change since the previous round, per dimension, under a one-line note."""
+    frame = pd.DataFrame(progress_rows(d), columns=list(PROGRESS_HEADER))
+    note = pd.DataFrame([[progress_note(d)] + [""] * (len(PROGRESS_HEADER) - 1)], columns=list(PROGRESS_HEADER))
+    return pd.concat([note, frame], ignore_index=True)
+
+
+def raw_frame(d: ScoredRound) -> pd.DataFrame:
     """The BRIEF's long format; times as Excel date-times (UTC), "don't know" as an empty level."""
     frame = d.responses.reindex(columns=list(RESPONSE_COLUMNS)).copy()
     stamps = pd.to_datetime(frame["answered_at"], utc=True)
@@ -122,13 +130,14 @@ def _fit_columns(sheet, frame: pd.DataFrame) -> None:  # noqa: ANN001 - an openp
     sheet.freeze_panes = "A2"
 
 
-def render(data: ReportData, progress: Progress | None = None) -> bytes:
+def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
     """The workbook as bytes."""
     frames = {
         "About": about_frame(data),
         "Scores": scores_frame(data),
         "Gaps": data.question_gaps,
         "Priorities": priorities_frame(data),
+        "Progress": progress_frame(data),
         "Raw answers": raw_frame(data),
     }
     buffer = io.BytesIO()

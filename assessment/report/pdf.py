@@ -16,13 +16,10 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from assessment.report import (
-    NO_VALUE,
-    Progress,
-    ReportData,
-    chart_images,
-)
-from assessment.report_text import (
+from assessment.numbers import NO_VALUE, fmt_number
+from assessment.report.images import Progress, chart_images
+from assessment.report.wording import (
+    PROGRESS_HEADER,
     alignment_text,
     benchmark_note,
     benchmark_sentence,
@@ -33,9 +30,12 @@ from assessment.report_text import (
     level_text,
     method_rules,
     overall_text,
+    progress_note,
+    progress_rows,
     respondents_text,
     seed_citations,
 )
+from assessment.rounds import ScoredRound
 
 FONT_DIR = Path("/usr/share/fonts/truetype")
 REGULAR_FONT = FONT_DIR / "dejavu" / "DejaVuSans.ttf"
@@ -56,7 +56,7 @@ _CORE_REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "−": "-", "’": "
 
 
 class _Report(FPDF):
-    def __init__(self, data: ReportData) -> None:
+    def __init__(self, data: ScoredRound) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.data = data
         # fpdf2 replaces its page-count alias everywhere in the text, names included: an alias
@@ -301,14 +301,14 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
     if d.benchmark is not None:
         rows = [("Dimension", "Score", "Peer median", "Middle half (p25–p75)", "Percentile", "n")]
         for r in d.benchmark_table.to_dict("records"):
-            middle = f"{_num(r['p25'])} – {_num(r['p75'])}" if r["n"] else NO_VALUE
+            middle = f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["n"] else NO_VALUE
             percentile = (
                 NO_VALUE
                 if r["percentile"] is None or r["percentile"] != r["percentile"]
                 else f"{r['percentile']:.0f}"
             )
             rows.append(
-                (r["dimension"], _num(r["score"]), _num(r["median"]), middle, percentile, str(r["n"]))
+                (r["dimension"], fmt_number(r["score"]), fmt_number(r["median"]), middle, percentile, str(r["n"]))
             )
         pdf.table(rows, (62, 16, 22, 36, 24, 14), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
     gap_height = pdf.image_size(images["gap"], 110)[1] if "gap" in images else 10
@@ -341,6 +341,16 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
         rows.append((str(r.rank), r.dimension, f"{r.score:.2f}", f"{r.importance:.1f}", f"{r.priority:.2f}"))
     if len(rows) > 1:
         pdf.table(rows, (12, 96, 20, 26, 20), ("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
+
+
+def _progress(pdf: _Report) -> None:
+    d = pdf.data
+    pdf.h2("Targets and progress", need=40)
+    pdf.para(progress_note(d))
+    if d.targets or (d.previous is not None and d.previous.comparable):
+        pdf.ln(1)
+        rows = [PROGRESS_HEADER, *progress_rows(d)]
+        pdf.table(rows, (62, 18, 18, 24, 28, 20), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
 
 
 def _dimensions(pdf: _Report) -> None:
@@ -382,15 +392,13 @@ def _references(pdf: _Report) -> None:
     rows = [("Published figure", "Population", "Your answer" if own else "IT mean", "Mkt mean", "Source")]
     sources = {ref.statement: ref.source for ref in pdf.data.questionnaire.references}
     for r in refs.to_dict("records"):
-        mine = r["your answer"] if own else _num(r["IT mean"])
+        mine = r["your answer"] if own else fmt_number(r["IT mean"])
         source = sources.get(r["published figure"], r["source"])
-        rows.append((r["published figure"], r["population"], mine, _num(r["marketing mean"]), source))
+        rows.append((r["published figure"], r["population"], mine, fmt_number(r["marketing mean"]), source))
     widths = (54, 24, 36, 14, 46) if own else (66, 30, 15, 15, 48)
     pdf.table(rows, widths, ("LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"))
 
 
-def _num(value: object) -> str:
-    return NO_VALUE if value is None or value != value else f"{float(value):.2f}"  # NaN != NaN
 
 
 def _method(pdf: _Report) -> None:
@@ -416,7 +424,7 @@ def _method(pdf: _Report) -> None:
         pdf.table(rows, (80, 94), ("LEFT", "LEFT"))
 
 
-def render(data: ReportData, progress: Progress | None = None) -> bytes:
+def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
     """The whole PDF as bytes."""
     images = chart_images(data, progress, (0.25, 0.75))
     if progress:
@@ -425,6 +433,7 @@ def render(data: ReportData, progress: Progress | None = None) -> bytes:
     _cover(pdf)
     _summary(pdf)
     _charts(pdf, images)
+    _progress(pdf)
     _dimensions(pdf)
     _references(pdf)
     _method(pdf)

@@ -9,7 +9,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from assessment import cli, config, exchange, formats
+from assessment import config, exchange, formats
+from assessment.commands import current_questionnaire, open_store
 from assessment.questionnaire import load_all
 from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
 from assessment.text import terminal_safe
@@ -40,8 +41,8 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
 
 
 def cmd_export_benchmarks(args: argparse.Namespace) -> int:
-    store = cli.open_store(args)
-    questionnaire = cli.current_questionnaire()
+    store = open_store(args)
+    questionnaire = current_questionnaire()
     try:
         text = exchange.export_benchmarks(store, questionnaire.key, synthetic=args.synthetic)
     except exchange.NotEnoughPeersError as exc:
@@ -80,7 +81,7 @@ def cmd_import_benchmarks(args: argparse.Namespace) -> int:
         problem = exchange.TOO_LARGE.format(size=max(size, len(data)), limit=exchange.MAX_IMPORT_BYTES)
         print(f"error: {args.file} was rejected, nothing was imported: {problem}", file=sys.stderr)
         return 1
-    store = cli.open_store(args)
+    store = open_store(args)
     questionnaires = load_all(config.questionnaire_dir())
     try:
         set_id = exchange.import_benchmarks(store, data, questionnaires, args.source)

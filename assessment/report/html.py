@@ -9,16 +9,10 @@ from __future__ import annotations
 import base64
 from html import escape
 
-import pandas as pd
-
-from assessment.report import (
-    CHART_SCALE,
-    NO_VALUE,
-    Progress,
-    ReportData,
-    chart_images,
-)
-from assessment.report_text import (
+from assessment.numbers import NO_VALUE, fmt_number
+from assessment.report.images import CHART_SCALE, Progress, chart_images
+from assessment.report.wording import (
+    PROGRESS_HEADER,
     alignment_text,
     benchmark_note,
     benchmark_sentence,
@@ -29,9 +23,12 @@ from assessment.report_text import (
     level_text,
     method_rules,
     overall_text,
+    progress_note,
+    progress_rows,
     respondents_text,
     seed_citations,
 )
+from assessment.rounds import ScoredRound
 
 CHART_ALT = {
     "benchmark": "Scores per dimension against the benchmark's interquartile range and median",
@@ -70,10 +67,6 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _num(value: object, fmt: str = ".2f") -> str:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return NO_VALUE
-    return format(float(value), fmt)
 
 
 def _table(header: list[str], rows: list[list[object]], numeric: set[int] = frozenset()) -> str:
@@ -86,7 +79,7 @@ def _table(header: list[str], rows: list[list[object]], numeric: set[int] = froz
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _note(data: ReportData, text: str) -> str:
+def _note(data: ScoredRound, text: str) -> str:
     synthetic = data.benchmark is not None and data.benchmark.synthetic
     return f'<p class="note{" synthetic" if synthetic else ""}">{_e(text)}</p>'
 
@@ -104,7 +97,7 @@ def _img(images: dict[str, bytes], name: str) -> str:
     )
 
 
-def _cover(d: ReportData) -> str:
+def _cover(d: ScoredRound) -> str:
     org = d.organisation
     facts = [
         ("Report date", d.generated_at.strftime("%d %B %Y")),
@@ -121,7 +114,7 @@ def _cover(d: ReportData) -> str:
     )
 
 
-def _summary(d: ReportData) -> str:
+def _summary(d: ScoredRound) -> str:
     q = d.questionnaire
     metrics = [
         ("Overall score (1–5)", overall_text(d)),
@@ -161,12 +154,12 @@ def _summary(d: ReportData) -> str:
     return "".join(parts)
 
 
-def _charts(d: ReportData, images: dict[str, bytes]) -> str:
+def _charts(d: ScoredRound, images: dict[str, bytes]) -> str:
     parts = ["<h1>Against the benchmark</h1>", _img(images, "benchmark"), _note(d, benchmark_note(d))]
     if d.benchmark is not None:
         rows = [
-            [r["dimension"], _num(r["score"]), _num(r["median"]),
-             f"{_num(r['p25'])} – {_num(r['p75'])}" if r["n"] else NO_VALUE, _num(r["percentile"], ".0f"), r["n"]]
+            [r["dimension"], fmt_number(r["score"]), fmt_number(r["median"]),
+             f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["n"] else NO_VALUE, fmt_number(r["percentile"], ".0f"), r["n"]]
             for r in d.benchmark_table.to_dict("records")
         ]  # fmt: skip
         header = ["Dimension", "Score", "Peer median", "Middle half (p25–p75)", "Percentile", "n"]
@@ -177,7 +170,7 @@ def _charts(d: ReportData, images: dict[str, bytes]) -> str:
     if not top.empty:
         parts.append(f"<h2>The {len(top)} questions with the largest disagreements</h2>")
         rows = [
-            [i, r["question"], r["dimension"], _num(r["it"]), _num(r["marketing"]),
+            [i, r["question"], r["dimension"], fmt_number(r["it"]), fmt_number(r["marketing"]),
              f"{r['gap']:+.2f}" + (" !" if r["flagged"] else "")]
             for i, r in enumerate(top.to_dict("records"), start=1)
         ]  # fmt: skip
@@ -188,7 +181,7 @@ def _charts(d: ReportData, images: dict[str, bytes]) -> str:
     parts.append("<h1>Where to act first</h1>")
     parts.append(_img(images, "priority"))
     rows = [
-        [r["rank"], r["dimension"], _num(r["score"]), _num(r["importance"], ".1f"), _num(r["priority"])]
+        [r["rank"], r["dimension"], fmt_number(r["score"]), fmt_number(r["importance"], ".1f"), fmt_number(r["priority"])]
         for r in d.priorities.to_dict("records")
     ]
     if rows:
@@ -196,7 +189,14 @@ def _charts(d: ReportData, images: dict[str, bytes]) -> str:
     return "".join(parts)
 
 
-def _dimensions(d: ReportData) -> str:
+def _progress(d: ScoredRound) -> str:
+    parts = ["<h2>Targets and progress</h2>", f"<p>{_e(progress_note(d))}</p>"]
+    if d.targets or (d.previous is not None and d.previous.comparable):
+        parts.append(_table(list(PROGRESS_HEADER), [list(r) for r in progress_rows(d)], {1, 2, 3, 4, 5}))
+    return "".join(parts)
+
+
+def _dimensions(d: ScoredRound) -> str:
     parts = [
         "<h1>Dimension by dimension</h1>",
         '<p class="muted">Each dimension\'s score against the benchmark, what each side sees, and the '
@@ -226,14 +226,14 @@ def _dimensions(d: ReportData) -> str:
     return "".join(parts)
 
 
-def _references(d: ReportData) -> str:
+def _references(d: ScoredRound) -> str:
     if d.references.empty:
         return ""
     own = d.respondent_id is not None
     sources = {ref.statement: ref.source for ref in d.questionnaire.references}
     rows = [
-        [r["published figure"], r["population"], r["your answer"] if own else _num(r["IT mean"]),
-         _num(r["marketing mean"]), sources.get(r["published figure"], r["source"])]
+        [r["published figure"], r["population"], r["your answer"] if own else fmt_number(r["IT mean"]),
+         fmt_number(r["marketing mean"]), sources.get(r["published figure"], r["source"])]
         for r in d.references.to_dict("records")
     ]  # fmt: skip
     header = [
@@ -250,7 +250,7 @@ def _references(d: ReportData) -> str:
     )
 
 
-def _method(d: ReportData) -> str:
+def _method(d: ScoredRound) -> str:
     q = d.questionnaire
     rules = "".join(f"<li>{_e(r)}</li>" for r in method_rules())
     parts = [
@@ -268,7 +268,7 @@ def _method(d: ReportData) -> str:
     return "".join(parts)
 
 
-def render(data: ReportData, progress: Progress | None = None) -> bytes:
+def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
     """The whole HTML document as UTF-8 bytes."""
     images = chart_images(data, progress, (0.25, 0.8))
     if progress:
@@ -279,6 +279,7 @@ def render(data: ReportData, progress: Progress | None = None) -> bytes:
             _cover(data),
             _summary(data),
             _charts(data, images),
+            _progress(data),
             _dimensions(data),
             _references(data),
             _method(data),

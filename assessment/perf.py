@@ -23,9 +23,9 @@ import pandas as pd
 from assessment import benchmarks, config, exchange, sessions
 from assessment.demo import seed_demo
 from assessment.questionnaire import Questionnaire
-from assessment.scoring import score_round
+from assessment.rounds import BenchmarkChoice, load_round
 from assessment.store import Store
-from assessment.views import benchmark_frame, gap_frame, priority_frame
+from assessment.views import benchmark_frame
 
 
 def _times(fn: Callable[[], Any], repeat: int) -> list[float]:
@@ -42,17 +42,16 @@ def _p95(values: list[float]) -> float:
 
 
 def results_panel(store: Store, q: Questionnaire, round_id: str) -> None:
-    """What the results page computes: scores, gaps, priorities and every segment's panel."""
-    rnd = store.round(round_id)
-    org = store.organisation(rnd.organisation_id)
-    result = score_round(q, store.respondents_of(round_id))
-    scores = benchmarks.scores_of(result)
-    gap_frame(result)
-    priority_frame(result)
-    source = benchmarks.SYNTHETIC if org.synthetic else benchmarks.PEERS
-    panel = benchmarks.benchmark_panel(store, q.key, source, org, scores)
+    """What the results page computes: the read model with its tables, plus every segment's
+    panel (the page's peer-group picker offers all of them)."""
+    source = benchmarks.SYNTHETIC  # the bench's organisations are the synthetic sample
+    scored = load_round(store, {q.key: q}, round_id, choice=BenchmarkChoice(source))
+    _ = scored.gaps, scored.priorities, scored.benchmark_table, scored.recommendations
+    panel = benchmarks.benchmark_panel(
+        store, q.key, source, scored.organisation, benchmarks.scores_of(scored.result)
+    )
     for comparison in panel.values():
-        benchmark_frame(result, comparison.benchmark)
+        benchmark_frame(scored.result, comparison.benchmark)
 
 
 def pandas_panel(frames: dict[str, pd.DataFrame], org_round: str) -> None:
@@ -184,11 +183,32 @@ def _concurrent_writes(store: Store, q: Questionnaire, writers: int) -> dict[str
 
 def _apptest_results(store: Store, path: str, round_id: str) -> float:
     """Server-side time of one results-page run for a finished respondent."""
-    from assessment import ui  # the one module that imports Streamlit
-
     person = store.respondents_of(round_id)[0]
     store.mark_complete(person.id)
-    return ui.time_results_page(path, store.respondent(person.id).token)
+    return time_results_page(path, store.respondent(person.id).token)
+
+
+def time_results_page(db_path: str, token: str) -> float:
+    """Seconds of one warm AppTest run of the results page (for ``python -m assessment bench``)."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    previous = os.environ.get("TANDEM_DB")
+    os.environ["TANDEM_DB"] = db_path
+    try:
+        at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
+        at.query_params["r"] = token  # ui.PARAM: the personal link
+        at.run()
+        at.switch_page("pages/results.py").run()  # warm: caches and imports
+        started = time.perf_counter()
+        at.run()
+        return time.perf_counter() - started
+    finally:
+        if previous is None:
+            os.environ.pop("TANDEM_DB", None)
+        else:
+            os.environ["TANDEM_DB"] = previous
 
 
 def format_table(figures: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""Wording shared by the PDF and the HTML report, so both say the same thing the same way."""
+"""Wording shared by every report format, so each says the same thing the same way."""
 
 from __future__ import annotations
 
@@ -8,19 +8,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from assessment.benchmarks import MIN_ORGS, SEGMENT_LABELS
-from assessment.demo import SYNTHETIC_LABEL
+from assessment.benchmarks import MIN_ORGS, SEGMENT_LABELS, SYNTHETIC_LABEL
+from assessment.numbers import NO_VALUE, fmt_gap, fmt_percent, fmt_score
 from assessment.questionnaire import SIDE_LABELS, SIDES, Questionnaire
-from assessment.report import NO_VALUE, ReportData
+from assessment.rounds import ScoredRound
 from assessment.scoring import BANDS, GAP_FLAG, MIN_COVERAGE, maturity_level
 
-
-def fmt_score(value: float | None) -> str:
-    return NO_VALUE if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}"
+ReportData = ScoredRound  # the renderers' name for what they lay out
 
 
-def fmt_gap(value: float | None) -> str:
-    return NO_VALUE if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:+.2f}"
+def slug(text: str, limit: int = 40) -> str:
+    """Letters, digits and hyphens only: safe in a file name on every system."""
+    out = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return out[:limit].rstrip("-")
 
 
 def overall_text(data: ReportData) -> str:
@@ -41,7 +41,7 @@ def alignment_text(data: ReportData) -> str:
 def respondents_text(data: ReportData) -> str:
     parts = []
     for side in SIDES:
-        n, done = data.respondents[side], data.finished[side]
+        n, done = data.counts[side], data.finished[side]
         parts.append(f"{SIDE_LABELS[side]} {n}" + (f" ({done} finished)" if n and done != n else ""))
     return " · ".join(parts)
 
@@ -58,20 +58,24 @@ def benchmark_source(data: ReportData) -> str:
 
 
 def benchmark_note(data: ReportData) -> str:
-    """Where the comparison comes from; a synthetic set is always called a synthetic sample."""
+    """Where the comparison comes from (source, peer group, n, date), why a requested peer group
+    is not the one shown, and that a synthetic set is a synthetic sample."""
     b = data.benchmark
+    withheld = f" {data.fallback_reason}" if data.fallback_reason else ""
     if b is None:
         return (
             f"No benchmark: fewer than {MIN_ORGS} other organisations have finished this questionnaire "
-            "version, so no comparison is shown (anonymity)."
+            f"version, so no comparison is shown (anonymity).{withheld}"
         )
+    when = f" Figures as of {data.generated_at:%Y-%m-%d}." if not b.source.endswith(")") else ""
     if b.synthetic:
         return (
-            f"Benchmark: {benchmark_source(data)}. A {SYNTHETIC_LABEL} is generated demo data, not real "
-            "organisations: use it to read the charts, not to judge the organisation."
+            f"Benchmark: {benchmark_source(data)}.{when} A {SYNTHETIC_LABEL} is generated demo data, not real "
+            f"organisations: use it to read the charts, not to judge the organisation.{withheld}"
         )
     return (
-        f"Benchmark: {b.label} (each organisation's latest complete round under this questionnaire version)."
+        f"Benchmark: {b.label} (each organisation's latest complete round under this questionnaire "
+        f"version).{when}{withheld}"
     )
 
 
@@ -151,11 +155,11 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
         # The weakest answered question below the top level: the same rule as the priorities.
         steps = [
             (result.questions[x.id].value, x.id)
-            for x in d.questions
+            for x in d.scored_questions
             if result.questions[x.id].value is not None and result.questions[x.id].value < 5
         ]
         weakest = next_level = recommendation = None
-        answered = any(result.questions[x.id].value is not None for x in d.questions)
+        answered = any(result.questions[x.id].value is not None for x in d.scored_questions)
         no_step = None if steps else "Every answered question is at the top level: keep it there."
         if not answered:
             no_step = "No answers yet in this dimension."
@@ -166,7 +170,7 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
             next_level = f"{nxt} · {q.level_name(nxt)}"
             recommendation = q.question(qid).describe(nxt)
         rows = []
-        for x in d.questions:
+        for x in d.scored_questions:
             qs = result.questions[x.id]
             rows.append(
                 (x.text, fmt_score(qs.value), fmt_score(qs.it), fmt_score(qs.marketing), fmt_gap(qs.gap))
@@ -242,3 +246,56 @@ def seed_citations(q: Questionnaire) -> list[tuple[str, str, str]]:
     for ref in q.references:
         cited.setdefault(ref.source, [])
     return [(s, titles.get(s, ""), ", ".join(cited[s])) for s in sorted(cited)]
+
+
+PROGRESS_HEADER = ("Dimension", "Score", "Target", "% of target", "Previous round", "Change")
+
+
+def progress_note(data: ReportData) -> str:
+    """Targets (whose, how far reached) and the change since the previous round, in words."""
+    parts = []
+    if data.previous is None:
+        parts.append("This is the organisation's first round: there is no earlier round to compare with.")
+    elif not data.previous.comparable:
+        parts.append(
+            f"The previous round, {data.previous.round.name}, used a questionnaire whose dimensions differ: "
+            "its scores are not comparable with this round's."
+        )
+    else:
+        change = data.change.set_index("dimension_id")
+        overall = change.loc["overall", "change"] if "overall" in change.index else None
+        parts.append(
+            f"Change since the previous round, {data.previous.round.name} "
+            f"({data.previous.round.created_at:%d %B %Y}): overall {fmt_gap(overall)}."
+        )
+    if not data.targets:
+        parts.append("No targets have been agreed yet.")
+    else:
+        whose = (
+            f"carried over from {data.targets_carried_from}"
+            if data.targets_carried_from
+            else "agreed for this round"
+        )
+        parts.append(f"Targets {whose}: {fmt_percent(data.percent_of_target)} of the target reached overall.")
+    return " ".join(parts)
+
+
+def progress_rows(data: ReportData) -> list[tuple[str, ...]]:
+    """Per dimension: score, target, % of target, the previous round's score and the change."""
+    targets = data.target_table.set_index("dimension_id")
+    change = data.change.set_index("dimension_id")
+    rows = []
+    for d in data.questionnaire.dimensions:
+        t = targets.loc[d.id]
+        c = change.loc[d.id] if d.id in change.index else None
+        rows.append(
+            (
+                d.title,
+                fmt_score(t["score"]),
+                fmt_score(t["target"]),
+                fmt_percent(t["% of target"]),
+                fmt_score(c["previous"]) if c is not None else NO_VALUE,
+                fmt_gap(c["change"]) if c is not None else NO_VALUE,
+            )
+        )
+    return rows
