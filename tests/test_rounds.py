@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment import benchmarks, exchange, progress, report, rounds, sessions, views
+from assessment import benchmarks, exchange, progress, report, rounds, sessions, views, workload
 from assessment.cli import main
 from assessment.demo import seed_demo
 from assessment.report import wording
@@ -167,8 +167,9 @@ def test_results_page_report_uses_the_pages_choice(client, monkeypatch):
     key = next(s.key for s in benchmarks.available_sources(store, rnd.questionnaire_key) if s.name == SET_NAME)
     store.close()
     built = []
-    real_build = report.build_report
-    monkeypatch.setattr(report, "build_report", lambda scored, fmt, **kw: built.append(scored) or real_build(scored, fmt, **kw))
+    # The page hands the scored round to workload.render (which renders it in a worker process).
+    real_render = workload.render
+    monkeypatch.setattr(workload, "render", lambda scored, fmt, **kw: built.append(scored) or real_render(scored, fmt, **kw))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["r"] = record.token
     at.run()
@@ -188,7 +189,8 @@ def test_results_page_report_uses_the_pages_choice(client, monkeypatch):
     assert [(r["dimension"], r["median"], r["n"]) for r in drawn] == list(
         zip(expected["dimension"], expected["median"], expected["n"], strict=True)
     )
-    shown = [c.value.replace("\\", "") for c in at.caption]  # captions are Markdown-escaped
+    # Captions are Markdown-escaped, with a word joiner before ":" and "." (no autolinks).
+    shown = [c.value.replace("\\", "").replace("\u2060", "") for c in at.caption]
     assert any(SET_NAME in c and "Industry: Retail" in c for c in shown), shown
 
 
