@@ -17,10 +17,10 @@ import threading
 import time
 from pathlib import Path
 
-from assessment import workload
+from assessment import rounds, workload
 from assessment.demo import seed_demo
 from assessment.questionnaire import load_questionnaire
-from assessment.report import build_report, gather_report
+from assessment.report import build_report
 from assessment.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,14 +50,15 @@ def main() -> None:
         def builder(i: int) -> None:
             while not stop.is_set():
                 try:
+                    scored = rounds.load_round(store, {q.key: q}, rnd.id)
                     if args.ungated:
-                        build_report(store, q, rnd.id, "pdf")
+                        build_report(scored, "pdf")
                     else:
                         with gate.slot(f"tab-{i}", "127.0.0.1" if i % 2 else f"10.0.0.{i}"):
                             if args.inline:
-                                build_report(store, q, rnd.id, "pdf")
+                                build_report(scored, "pdf")
                             else:
-                                workload.render(gather_report(store, q, rnd.id), "pdf")
+                                workload.render(scored, "pdf")
                     built[0] += 1
                 except workload.Busy:
                     refused[0] += 1
