@@ -33,6 +33,8 @@ HEATMAP_SCHEME = "viridis"  # sequential, perceptually uniform and colour-blind 
 
 IQR_LABEL = "Peer interquartile range"
 MEDIAN_LABEL = "Peer median"
+MEAN_LABEL = "Peer mean"
+MEAN_COLOR = "#56B4E9"
 GAP_DIRECTION_COLORS = {
     "IT rates higher": SIDE_COLORS["IT"],
     "Marketing rates higher": SIDE_COLORS["Marketing"],
@@ -118,15 +120,17 @@ def _benchmark_chart(
     score_label: str,
     levels: Sequence[str] = (),
     extra_tooltips: Sequence[alt.Tooltip] = (),
+    with_mean: bool = False,
 ) -> alt.LayerChart:
-    """Band p25..p75, median tick and score marker per dimension; shared by two builders."""
+    """Band p25..p75, median tick and score marker per dimension (and the mean, a thinner tick,
+    for peer groups too small for quartiles); shared by two builders."""
     dims = _order(df, "dimension")
+    domain, colors = [IQR_LABEL, MEDIAN_LABEL, score_label], [BAND_COLOR, MEDIAN_COLOR, SCORE_COLOR]
+    if with_mean:
+        domain.insert(2, MEAN_LABEL)
+        colors.insert(2, MEAN_COLOR)
     series = alt.Color(
-        "series:N",
-        scale=alt.Scale(
-            domain=[IQR_LABEL, MEDIAN_LABEL, score_label], range=[BAND_COLOR, MEDIAN_COLOR, SCORE_COLOR]
-        ),
-        legend=alt.Legend(title=None, orient="top"),
+        "series:N", scale=alt.Scale(domain=domain, range=colors), legend=alt.Legend(title=None, orient="top")
     )
     tooltips = [
         alt.Tooltip("dimension:N", title="Dimension"),
@@ -155,7 +159,15 @@ def _benchmark_chart(
         .mark_point(filled=True, size=120, opacity=1, stroke="white", strokeWidth=1)
         .encode(x=_score_x("score", levels=levels))
     )
-    return alt.layer(band, median, score).properties(title=_title(title), height=_rows_height(len(dims)))
+    layers = [band, median, score]
+    if with_mean:
+        mean = (
+            base.transform_calculate(series=_js(MEAN_LABEL))
+            .mark_tick(thickness=2, size=ROW_HEIGHT * 0.5)
+            .encode(x=_score_x("mean", levels=levels))
+        )
+        layers.insert(2, mean)
+    return alt.layer(*layers).properties(title=_title(title), height=_rows_height(len(dims)))
 
 
 def build_benchmark_chart(
@@ -180,14 +192,16 @@ def build_distribution_chart(
     score_label: str = "Your score",
     levels: Sequence[str] = (),
 ) -> alt.LayerChart:
-    """The benchmark chart plus the percentile rank in the tooltip.
+    """The benchmark chart plus the peer mean and, in the tooltip, the band the score falls in
+    (computed from the published figures only, never a rank among peers).
 
-    Columns: dimension, p25, median, p75, n, score (may be NA), percentile (0..100, may be NA).
+    Columns: dimension, p25, median, p75 (NA under 10 organisations), mean, n, score (may be NA),
+    band (may be NA).
     """
-    data = _select(df, [*_BENCHMARK_COLUMNS, "percentile"], "build_distribution_chart")
-    percentile = alt.Tooltip("percentile:Q", title="Percentile rank", format=".0f")
+    data = _select(df, [*_BENCHMARK_COLUMNS, "mean", "band"], "build_distribution_chart")
+    extra = [alt.Tooltip("mean:Q", title=MEAN_LABEL, format=".2f"), alt.Tooltip("band:N", title="Where you stand")]
     return _benchmark_chart(
-        data, title=title, score_label=score_label, levels=levels, extra_tooltips=[percentile]
+        data, title=title, score_label=score_label, levels=levels, extra_tooltips=extra, with_mean=True
     )
 
 
@@ -258,20 +272,46 @@ def build_gap_chart(
     )
 
 
+PRIORITY_COLUMNS = ["dimension", "score", "importance", "priority", "rank"]
+
+
+def _priority_labels(data: pd.DataFrame) -> pd.DataFrame:
+    """One label per spot: dimensions whose points coincide (say, everyone left the importance
+    sliders untouched and two scores are equal) share one label instead of overprinting."""
+    data = data.copy()
+    rank_text = data["rank_label"] if "rank_label" in data else data["rank"].astype("Int64").astype(str)
+    data["named"] = rank_text + ". " + data["dimension"].astype(str)
+    data["spot"] = data["score"].round(1).astype(str) + "|" + data["importance"].round(1).astype(str)
+    top = data[data["rank"].notna() & (data["rank"] <= 3)]
+    labels = top.groupby("spot", sort=False).agg(
+        label=("named", _group_label), rank=("rank", "min"), score=("score", "mean"), importance=("importance", "mean")
+    )
+    return labels.reset_index(drop=True)
+
+
+def _group_label(names: pd.Series) -> str:
+    names = list(names)
+    return " + ".join(names) if len(names) <= 2 else f"{names[0]} + {len(names) - 1} more at this spot"
+
+
 def build_priority_chart(
     df: pd.DataFrame, *, title: str = "Where to act first", levels: Sequence[str] = ()
 ) -> alt.LayerChart:
     """Maturity (x) against importance (y), sized by priority; the top three are named.
 
-    Columns: dimension, score, importance, priority (= importance * (5 - score)), rank (1 = top).
+    Columns: dimension, score, importance, priority (= importance * (5 - score)), rank (1 = top),
+    and optionally rank_label ("2=" for a shared rank).
     """
-    data = _select(df, ["dimension", "score", "importance", "priority", "rank"], "build_priority_chart")
-    x = _score_x("score", title="Maturity (your score)", levels=levels)
-    y = alt.Y(
-        "importance:Q",
-        scale=alt.Scale(domain=SCORE_DOMAIN),
-        axis=alt.Axis(title="Importance", values=list(LEVELS)),
+    extra = ["rank_label"] if "rank_label" in df.columns else []
+    data = _select(df, PRIORITY_COLUMNS + extra, "build_priority_chart")
+    x = _score_x("score", title="Maturity (score)", levels=levels)
+    importance_axis = alt.Axis(
+        title="Importance (1 hardly – 5 critically)",
+        values=list(LEVELS),
+        labelExpr="datum.value == 1 ? '1 hardly' : datum.value == 3 ? '3 moderately' : "
+        "datum.value == 5 ? '5 critically' : datum.value",
     )
+    y = alt.Y("importance:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=importance_axis)
     points = (
         alt.Chart(data)
         .transform_filter("isValid(datum.score) && isValid(datum.importance)")
@@ -302,12 +342,13 @@ def build_priority_chart(
     # Names of points in the right half go to their left so they stay inside the plot; each
     # rank sits a little higher or lower, so close points do not print their names on top of
     # each other, and the rank number ties a name to the recommendations below the chart.
-    label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=[1, 5]), axis=None)
+    labels = _priority_labels(data) if len(data) else pd.DataFrame(columns=["label", "rank", "score", "importance"])
+    # The same axis as the circles': layers share one y axis, and an axis=None here would hide it.
+    label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=importance_axis)
     names = [
-        points.transform_filter(f"{_TOP3} && ({side})")
-        .transform_calculate(
-            label_y="datum.importance + (2 - datum.rank) * 0.18", label="datum.rank + '. ' + datum.dimension"
-        )
+        alt.Chart(labels)
+        .transform_filter(side)
+        .transform_calculate(label_y="datum.importance + (2 - datum.rank) * 0.18")
         .mark_text(align=align, dx=dx, fontWeight="bold", limit=LABEL_LIMIT)
         .encode(x=x, y=label_y, text="label:N")
         for side, align, dx in [("datum.score <= 3.5", "left", 14), ("datum.score > 3.5", "right", -14)]
@@ -328,6 +369,18 @@ def build_priority_chart(
     return alt.layer(*rules, corner_text, circles, *names).properties(
         title=_title(title, subtitle), height=420
     )
+
+
+def priority_summary(df: pd.DataFrame) -> str:
+    """The priority chart in one sentence, for readers who cannot see it."""
+    if df.empty:
+        return "No dimension has enough answers for a priority yet."
+    rows = df.sort_values("rank", kind="stable").head(3)
+    parts = []
+    for r in rows.itertuples():
+        label = getattr(r, "rank_label", str(r.rank))
+        parts.append(f"{label}. {r.dimension} (maturity {r.score:.2f}, importance {r.importance:.1f})")
+    return "Chart summary, top priorities: " + "; ".join(parts) + "."
 
 
 def build_heatmap(df: pd.DataFrame, *, title: str = "Mean answer per question and side") -> alt.LayerChart:

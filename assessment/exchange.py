@@ -1,19 +1,24 @@
-"""Benchmark CSV out and in: this database's publishable segments as the BRIEF's format, and
-imported sets validated whole before anything is stored."""
+"""Benchmark CSV out and in: a published release (or the labelled synthetic sample) as the
+BRIEF's format, and imported sets validated whole before anything is stored.
+
+Real organisations leave this installation only as a published release (``assessment.releases``):
+an export is that release's figures, with its id and publication date, never live data, so two
+downloads either are the same file or come from two releases that the disclosure rule allows to
+be compared.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
 
-import pandas as pd
-
 from assessment import formats
 from assessment.benchmarks import MIN_ORGS, is_synthetic, publishable_segments
+from assessment.disclosure import QUARTILE_MIN
 from assessment.questionnaire import Questionnaire
-from assessment.store import Store
+from assessment.store import Release, Store
 
-PEERS_SOURCE = "Tandem peers ({n} organisations)"
+RELEASE_SOURCE = "Tandem benchmark release {id} ({n} organisations)"
 SYNTHETIC_SOURCE = "Tandem synthetic sample"
 MAX_SOURCE_LENGTH = 200
 # A benchmark CSV has one row per segment and dimension: about 300 rows, under 40 KB. Anything
@@ -27,47 +32,59 @@ TOO_LARGE = (
 
 
 class NotEnoughPeersError(ValueError):
-    """Fewer than MIN_ORGS organisations: there is nothing that may be exported."""
+    """No release to export (or, for the synthetic sample, fewer than MIN_ORGS organisations)."""
 
 
-def publishable_rows(store: Store, qkey: tuple[str, str], *, synthetic: bool = False) -> pd.DataFrame:
-    """Every segment that passes the anonymity rules, with ``formats.ROW_COLUMNS``."""
-    rows = publishable_segments(store.peer_segments(qkey, synthetic=synthetic))
-    rows.insert(0, "questionnaire_version", qkey[1])
-    rows.insert(0, "questionnaire_id", qkey[0])
-    return rows.loc[:, list(formats.ROW_COLUMNS)]
+def export_release(store: Store, release: Release) -> str:
+    """One release as benchmark CSV (format 2): its figures, id and publication time."""
+    rows = store.release_rows(release.id)
+    source = RELEASE_SOURCE.format(id=release.id, n=release.n_orgs)
+    return formats.format_benchmark_csv(
+        rows, source=source, generated_at=release.published_at, release_id=release.id
+    )
 
 
 def export_benchmarks(
     store: Store, qkey: tuple[str, str], *, synthetic: bool = False, generated_at: datetime | None = None
 ) -> str:
-    """The benchmark CSV (BRIEF format) of this database's real peers, or of the synthetic
-    sample. Only aggregates of segments that pass the anonymity rules; no names or ids.
-    Raises NotEnoughPeersError with fewer than MIN_ORGS organisations."""
-    rows = publishable_rows(store, qkey, synthetic=synthetic)
-    overall = rows[(rows["segment_type"] == "all") & (rows["dimension_id"] == formats.OVERALL)]
-    if overall.empty:
-        what = "synthetic organisations" if synthetic else "real organisations"
+    """The benchmark CSV (format 2) of the latest release of real organisations, or of the
+    synthetic sample (read live, labelled, quartiles only from 10 organisations). Only aggregates;
+    no names or ids. Raises NotEnoughPeersError when there is nothing that may be exported."""
+    if not synthetic:
+        release = store.latest_release(qkey)
+        if release is None:
+            raise NotEnoughPeersError(
+                f"no benchmark release has been published for {qkey[0]} {qkey[1]}, so there is nothing "
+                "that may be exported (publish one from the console or with "
+                "`python -m assessment publish-benchmark`)"
+            )
+        return export_release(store, release)
+    rows = publishable_segments(store.peer_segments(qkey, synthetic=True))
+    rows.insert(0, "questionnaire_version", qkey[1])
+    rows.insert(0, "questionnaire_id", qkey[0])
+    rows = rows.loc[:, list(formats.ROW_COLUMNS)]
+    rows.loc[rows["n_orgs"] < QUARTILE_MIN, list(formats.QUARTILE_COLUMNS)] = float("nan")
+    if rows.empty:
         raise NotEnoughPeersError(
-            f"fewer than {MIN_ORGS} {what} have a finished round under {qkey[0]} {qkey[1]}, so there is "
-            "nothing that may be exported (anonymity)"
+            f"fewer than {MIN_ORGS} synthetic organisations have a finished round under {qkey[0]} {qkey[1]}"
         )
-    source = SYNTHETIC_SOURCE if synthetic else PEERS_SOURCE.format(n=int(overall["n_orgs"].iloc[0]))
-    return formats.format_benchmark_csv(rows, source=source, generated_at=generated_at)
+    return formats.format_benchmark_csv(rows, source=SYNTHETIC_SOURCE, generated_at=generated_at)
 
 
 def can_export(store: Store, qkey: tuple[str, str]) -> bool:
-    """Whether the real peers are enough for an export ("all" alone decides it)."""
-    return store.peer_count(qkey, synthetic=False) >= MIN_ORGS
+    """Whether a release of real organisations exists to export."""
+    return store.latest_release(qkey) is not None
 
 
 def export_benchmark_set(store: Store, set_id: int) -> str:
-    """An imported set written back out as benchmark CSV, with its own source and date."""
+    """An imported set written back out as benchmark CSV, with its own source, date and release."""
     found = store.benchmark_set(set_id)
     if found is None:
         raise ValueError(f"no imported benchmark set {set_id}")
     rows = store.benchmark_set_rows(set_id)
-    return formats.format_benchmark_csv(rows, source=found.source, generated_at=found.generated_at)
+    return formats.format_benchmark_csv(
+        rows, source=found.source, generated_at=found.generated_at, release_id=found.release_id
+    )
 
 
 def import_benchmarks(
@@ -76,7 +93,7 @@ def import_benchmarks(
     questionnaires: Mapping[tuple[str, str], Questionnaire],
     source: str | None = None,
 ) -> int:
-    """Validate benchmark CSV bytes and store them as one set; returns its id.
+    """Validate benchmark CSV bytes (format 1 or 2) and store them as one set; returns its id.
 
     ``source`` names the set (default: the file's own ``source``; a file whose source says it is
     synthetic keeps that in the name, so the set stays labelled as synthetic). Raises

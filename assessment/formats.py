@@ -5,10 +5,17 @@ installations, consultancies and spreadsheets read them, so the columns and thei
 stable and a change of meaning means a new ``format_version``.
 
 Benchmark CSV, format_version "1": UTF-8 (a BOM is accepted on import), comma-separated, one header
-row with ``BENCHMARK_COLUMNS``, one row per segment and dimension. Scores are written with 4
+row with ``BENCHMARK_COLUMNS_V1``, one row per segment and dimension. Scores are written with 4
 decimals, ``generated_at`` as ISO 8601 UTC with a "Z" suffix (``2026-05-01T12:00:00Z``). Text cells
 that a spreadsheet would run as a formula get a leading "'" (``spreadsheet_safe``); the importer
 removes that quote again. Import accepts the columns in any order and LF or CRLF line ends.
+
+Format_version "2" (what Tandem writes now) keeps every column of version 1, in the same order,
+and adds ``release_id`` at the end: the benchmark release the figures come from (empty for the
+synthetic sample or a set that names none). ``generated_at`` is then the release's publication
+time. ``p25``, ``median`` and ``p75`` are empty together where quartiles are not published (a
+segment of fewer than 10 organisations); otherwise the rules of version 1 hold. Import accepts
+both versions; a file holds one.
 """
 
 from __future__ import annotations
@@ -26,12 +33,15 @@ import pandas as pd
 
 from assessment.questionnaire import Questionnaire
 
-BENCHMARK_FORMAT_VERSION = "1"
+BENCHMARK_FORMAT_VERSION = "2"
+FORMAT_VERSIONS = ("1", "2")
 # The order is part of the format: writers use it, the reader matches columns by name.
-BENCHMARK_COLUMNS: tuple[str, ...] = tuple(
+BENCHMARK_COLUMNS_V1: tuple[str, ...] = tuple(
     "format_version questionnaire_id questionnaire_version segment_type segment_value dimension_id"
     " n_orgs mean p25 median p75 generated_at source".split()
 )
+BENCHMARK_COLUMNS: tuple[str, ...] = (*BENCHMARK_COLUMNS_V1, "release_id")
+QUARTILE_COLUMNS = ("p25", "median", "p75")
 RESPONSE_COLUMNS: tuple[str, ...] = tuple(
     "questionnaire_id questionnaire_version organisation round respondent side question_id"
     " dimension_id level answered_at".split()
@@ -74,6 +84,7 @@ class BenchmarkTable:
     source: str
     generated_at: datetime
     rows: pd.DataFrame
+    release_id: str | None = None  # format 2: the release the figures come from
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -124,8 +135,11 @@ def _refuse(rows: pd.DataFrame, bad: pd.Series, message: str) -> None:
         )
 
 
-def format_benchmark_csv(rows: pd.DataFrame, *, source: str, generated_at: datetime | None = None) -> str:
-    """Write benchmark rows as benchmark CSV text (format_version "1").
+def format_benchmark_csv(
+    rows: pd.DataFrame, *, source: str, generated_at: datetime | None = None, release_id: str | int | None = None
+) -> str:
+    """Write benchmark rows as benchmark CSV text (format_version "2": the columns of version 1
+    plus ``release_id``; quartiles empty where they are not published).
 
     ``rows`` has ``ROW_COLUMNS``; segment_value is None or "" for "all". ``generated_at`` (default:
     now) is written as ISO 8601 UTC with a "Z" suffix, scores with 4 decimals. Rows are sorted by
@@ -160,9 +174,14 @@ def format_benchmark_csv(rows: pd.DataFrame, *, source: str, generated_at: datet
     )
     for column in SCORE_COLUMNS:
         df[column] = pd.to_numeric(df[column], errors="coerce").astype("float64").round(4)
-        _refuse(df, ~df[column].between(1, 5), f"{column} must be a score in [1, 5]")  # NaN is not between
+    no_quartiles = df[list(QUARTILE_COLUMNS)].isna().all(axis=1)
+    for column in SCORE_COLUMNS:
+        bad = ~df[column].between(1, 5)  # NaN is not between
+        if column in QUARTILE_COLUMNS:
+            bad &= ~no_quartiles
+        _refuse(df, bad, f"{column} must be a score in [1, 5]")
     ordered = (df["p25"] <= df["median"]) & (df["median"] <= df["p75"])
-    _refuse(df, ~ordered, "p25 <= median <= p75 must hold")
+    _refuse(df, ~ordered & ~no_quartiles, "p25 <= median <= p75 must hold")
     df["_type"] = df["segment_type"].map(SEGMENT_TYPES.index)
     df["_overall"] = df["dimension_id"] == OVERALL
     df = df.sort_values(["_type", "segment_value", "_overall", "dimension_id"], kind="stable")
@@ -171,11 +190,12 @@ def format_benchmark_csv(rows: pd.DataFrame, *, source: str, generated_at: datet
     cells["segment_value"] = [_text_cell(v) for v in df["segment_value"].tolist()]
     cells["n_orgs"] = [str(v) for v in df["n_orgs"].tolist()]
     for column in SCORE_COLUMNS:
-        cells[column] = [f"{v:.4f}" for v in df[column].tolist()]
+        cells[column] = ["" if v != v else f"{v:.4f}" for v in df[column].tolist()]  # NaN: not published
     stamp = _iso_utc(generated_at if generated_at is not None else datetime.now(UTC))
     for column, value in (("format_version", BENCHMARK_FORMAT_VERSION), ("generated_at", stamp)):
         cells[column] = [value] * len(df)
     cells["source"] = [_text_cell(source)] * len(df)
+    cells["release_id"] = [_text_cell("" if release_id is None else str(release_id))] * len(df)
     return _write_csv(BENCHMARK_COLUMNS, zip(*(cells[c] for c in BENCHMARK_COLUMNS), strict=True))
 
 
@@ -253,7 +273,7 @@ def _read_records(text: str, problems: _Problems) -> list[list[str]]:
 
 def _header_index(header: list[str], problems: _Problems) -> dict[str, int] | None:
     names = [h.strip() for h in header]
-    if len(names) < len(BENCHMARK_COLUMNS) and any(";" in n for n in names):
+    if len(names) < len(BENCHMARK_COLUMNS_V1) and any(";" in n for n in names):
         problems.add("header: looks semicolon-separated, expected commas")
         return None
     index: dict[str, int] = {}
@@ -261,7 +281,7 @@ def _header_index(header: list[str], problems: _Problems) -> dict[str, int] | No
         if name in index and name in BENCHMARK_COLUMNS:
             problems.add(f"header: column {name} appears twice")
         index.setdefault(name, position)
-    missing = [c for c in BENCHMARK_COLUMNS if c not in index]
+    missing = [c for c in BENCHMARK_COLUMNS_V1 if c not in index]
     unexpected = [_show(n, quote=False) or "(unnamed)" for n in names if n not in BENCHMARK_COLUMNS]
     if missing:
         problems.add(f"header: missing column(s): {', '.join(missing)}")
@@ -306,9 +326,12 @@ def _parse(
     index = _header_index(records[0], problems)
     if index is None:
         return None
-    positions = [index[c] for c in BENCHMARK_COLUMNS]
+    with_release = "release_id" in index
+    positions = [index[c] for c in BENCHMARK_COLUMNS if c in index]
     width = len(records[0])
-    reorder = positions != list(range(len(BENCHMARK_COLUMNS)))
+    reorder = positions != list(range(len(positions)))
+    versions: dict[str, int] = {}  # format version -> first row
+    release_ids: dict[str, None] = {}
     parsed: list[tuple[Any, ...]] = []
     expected: tuple[str, str, int] | None = None
     dimensions: set[str] | None = None
@@ -332,11 +355,22 @@ def _parse(
         fields = list(map(str.strip, record))
         if reorder:
             fields = [fields[p] for p in positions]
+        if with_release:
+            *fields, release = fields
+            release_ids[_unsafe(release)] = None
         fmt, qid, qver, stype, svalue, dim, n_text, *score_texts, stamp_text, source = fields
         if svalue[:1] == "'" or source[:1] == "'":  # the check is cheaper than the call on 100,000 rows
             svalue, source = _unsafe(svalue), _unsafe(source)
-        if fmt != BENCHMARK_FORMAT_VERSION:
-            bad("format_version", f"{_show(fmt)} is not supported (expected '{BENCHMARK_FORMAT_VERSION}')")
+        if fmt not in FORMAT_VERSIONS:
+            bad("format_version", f"{_show(fmt)} is not supported (expected '1' or '2')")
+        elif versions.setdefault(fmt, row) == row:  # the first row of this version
+            first = min(versions, key=lambda v: versions[v])
+            if first != fmt:
+                bad("format_version", f"'{fmt}' differs from '{first}' on row {versions[first]}; a file holds one version")
+            elif fmt == "2" and not with_release:
+                bad("format_version", "'2' needs a release_id column")
+            elif fmt == "1" and with_release:
+                bad("release_id", "is not a column of format version 1")
         if expected is None:
             expected = (qid, qver, row)
             questionnaire = questionnaires.get((qid, qver))
@@ -379,7 +413,11 @@ def _parse(
         elif (n := int(n_text)) < MIN_ORGS:
             bad("n_orgs", f"{n} is below the anonymity floor of {MIN_ORGS} organisations")
         scores = []
+        withheld = fmt == "2" and score_texts[1:] == ["", "", ""]  # quartiles not published
         for column, score_text in zip(SCORE_COLUMNS, score_texts, strict=True):
+            if withheld and column in QUARTILE_COLUMNS:
+                scores.append(math.nan)
+                continue
             if score_text not in score_cache:
                 score_cache[score_text] = _read_score(score_text)
             value, problem = score_cache[score_text]
@@ -412,12 +450,14 @@ def _parse(
             **{c: pd.Series(columns[c], dtype="float64") for c in SCORE_COLUMNS},
         }
     )
+    named = [r for r in release_ids if r]
     return BenchmarkTable(
         questionnaire_id=expected[0],
         questionnaire_version=expected[1],
         source="; ".join(sources),
         generated_at=max(s for s in stamps.values() if s is not None),
         rows=rows,
+        release_id="; ".join(named) or None,
     )
 
 

@@ -31,6 +31,8 @@ AUDIENCES = ("all", "leaders")  # leaders: the CIO, the CMO and other executives
 KINDS = ("scale", "choice")  # choice: unscored, five named options instead of five levels
 COMPARES = ("share_at_or_below", "share_option")
 RESERVED_DIMENSION_IDS = frozenset({"overall"})
+# "cio-cmo-alignment-2.0.0.fr.toml": a translation beside its source (assessment.translations).
+TRANSLATION_FILE = re.compile(r"^.+\.(?P<lang>[a-z]{2})\.toml$")
 
 
 class QuestionnaireError(ValueError):
@@ -292,6 +294,8 @@ def load_all(directory: Path | str = QUESTIONNAIRE_DIR) -> dict[tuple[str, str],
     every old dimension and question it names must exist there."""
     found: dict[tuple[str, str], Questionnaire] = {}
     for path in sorted(Path(directory).glob("*.toml")):
+        if TRANSLATION_FILE.match(path.name):
+            continue  # loaded with its source by assessment.translations
         q = load_questionnaire(path)
         if q.key in found:
             raise QuestionnaireError(

@@ -19,7 +19,7 @@ import pandas as pd
 from assessment import benchmarks, progress, views
 from assessment.benchmarks import Benchmark, Comparison, Source
 from assessment.profile import INDUSTRIES, REGIONS, SIZE_BANDS
-from assessment.questionnaire import SIDES, Correspondence, Questionnaire, correspondence
+from assessment.questionnaire import SIDE_LABELS, SIDES, Correspondence, Questionnaire, correspondence
 from assessment.scoring import Respondent, Result, score_round
 from assessment.store import Organisation, Round, Store
 
@@ -95,6 +95,8 @@ class ScoredRound:
     finished: dict[str, int]  # side -> respondents who have finished
     generated_at: datetime
     store: Store = field(repr=False)
+    viewer_id: str | None = None  # the respondent looking at it: raw answers are only their own
+    results_released: bool = True  # False: a consultant's round not yet shown to its respondents
 
     # -- who and what ---------------------------------------------------------------------
 
@@ -116,6 +118,22 @@ class ScoredRound:
     @property
     def own_answers(self) -> Mapping[str, int | None] | None:
         return self.respondents[0].answers if self.respondent_id is not None else None
+
+    @property
+    def few_people(self) -> dict[str, int]:
+        """Sides whose figures rest on one or two people (their view, not a team's)."""
+        return {side: n for side, n in self.counts.items() if 1 <= n <= 2}
+
+    @property
+    def few_people_note(self) -> str | None:
+        """"The IT side is one person's view." for every side of one or two respondents."""
+        if self.respondent_id is not None or not self.few_people:
+            return None
+        words = {1: "one person's", 2: "two people's"}
+        names = {side: SIDE_LABELS[side] if side == "it" else side for side in SIDES}
+        parts = [f"the {names[side]} side is {words[n]} view" for side, n in self.few_people.items()]
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + ", not a team's: read it as such."
 
     @property
     def has_answers(self) -> bool:
@@ -158,8 +176,9 @@ class ScoredRound:
 
     @cached_property
     def responses(self) -> pd.DataFrame:
-        """The raw long format (BRIEF), read only when a report or download asks for it."""
-        return self.store.responses_frame(self.round.id, self.respondent_id)
+        """The raw long format (BRIEF), read only when a report or download asks for it. A
+        respondent (``viewer_id``) only ever gets their own answers, whatever the scope."""
+        return self.store.responses_frame(self.round.id, self.respondent_id or self.viewer_id)
 
     @cached_property
     def target_table(self) -> pd.DataFrame:
@@ -248,9 +267,11 @@ def load_round(
     *,
     respondent_id: str | None = None,
     choice: BenchmarkChoice | None = None,
+    viewer_id: str | None = None,
 ) -> ScoredRound:
     """Read and score one round (only one respondent's answers when ``respondent_id`` is
-    given), with the chosen benchmark, targets and the previous round."""
+    given), with the chosen benchmark, targets and the previous round. ``viewer_id`` names the
+    respondent looking at it: the raw answers it hands out are then that person's only."""
     rnd = store.round(round_id)
     if rnd is None:
         raise RoundError(f"No round {round_id}; `python -m assessment rounds` lists them.")
@@ -294,6 +315,8 @@ def load_round(
         finished={side: int(finished.get(side, 0)) for side in SIDES},
         generated_at=datetime.now(UTC),
         store=store,
+        viewer_id=viewer_id,
+        results_released=store.results_released(round_id),
     )
 
 

@@ -12,8 +12,14 @@
 - The overall score is the weighted mean of the dimension scores; it needs at least half of
   the dimensions to be scored.
 - Perception gap = marketing mean - IT mean, flagged at |gap| >= 1. The alignment index is
-  100 x (1 - mean |gap| / 4): 100 when both sides see the same, 0 when they are 4 levels apart.
-- Priority = importance x (5 - score); importance defaults to 3 (neutral) when nobody rated it.
+  100 x max(0, 1 - mean |gap| / 2): 100 when both sides see every dimension alike, 50 when they
+  are a full level apart on average (a serious disagreement), 0 at two levels or more. In words:
+  aligned under half a level, partly aligned under one level, a serious disagreement from one.
+- Importance is balanced like scores: per side, the mean over the respondents who reached the
+  dimension of their rating, an untouched slider counting as 3; then the mean of the two sides.
+- Priorities: a dimension where the sides disagree by a level or more is a "reconcile" priority
+  first (largest gap first): establish the facts together before improving. The rest follow
+  importance x (5 - score). Priorities within 0.1 of each other share a rank: they are equal.
 
 A single respondent's result is the organisation result of a one-person organisation, so the
 same code path explains both.
@@ -23,12 +29,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from assessment.questionnaire import Dimension, Questionnaire
+from assessment.questionnaire import Action, Dimension, Questionnaire
 
 MIN_COVERAGE = 0.5
 GAP_FLAG = 1.0
+ALIGNMENT_SPAN = 2.0  # a mean gap of this many levels or more gives an alignment index of 0
+ALIGNED_BELOW = 0.5  # mean |gap| under half a level reads as aligned
+NEAR_TIE = 0.1  # priorities closer than this are equal, not ranked
 DEFAULT_IMPORTANCE = 3.0
 BANDS = (1.8, 2.6, 3.4, 4.2)  # upper bounds of levels 1-4; level 5 is [4.2, 5]
 
@@ -162,13 +171,32 @@ def balance_sides(values_by_side: Mapping[str, Sequence[float]]) -> SideBalanced
 
 
 @dataclass(frozen=True)
+class Step:
+    """Advice on one question: where it stands and the action that moves it up a level (from
+    the questionnaire's action library; without one, the next level's description)."""
+
+    question_id: str
+    current: float  # the side-balanced mean
+    level: int  # the level that mean bands into, as shown beside the score
+    next_level: int | None  # None at the top level
+    description: str  # the next level's description ("" at the top level)
+    action: Action | None
+    it: float | None
+    marketing: float | None
+
+
+@dataclass(frozen=True)
 class Priority:
-    rank: int
+    rank: int  # shared by priorities within NEAR_TIE of each other
     dimension_id: str
     score: float
     importance: float
-    priority: float
-    recommendations: tuple[tuple[str, int, str], ...]  # (question id, next level, description)
+    priority: float  # importance x (5 - score)
+    kind: str  # "reconcile": the sides disagree by a level or more; else "improve"
+    gap: float | None
+    recommendations: tuple[Step, ...]
+    tied: bool = False  # equal to another priority: not a ranking
+    reconcile: Action | None = None  # the dimension's joint exercise, for a "reconcile" priority
 
 
 @dataclass(frozen=True)
@@ -185,11 +213,24 @@ class Result:
     importance: dict[str, float]
     respondent_scores: dict[str, dict[str, DimensionScore]]
     top: int = 3
+    sides: dict[str, float] = field(default_factory=dict)  # "it"/"marketing": that side's overall
+    mean_gap: float | None = None  # mean |gap| over the dimensions both sides scored
 
     @property
     def priorities(self) -> tuple[Priority, ...]:
-        """The top of the ranking: what to work on first."""
-        return self.ranking[: self.top]
+        """The top of the ranking: every priority ranked within the first ``top`` (ties included)."""
+        return tuple(p for p in self.ranking if p.rank <= self.top)
+
+    @property
+    def split(self) -> bool:
+        """The sides disagree by a level or more: the headline is each side's view, not one level."""
+        if self.mean_gap is None or len(self.sides) < 2:
+            return False
+        return self.mean_gap >= GAP_FLAG or abs(self.sides["marketing"] - self.sides["it"]) >= GAP_FLAG
+
+    @property
+    def alignment(self) -> str | None:
+        return alignment_verdict(self.mean_gap)
 
     @property
     def sides_present(self) -> set[str]:
@@ -200,11 +241,42 @@ class Result:
         return sorted(gaps, key=lambda item: -abs(item[1].gap or 0))[:limit]
 
 
+def mean_abs_gap(gaps: Sequence[float]) -> float | None:
+    return sum(abs(g) for g in gaps) / len(gaps) if gaps else None
+
+
 def alignment_index(gaps: Sequence[float]) -> float | None:
-    """100 when IT and marketing agree on every dimension, 0 when they are 4 levels apart."""
-    if not gaps:
+    """100 when IT and marketing see every dimension alike, 50 at a mean gap of one level,
+    0 at two levels or more: a board must not read a full level apart as "75, good"."""
+    mean = mean_abs_gap(gaps)
+    return None if mean is None else 100 * max(0.0, 1 - mean / ALIGNMENT_SPAN)
+
+
+def alignment_verdict(mean_gap: float | None) -> str | None:
+    """The alignment in words, from the mean gap in levels."""
+    if mean_gap is None:
         return None
-    return 100 * (1 - sum(abs(g) for g in gaps) / len(gaps) / 4)
+    if mean_gap < ALIGNED_BELOW:
+        return "aligned"
+    if mean_gap < GAP_FLAG:
+        return "partly aligned"
+    return "serious disagreement"
+
+
+def balanced_importance(questionnaire: Questionnaire, respondents: Sequence[Respondent]) -> dict[str, float]:
+    """Per dimension: the mean of the IT side's and the marketing side's mean rating, over the
+    respondents who reached the dimension (rated it or answered one of its questions), an
+    untouched slider counting as 3, exactly as the questionnaire page says."""
+    out = {}
+    for d in questionnaire.dimensions:
+        ids = {q.id for q in d.questions}
+        by_side: dict[str, list[float]] = {}
+        for r in respondents:
+            reached = d.id in r.importance or any(r.answers.get(qid) is not None for qid in ids)
+            if reached:
+                by_side.setdefault(r.side, []).append(float(r.importance.get(d.id, DEFAULT_IMPORTANCE)))
+        out[d.id] = balance_sides(by_side).value or DEFAULT_IMPORTANCE
+    return out
 
 
 def score_round(questionnaire: Questionnaire, respondents: Sequence[Respondent], top: int = 3) -> Result:
@@ -229,10 +301,12 @@ def score_round(questionnaire: Questionnaire, respondents: Sequence[Respondent],
         questions[q.id] = balance_sides(by_side)
     overall = overall_score(questionnaire, {k: v.value for k, v in dimensions.items()})
     gaps = [sb.gap for sb in dimensions.values() if sb.gap is not None]
-    importance = {}
-    for d in questionnaire.dimensions:
-        ratings = [r.importance[d.id] for r in respondents if r.importance.get(d.id) is not None]
-        importance[d.id] = _mean([float(x) for x in ratings]) or DEFAULT_IMPORTANCE
+    importance = balanced_importance(questionnaire, respondents)
+    sides = {}
+    for side in ("it", "marketing"):
+        of_side = overall_score(questionnaire, {k: getattr(v, side) for k, v in dimensions.items()})
+        if of_side is not None:
+            sides[side] = of_side
     return Result(
         questionnaire=questionnaire,
         dimensions=dimensions,
@@ -244,6 +318,8 @@ def score_round(questionnaire: Questionnaire, respondents: Sequence[Respondent],
         importance=importance,
         respondent_scores=per_respondent,
         top=top,
+        sides=sides,
+        mean_gap=mean_abs_gap(gaps),
     )
 
 
@@ -253,19 +329,67 @@ def rank_priorities(
     questions: Mapping[str, SideBalanced],
     importance: Mapping[str, float],
 ) -> tuple[Priority, ...]:
-    """Every scored dimension ordered by importance x (5 - score), each with its next steps:
-    the next level's description of the (at most two) weakest questions in it."""
+    """Every scored dimension in the order to act on it: "reconcile" priorities first (largest
+    gap first), then importance x (5 - score); near-equal neighbours share a rank."""
     order = {d.id: i for i, d in enumerate(questionnaire.dimensions)}
-    scored = [(did, sb.value) for did, sb in dimensions.items() if sb.value is not None]
-    ranked = sorted(scored, key=lambda item: (-importance[item[0]] * (5 - item[1]), item[1], order[item[0]]))
-    priorities = []
-    for rank, (did, score) in enumerate(ranked, start=1):
-        steps = []
-        for q in questionnaire.dimension(did).scored_questions:
-            current = questions[q.id].value
-            if current is not None and current < 5:
-                steps.append((current, q.id, min(5, math.floor(current) + 1)))
-        steps.sort(key=lambda s: (s[0], s[1]))
-        recs = tuple((qid, nxt, questionnaire.question(qid).describe(nxt)) for _, qid, nxt in steps[:2])
-        priorities.append(Priority(rank, did, score, importance[did], importance[did] * (5 - score), recs))
-    return tuple(priorities)
+    scored = [(did, sb) for did, sb in dimensions.items() if sb.value is not None]
+    reconcile = sorted(
+        [(did, sb) for did, sb in scored if sb.flagged], key=lambda x: (-abs(x[1].gap or 0), order[x[0]])
+    )
+    improve = sorted(
+        [(did, sb) for did, sb in scored if not sb.flagged],
+        key=lambda x: (-importance[x[0]] * (5 - x[1].value), x[1].value, order[x[0]]),
+    )
+    out: list[Priority] = []
+    for kind, group, measure in (
+        ("reconcile", reconcile, lambda sb, did: abs(sb.gap or 0)),
+        ("improve", improve, lambda sb, did: importance[did] * (5 - sb.value)),
+    ):
+        previous: float | None = None
+        for did, sb in group:
+            value = measure(sb, did)
+            tie = previous is not None and abs(previous - value) < NEAR_TIE and out[-1].kind == kind
+            rank = out[-1].rank if tie else len(out) + 1
+            if tie:
+                out[-1] = replace(out[-1], tied=True)
+            dimension = questionnaire.dimension(did)
+            out.append(
+                Priority(
+                    rank=rank,
+                    dimension_id=did,
+                    score=sb.value,
+                    importance=importance[did],
+                    priority=importance[did] * (5 - sb.value),
+                    kind=kind,
+                    gap=sb.gap,
+                    recommendations=_steps(questionnaire, did, questions, by_gap=kind == "reconcile"),
+                    tied=tie,
+                    reconcile=dimension.reconcile if kind == "reconcile" else None,
+                )
+            )
+            previous = value
+    return tuple(out)
+
+
+def _steps(
+    questionnaire: Questionnaire, dimension_id: str, questions: Mapping[str, SideBalanced], *, by_gap: bool
+) -> tuple[Step, ...]:
+    """At most two questions to start with: the largest disagreements for a "reconcile" priority,
+    else the weakest questions below the top level, each with the action for its next step."""
+    found = []
+    for q in questionnaire.dimension(dimension_id).scored_questions:
+        sb = questions[q.id]
+        if sb.value is None or (not by_gap and sb.value >= 5) or (by_gap and sb.gap is None):
+            continue
+        level = maturity_level(sb.value)
+        nxt = level + 1 if level < 5 else None
+        found.append(
+            Step(
+                q.id, sb.value, level, nxt, q.describe(nxt) if nxt else "",
+                q.action_for(level) if nxt else None, sb.it, sb.marketing,
+            )  # fmt: skip
+        )
+    key = (lambda s: (-abs((s.marketing or 0) - (s.it or 0)), s.question_id)) if by_gap else (
+        lambda s: (s.current, s.question_id)
+    )
+    return tuple(sorted(found, key=key)[:2])

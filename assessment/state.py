@@ -13,6 +13,7 @@ CONSOLE_ORG = "console_org"  # the organisation chosen in the console, kept for 
 WORKSHOP_ROUND = "workshop_round"  # the round the console sent the workshop to
 QN_STEP = "qn_step"  # the questionnaire page's current step
 QN_STEP_OWNER = "qn_step_owner"  # whose step it is: a new respondent never inherits it
+LANGUAGE = "tandem_language"  # the questionnaire language chosen in the sidebar (also ?lang=)
 
 # Cleared when a respondent signs out or starts over, so the next person starts afresh.
 RESPONDENT_PREFIXES = ("qn_", "results_", "start_", "bench_")

@@ -11,7 +11,19 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from assessment import auth, backups, benchmarks, charts, config, console_session, state, uploads, workload
+from assessment import (
+    auth,
+    backups,
+    benchmarks,
+    charts,
+    config,
+    console_session,
+    insight,
+    state,
+    translations,
+    uploads,
+    workload,
+)
 from assessment import throttle as throttling
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.rounds import (
@@ -22,7 +34,7 @@ from assessment.rounds import (
     load_round,
     questionnaire_of,
 )
-from assessment.scoring import Result
+from assessment.scoring import Result, maturity_level
 from assessment.store import Organisation, RespondentRecord, Round, Store, StoreError
 from assessment.text import md_escape
 from assessment.throttle import Throttle
@@ -91,6 +103,53 @@ def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
         st.error("**A questionnaire file is invalid, so Tandem cannot start.**")
         st.code(str(exc), language=None)
         st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _translation(directory: str, qid: str, version: str, lang: str) -> Questionnaire:
+    return translations.load_translation(_load_questionnaires(directory)[(qid, version)], lang)
+
+
+LANG_PARAM = "lang"  # a link's language: ?lang=fr
+
+
+def language(q: Questionnaire) -> str:
+    """The language to show ``q`` in: the link's or the sidebar's choice, else the browser's."""
+    offered = translations.available(q)
+    asked = st.session_state.get(state.LANGUAGE) or st.query_params.get(LANG_PARAM)
+    return translations.pick_language(asked, st.context.locale, offered)
+
+
+def in_language(q: Questionnaire) -> Questionnaire:
+    """``q`` in the chosen language; answers and scores are the same whatever the language."""
+    lang = language(q)
+    if lang == translations.SOURCE_LANGUAGE:
+        return q
+    try:
+        return _translation(str(config.questionnaire_dir()), q.id, q.version, lang)
+    except QuestionnaireError as exc:
+        st.warning(f"The {translations.LANGUAGES[lang]} translation cannot be shown: {md_escape(str(exc))}")
+        return q
+
+
+def language_picker(q: Questionnaire) -> None:
+    """A sidebar picker, shown when the questionnaire exists in more than one language; the
+    choice is kept in the session and the address, so a personal or join link can carry it."""
+    offered = translations.available(q)
+    if len(offered) < 2:
+        return
+    chosen = st.selectbox(
+        "Questionnaire language",
+        offered,
+        index=offered.index(language(q)),
+        format_func=translations.LANGUAGES.get,
+        key="tandem_language_pick",
+    )
+    st.session_state[state.LANGUAGE] = chosen
+    if chosen == translations.SOURCE_LANGUAGE:
+        st.query_params.pop(LANG_PARAM, None)
+    else:
+        st.query_params[LANG_PARAM] = chosen
 
 
 def current_questionnaire() -> Questionnaire:
@@ -368,13 +427,19 @@ def history(organisation_id: str) -> list[tuple[Round, Result]]:
 
 
 def scored_round(
-    round_id: str, *, respondent_id: str | None = None, choice: BenchmarkChoice | None = None
+    round_id: str,
+    *,
+    respondent_id: str | None = None,
+    choice: BenchmarkChoice | None = None,
+    viewer_id: str | None = None,
 ) -> ScoredRound:
-    """The read model of a round, or a clear message (and the page stops) when it cannot be read."""
+    """The read model of a round, or a clear message (and the page stops) when it cannot be read.
+    ``viewer_id``: the respondent looking, whose own answers are the only raw answers offered."""
     try:
         return load_round(
-            get_store(), get_questionnaires(), round_id, respondent_id=respondent_id, choice=choice
-        )
+            get_store(), get_questionnaires(), round_id, respondent_id=respondent_id, choice=choice,
+            viewer_id=viewer_id,
+        )  # fmt: skip
     except RoundError as exc:
         st.error(md_escape(str(exc)))
         st.stop()
@@ -419,11 +484,24 @@ def benchmark_caption(scored: ScoredRound) -> None:
         return
     if benchmark.synthetic:
         st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
-    st.caption(f"Benchmark: {md_escape(benchmark.label)}. Reports downloaded here use this comparison.")
+    member = ""
+    if benchmark.release is not None and get_store().is_release_member(benchmark.release.id, scored.organisation.id):
+        member = " Your organisation's approved round is one of the organisations in this release."
+    st.caption(
+        f"Benchmark: {md_escape(benchmark.label)}.{member} Where you stand is a band read from the "
+        "published figures only (quartiles from 10 organisations, otherwise the mean). Reports "
+        "downloaded here use this comparison."
+    )
+
+
+def few_people_note(scored: ScoredRound) -> None:
+    """Say so wherever a side's figures are one or two people's view."""
+    if scored.few_people_note:
+        st.caption(f":material/person: {md_escape(scored.few_people_note)}")
 
 
 def benchmark_section(scored: ScoredRound, *, score_label: str) -> None:
-    """Scores against the chosen source and peer group, with percentile ranks."""
+    """Scores against the chosen source and peer group, with the band each score falls in."""
     benchmark_caption(scored)
     levels = [lv.name for lv in scored.questionnaire.levels]
     st.altair_chart(
@@ -474,19 +552,82 @@ def report_downloads(scored: ScoredRound, *, key: str) -> None:
 
 
 def priorities_panel(scored: ScoredRound) -> None:
-    """The importance-vs-maturity chart and the top priorities with their next steps."""
+    """The importance-vs-maturity chart and the top priorities with what to do about each."""
     if scored.priorities.empty:
         st.info("Priorities appear once at least one dimension has enough answers.")
         return
     levels = [lv.name for lv in scored.questionnaire.levels]
     st.altair_chart(charts.build_priority_chart(scored.priorities, levels=levels), width="stretch")
-    for item in scored.recommendations:
+    st.caption(md_escape(charts.priority_summary(scored.priorities)))
+    items = scored.recommendations
+    tied = [md_escape(str(i["dimension"])) for i in items if i["tied"]]
+    if tied:
+        st.info(f"{', '.join(tied)} are equal priorities (within 0.1 of each other): their order is not a ranking.")
+    for item in items:
         with st.container(border=True):
+            title = f"**{item['rank_label']}. {md_escape(str(item['dimension']))}**"
+            if item["kind"] == "reconcile":
+                st.markdown(
+                    f"{title}: reconcile first. IT and marketing are {abs(item['gap']):.2f} levels apart "
+                    f"(score {item['score']:.2f}, importance {item['importance']})."
+                )
+                if item["reconcile"]:
+                    _action_lines(item["reconcile"])
+                for step in item["steps"]:
+                    st.markdown(
+                        f"- *{md_escape(step['question'])}* IT answered {step['it']:.2f} "
+                        f"(“{md_escape(step['it_says'])}”); marketing {step['marketing']:.2f} "
+                        f"(“{md_escape(step['marketing_says'])}”)."
+                    )
+                continue
             st.markdown(
-                f"**{item['rank']}. {md_escape(str(item['dimension']))}**: score {item['score']} "
-                f"({item['level']}), importance {item['importance']}, priority {item['priority']}"
+                f"{title}: score {item['score']:.2f} ({item['level']}), importance {item['importance']}, "
+                f"priority {item['priority']:.2f}"
             )
             for step in item["steps"]:
-                st.markdown(
-                    f"- *{step['question']}* Next level, **{step['next_level']}**: {step['description']}"
-                )
+                if step["next_level"] is None:
+                    continue
+                st.markdown(f"- *{md_escape(step['question'])}* Now {step['level']}; next, {step['next_level']}.")
+                if step["action"]:
+                    _action_lines(step["action"])
+                else:
+                    st.markdown(f"  {md_escape(step['description'])}")
+
+
+def _action_lines(action: dict[str, str]) -> None:
+    st.markdown(
+        f"  **{md_escape(action['action'])}** Owner: {md_escape(action['owner'])}.  \n"
+        f"  First step: {md_escape(action['first_step'])}  \n"
+        f"  Check after 90 days: {md_escape(action['measure'])}"
+    )
+
+
+SPLIT_LEVEL = "Two views"  # the level box when the sides are a level or more apart
+_VERDICT_COLOURS = {"aligned": "green", "partly aligned": "orange", "serious disagreement": "red"}
+
+
+def alignment_metric(result: Result, column) -> None:  # noqa: ANN001 - a Streamlit column
+    """The alignment index with its words, coloured, so a number never reads without them."""
+    index = result.alignment_index
+    column.metric(
+        "IT–marketing alignment",
+        "—" if index is None else f"{index:.0f} / 100",
+        help="100 when IT and marketing see every dimension alike, 50 when they are a full level apart "
+        "on average, 0 at two levels or more.",
+    )
+    if result.alignment:
+        column.markdown(f":{_VERDICT_COLOURS[result.alignment]}[**{result.alignment.capitalize()}**]")
+
+
+def headline_panel(result: Result, container) -> None:  # noqa: ANN001 - a Streamlit container
+    """The gap-first headline: each side's view when they are a level apart, else one level."""
+    head = insight.headline(result)
+    if head.split:
+        left, right = container.columns(2)
+        for col, side in ((left, "it"), (right, "marketing")):
+            score = result.sides[side]
+            name = result.questionnaire.level_name(maturity_level(score))
+            col.metric(f"{side_label(side)} sees", f"{score:.2f} · {name}")
+        container.error(md_escape(head.text))
+    else:
+        container.markdown(md_escape(head.text))

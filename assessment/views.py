@@ -46,8 +46,8 @@ def dimension_table(result: Result) -> pd.DataFrame:
 
 
 def benchmark_frame(result: Result, benchmark: Benchmark | None) -> pd.DataFrame:
-    """Scores beside the benchmark's quartiles, overall first (columns the benchmark and
-    distribution charts take)."""
+    """Scores beside the benchmark's published figures and the band each score falls in,
+    overall first (columns the benchmark and distribution charts take)."""
     q = result.questionnaire
     titles = {"overall": OVERALL_LABEL, **{d.id: d.title for d in q.dimensions}}
     scores = scores_of(result)
@@ -57,11 +57,11 @@ def benchmark_frame(result: Result, benchmark: Benchmark | None) -> pd.DataFrame
         row = {"dimension_id": did, "dimension": title, "score": _r(scores[did])}
         if did in stats.index:
             s = stats.loc[did]
-            row |= {k: _r(float(s[k])) for k in ("p25", "median", "p75", "mean")}
+            row |= {k: _r(float(s[k])) if pd.notna(s[k]) else None for k in ("p25", "median", "p75", "mean")}
             row["n"] = int(s["n"])
-            row["percentile"] = _r(float(s["percentile"])) if pd.notna(s["percentile"]) else None
+            row["band"] = s["band"] if isinstance(s["band"], str) else None
         else:
-            row |= {"p25": None, "median": None, "p75": None, "mean": None, "n": 0, "percentile": None}
+            row |= {"p25": None, "median": None, "p75": None, "mean": None, "n": 0, "band": None}
         rows.append(row)
     frame = pd.DataFrame(rows)
     return frame.astype({"n": "int64"})
@@ -74,7 +74,14 @@ def gap_frame(result: Result) -> pd.DataFrame:
     return both[["dimension_id", "dimension", "it", "marketing", "gap", "flagged"]].reset_index(drop=True)
 
 
-PRIORITY_COLUMNS = ["dimension_id", "dimension", "score", "importance", "priority", "rank"]
+PRIORITY_COLUMNS = [
+    "dimension_id", "dimension", "score", "importance", "priority", "rank", "rank_label", "kind", "gap",
+]  # fmt: skip
+
+
+def rank_label(rank: int, tied: bool) -> str:
+    """ "2" for a rank of its own, "2=" for a rank shared with an equal priority."""
+    return f"{rank}=" if tied else str(rank)
 
 
 def priority_frame(result: Result) -> pd.DataFrame:
@@ -89,6 +96,9 @@ def priority_frame(result: Result) -> pd.DataFrame:
             "importance": _r(p.importance),
             "priority": _r(p.priority),
             "rank": p.rank,
+            "rank_label": rank_label(p.rank, p.tied),
+            "kind": p.kind,
+            "gap": _r(p.gap),
         }
         for p in result.ranking
     ]
@@ -151,23 +161,52 @@ def spread_frame(result: Result, respondents: list[Respondent]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["dimension", "side", "score"])
 
 
+def _action(action) -> dict[str, str] | None:  # noqa: ANN001 - questionnaire.Action or None
+    if action is None:
+        return None
+    owner = {"both": "CIO and CMO together"}.get(action.owner, action.owner)
+    return {"owner": owner, "action": action.action, "first_step": action.first_step, "measure": action.measure}
+
+
 def recommendations(result: Result) -> list[dict[str, object]]:
-    """The top priorities with the next level's description of their weakest questions."""
+    """The top priorities with what to do: for a "reconcile" priority, the joint exercise and the
+    questions the sides see most differently (what each said); otherwise the action that moves
+    each of the weakest questions up one level (or, without an action library, that level's
+    description). Level names always match the score shown beside them."""
     q = result.questionnaire
     out = []
     for p in result.priorities:
+        steps = []
+        for step in p.recommendations:
+            question = q.question(step.question_id)
+            steps.append(
+                {
+                    "question": question.text,
+                    "level": f"{step.level} · {q.level_name(step.level)}",
+                    "next_level": f"{step.next_level} · {q.level_name(step.next_level)}" if step.next_level else None,
+                    "description": step.description,
+                    "action": _action(step.action),
+                    "it": _r(step.it),
+                    "marketing": _r(step.marketing),
+                    "it_says": question.describe(round(step.it)) if step.it is not None else None,
+                    "marketing_says": question.describe(round(step.marketing)) if step.marketing is not None else None,
+                }
+            )
         out.append(
             {
                 "rank": p.rank,
+                "rank_label": rank_label(p.rank, p.tied),
+                "tied": p.tied,
+                "kind": p.kind,
+                "dimension_id": p.dimension_id,
                 "dimension": q.dimension(p.dimension_id).title,
                 "score": round(p.score, 2),
                 "level": q.level_name(maturity_level(p.score)),
+                "gap": _r(p.gap),
                 "importance": round(p.importance, 1),
                 "priority": round(p.priority, 2),
-                "steps": [
-                    {"question": q.question(qid).text, "next_level": q.level_name(nxt), "description": text}
-                    for qid, nxt, text in p.recommendations
-                ],
+                "reconcile": _action(p.reconcile),
+                "steps": steps,
             }
         )
     return out

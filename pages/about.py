@@ -3,7 +3,8 @@
 import streamlit as st
 
 from assessment import ui
-from assessment.scoring import BANDS
+from assessment.report import wording
+from assessment.text import md_escape
 
 q = ui.current_questionnaire()
 st.title("Method")
@@ -15,28 +16,14 @@ about {q.minutes} minutes. {q.description}
 ### Levels
 """
 )
-bounds = (1.0, *BANDS, 5.0)
-for level in q.levels:
-    low, high = bounds[level.value - 1], bounds[level.value]
-    closing = "]" if level.value == 5 else ")"
-    st.markdown(f"**{level.value} · {level.name}** (score [{low}, {high}{closing}): {level.summary}")
+for name, span, summary in wording.level_bands(q):
+    st.markdown(f"**{name}** ({span}): {summary}")
 
+st.markdown("### Scoring rules")
+# The same words as every report's method section: one home for the rules.
+st.markdown("\n".join(f"- {md_escape(rule)}" for rule in wording.method_rules()))
 st.markdown(
     """
-### Scoring rules
-- **Your dimension score** is the weighted mean of the levels you chose. "Don't know" is left out;
-  a dimension needs at least half of its questions answered, otherwise it shows
-  *insufficient answers*.
-- **An organisation's dimension score** is the mean of the IT side's mean and the marketing side's
-  mean, so one CIO is not outweighed by ten marketers. With one side only, the page says so.
-  Respondents who are neither (CEO, observers) count only when neither side has answered.
-- **Overall score**: the weighted mean of the dimension scores (needs half of them scored), banded
-  into the five levels above.
-- **Perception gap**: marketing's mean minus IT's mean, per question and per dimension; a gap of a
-  full level or more is flagged. The **alignment index** is 100 × (1 − mean |gap| ÷ 4).
-- **Priority** = importance × (5 − score); the top three come with the next level's description of
-  their weakest questions as the recommendation. Importance you did not rate counts as 3.
-
 ### Benchmarks and anonymity
 Peers are the latest finished round of every other organisation in this database that answered the
 same questionnaire version. A group of fewer than **5 organisations is never shown or exported**.

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import benchmarks, charts, exchange, formats, ui
+from assessment import benchmarks, charts, disclosure, exchange, formats, ui
 from assessment.rounds import load_peers
 from assessment.store import DuplicateBenchmarkSetError
 from assessment.text import md_escape
@@ -28,10 +28,7 @@ else:
     rnd = store.round(record.round_id)
     organisation = store.organisation(rnd.organisation_id)
     q = ui.questionnaire_for(rnd)
-    st.caption(
-        f"{md_escape(organisation.name)} · {md_escape(rnd.name)} · questionnaire {q.id} {q.version}. "
-        "Your organisation is never counted among its own peers."
-    )
+    st.caption(f"{md_escape(organisation.name)} · {md_escape(rnd.name)} · questionnaire {q.id} {q.version}.")
     choice = ui.benchmark_choice(organisation, q, key="bench")
     scored = ui.scored_round(rnd.id, choice=choice)
     comparison, table, fallback = scored.comparison, scored.benchmark_table, scored.fallback_reason
@@ -49,11 +46,13 @@ else:
         st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
     m1, m2 = st.columns(2)
     m1.metric("Organisations in this segment", f"{benchmark.n_orgs:,}")
-    overall_rank = benchmarks.overall_percentile(table)
-    if overall_rank is not None:
-        rank = f"{overall_rank:.0f}" + (" (approximate)" if benchmark.approximate else "")
+    overall = benchmarks.overall_band(table)
+    if overall is not None:
         m2.metric(
-            "Overall percentile rank", rank, help="The share of peers scoring below you; ties count half."
+            "Overall, you stand in the",
+            overall,
+            help="Read from the published quartiles (or, under 10 organisations, the mean) only: never a "
+            "rank among the peers themselves.",
         )
     st.caption(
         f"Source: {md_escape(benchmark.source)} · {md_escape(benchmark.segment)} · n = {benchmark.n_orgs}"
@@ -66,29 +65,29 @@ else:
         ),
         width="stretch",
     )
-    ranks = benchmarks.ranks_table(table, approximate=benchmark.approximate, scored=scored_org)
-    st.dataframe(ranks, hide_index=True)
-    if benchmark.approximate:
+    st.dataframe(benchmarks.standing_table(table, scored=scored_org), hide_index=True)
+    if benchmark.n_orgs < disclosure.QUARTILE_MIN:
         st.caption(
-            "Percentile ranks against an imported set are **approximate**: the set carries only "
-            "quartiles, so the rank is interpolated between them."
+            f"Quartiles are published only for peer groups of at least {disclosure.QUARTILE_MIN} "
+            "organisations; this one shows the mean and n."
         )
 
 st.header("Export")
-if exchange.can_export(store, q.key):
+release = store.latest_release(q.key)
+if release is not None:
     st.download_button(
-        "Download the benchmark (CSV)",
-        # Built only when clicked: the export reads every organisation's scores.
-        data=lambda: exchange.export_benchmarks(store, q.key),
-        file_name=f"tandem-benchmark-{q.id}-{q.version}.csv",
+        f"Download {release.label} (CSV)",
+        data=lambda: exchange.export_release(store, release),
+        file_name=f"tandem-benchmark-{q.id}-{q.version}-release-{release.id}.csv",
         mime="text/csv",
         key="bench_download",
-        help="Every segment of this database's real organisations that passes the anonymity rules.",
+        help="The published release, as it was published: its id and date are in every row.",
     )
 else:
     st.info(
-        f"The benchmark export needs at least {benchmarks.MIN_ORGS} real organisations with a finished "
-        f"round under questionnaire {q.id} {q.version}; there are {sources[benchmarks.PEERS].n_orgs} so far."
+        f"No benchmark release of real organisations has been published for questionnaire {q.id} "
+        f"{q.version} yet, so there is nothing to export. A consultant publishes releases from the "
+        "console's Benchmark pool page."
     )
 
 st.header("Import a benchmark set")

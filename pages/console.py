@@ -13,7 +13,9 @@ store = ui.get_store()
 questionnaire = ui.current_questionnaire()
 st.title("Consultant console")
 
-with st.expander("New client organisation", expanded=not store.organisations()):
+st.page_link("pages/pool.py", label="Benchmark pool: consent, self-assessments and releases", icon=":material/groups:")
+
+with st.expander("New client organisation", expanded=not store.client_organisations()):
     with st.form("console_new_org", clear_on_submit=True):
         name = st.text_input("Organisation name", max_chars=profile.MAX_NAME_LENGTH)
         c1, c2, c3 = st.columns(3)
@@ -43,7 +45,8 @@ if ARCHIVED_KEY in st.session_state:
         st.session_state[state.CONSOLE_ORG] = st.session_state["console_pick"] = archived_id
         st.rerun()
 show_archived = st.toggle("Show archived organisations", key="console_show_archived")
-organisations = store.organisations(include_archived=show_archived)
+# public self-assessments are listed on the pool page
+organisations = store.client_organisations(include_archived=show_archived)
 if not organisations:
     st.info("No client organisations yet. Create one above to start a round.")
     st.stop()
@@ -123,9 +126,12 @@ def live_progress(round_id: str) -> None:
         col.metric(f"{ui.side_label(row.side)}: finished", f"{row.finished} of {row.started} started")
     named = store.named_respondents(round_id)
     if len(named):
-        st.caption("Respondents who chose to give a name:")
+        st.caption("Respondents who chose to give a name (alphabetically; no side, role or answers):")
         st.dataframe(named, hide_index=True, width="stretch")
-    st.caption("Refreshes every 5 seconds. Counts only: anonymous respondents stay anonymous.")
+    st.caption(
+        "Refreshes every 5 seconds. Raw answers carry pseudonymous ids, never names. Where a side has "
+        "one or two people, their answers can still be recognised by anyone who knows who they are."
+    )
 
 
 def open_round_panel(rnd) -> None:
@@ -168,6 +174,19 @@ st.download_button(
     mime="text/csv",
     key="console_export",
 )
+if store.results_released(latest.id):
+    st.caption(f"Respondents of {md_escape(latest.name)} can see the organisation's results.")
+    if latest.kind == "consultant" and st.button("Hide the results from respondents again", key="console_unrelease"):
+        store.release_results(latest.id, None, released=False)
+        st.rerun()
+else:
+    st.caption(
+        f"Respondents of {md_escape(latest.name)} see only their own answers until you release the "
+        "organisation's results to them."
+    )
+    if st.button("Release the organisation's results to respondents", key="console_release"):
+        store.release_results(latest.id, None)
+        st.rerun()
 if st.button("Open the workshop view", key="console_workshop"):
     st.session_state[state.WORKSHOP_ROUND] = latest.id
     st.switch_page("pages/workshop.py")

@@ -14,7 +14,7 @@ if record is None:
     st.stop()
 
 rnd = store.round(record.round_id)
-q = ui.questionnaire_for(rnd)
+q = ui.in_language(ui.questionnaire_for(rnd))  # words in the chosen language; ids and scoring unchanged
 # Team members are not asked leaders-only questions; a dimension with none left is skipped.
 asked = q.questions_for(record.role)
 asked_ids = {x.id for x in asked}

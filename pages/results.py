@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import charts, formats, ui
+from assessment import charts, formats, insight, ui
 from assessment.text import md_escape
 
 store = ui.get_store()
@@ -20,7 +20,7 @@ st.caption(f"{md_escape(org.name)} · {md_escape(rnd.name)} · questionnaire {q.
 headline = st.container()  # filled once the round is scored with the benchmark picked below it
 st.header("Against the benchmark")
 choice = ui.benchmark_choice(org, q, key="results_bench")
-organisation = ui.scored_round(rnd.id, choice=choice)
+organisation = ui.scored_round(rnd.id, choice=choice, viewer_id=record.id)
 mine = ui.scored_round(rnd.id, respondent_id=record.id, choice=choice)
 if not mine.has_answers:
     st.info("You have not answered any question yet.")
@@ -28,17 +28,23 @@ if not mine.has_answers:
     st.stop()
 
 everyone = len(organisation.respondents)
+released = organisation.results_released  # a consultant's round: only once the consultant releases them
+if not released:
+    headline.info(
+        f"{md_escape(org.name)}'s results are shared by your consultant, in the workshop or when they "
+        "release them here. Until then you see your own answers."
+    )
 view = headline.segmented_control(
     "Show",
-    ["mine", "organisation"],
+    ["mine", "organisation"] if released else ["mine"],
     format_func={
         "mine": "My answers",
         "organisation": f"{md_escape(org.name)} (all {everyone} respondent{'s' if everyone != 1 else ''})",
     }.get,
-    default="organisation" if everyone > 1 else "mine",
+    default="organisation" if everyone > 1 and released else "mine",
     key="results_view",
 )
-shown = organisation if view == "organisation" else mine
+shown = organisation if view == "organisation" and released else mine
 result = shown.result
 
 c1, c2, c3 = headline.columns(3)
@@ -46,22 +52,22 @@ if result.overall is None:
     c1.metric("Overall", "Insufficient answers")
     headline.warning("Fewer than half of the dimensions have enough answers to be scored. Answer more questions.")
 else:
-    c1.metric("Overall score (1–5)", f"{result.overall:.2f}")
-    c2.metric("Maturity level", f"{result.level} · {q.level_name(result.level)}")
-    headline.caption(q.levels[result.level - 1].summary)
-if view == "organisation":
-    index = organisation.result.alignment_index
-    c3.metric(
-        "IT–marketing alignment index",
-        f"{index:.0f} / 100" if index is not None else "—",
-        help="100 when IT and marketing score every dimension the same; 0 when they are four levels apart.",
-    )
+    c1.metric("Overall score (1–5, both sides balanced)", f"{result.overall:.2f}")
+    # One level is the headline only when the sides agree; otherwise each side's view leads.
+    c2.metric("Maturity level", ui.SPLIT_LEVEL if result.split else f"{result.level} · {q.level_name(result.level)}")
+if shown is organisation:
+    ui.alignment_metric(organisation.result, c3)
+ui.headline_panel(result, headline)
+for caveat in insight.caveats(shown):
+    headline.caption(md_escape(caveat))
 
 ui.benchmark_section(shown, score_label="Your score")
 
 st.header("Where IT and marketing see things differently")
 gaps = organisation.gaps
-if gaps.empty:
+if not released:
+    st.info("The gap between IT and marketing is part of the organisation's results: your consultant shares it.")
+elif gaps.empty:
     sides = organisation.result.sides_present
     missing = "marketing" if "it" in sides else "IT" if "marketing" in sides else "IT or marketing"
     other = "marketing" if missing == "marketing" else "it" if missing == "IT" else None
@@ -69,6 +75,7 @@ if gaps.empty:
             f"Send them this link to join {md_escape(org.name)}'s assessment:")  # fmt: skip
     st.code(ui.join_link(rnd.join_code, side=other), language=None)
 else:
+    ui.few_people_note(organisation)
     st.altair_chart(charts.build_gap_chart(gaps), width="stretch")
     flagged = gaps[gaps["flagged"]]
     if len(flagged):
@@ -89,7 +96,8 @@ with st.expander("All dimension scores"):
     st.dataframe(shown.dimensions, hide_index=True, width="stretch")
 
 st.header("Reports to forward")
-# In a consultant's round, the organisation's report is the consultant's deliverable.
+# In a consultant's round, the organisation's report is the consultant's deliverable. Either
+# way a respondent's report carries only their own raw answers (viewer_id above).
 scope = st.radio(
     "Report on",
     ["organisation", "mine"] if rnd.kind == "self" else ["mine"],

@@ -3,9 +3,10 @@ the spread of answers, priorities, targets, and change since earlier rounds."""
 
 import streamlit as st
 
-from assessment import charts, progress, state, ui, views
+from assessment import charts, insight, progress, state, ui, views
 from assessment.numbers import fmt_percent
 from assessment.store import InvalidInputError
+from assessment.text import md_escape
 
 SAVED_KEY = "workshop_targets_saved"  # survives the rerun that reads the saved targets
 
@@ -41,19 +42,19 @@ if not scored.has_answers:
     st.stop()
 
 c1, c2, c3 = headline.columns(3)
-c1.metric("Overall", "—" if result.overall is None else f"{result.overall:.2f}")
-c2.metric("Maturity level", "—" if result.level is None else f"{result.level} · {q.level_name(result.level)}")
-c3.metric("Alignment index", "—" if result.alignment_index is None else f"{result.alignment_index:.0f} / 100")
+c1.metric("Overall (both sides balanced)", "—" if result.overall is None else f"{result.overall:.2f}")
+level = "—" if result.level is None else f"{result.level} · {q.level_name(result.level)}"
+c2.metric("Maturity level", ui.SPLIT_LEVEL if result.split else level)
+ui.alignment_metric(result, c3)
+ui.headline_panel(result, headline)
 headline.caption(
     "Respondents: "
     + " · ".join(
         f"{ui.side_label(side)} {n} ({scored.finished[side]} finished)" for side, n in scored.counts.items() if n
     )
 )
-if len(result.sides_present) < 2:
-    headline.warning(
-        "Only one side has answered so far: scores rest on that side alone and there is no gap yet."
-    )
+for caveat in insight.caveats(scored):
+    headline.warning(md_escape(caveat))
 
 levels = [lv.name for lv in q.levels]
 tabs = st.tabs(["Scores", "Perception gap", "Spread", "Priorities", "Targets", "Over time", "Report"])
@@ -65,6 +66,7 @@ with tabs[1]:
     if scored.gaps.empty:
         st.info("The gap needs answers from both IT and marketing.")
     else:
+        ui.few_people_note(scored)
         st.altair_chart(charts.build_gap_chart(scored.gaps), width="stretch")
         st.subheader("Largest disagreements")
         st.dataframe(
@@ -80,7 +82,10 @@ with tabs[2]:
     if spread.empty:
         st.info("No respondent has answered enough of any dimension yet.")
     else:
-        st.caption("Each dot is one respondent's dimension score: anonymous, side only.")
+        st.caption(
+            "Each dot is one respondent's dimension score, shown by side only. Where a side has one "
+            "or two people, their dots are their own answers: anyone who knows who they are can tell."
+        )
         st.altair_chart(charts.build_spread_chart(spread, levels=levels), width="stretch")
 
 with tabs[3]:

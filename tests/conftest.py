@@ -66,3 +66,13 @@ def _clear_streamlit_caches() -> Iterator[None]:
 
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture
+def console_env(db_path: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An app whose console password is tests.test_console_pages.PASSWORD."""
+    from assessment import auth
+    from tests.test_console_pages import HASH
+
+    monkeypatch.setenv(auth.ENV_VAR, HASH)
+    return db_path

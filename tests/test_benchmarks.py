@@ -15,17 +15,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment import benchmarks, cli, exchange, profile, views
+from assessment import benchmarks, cli, disclosure, exchange, profile, releases, views
 from assessment.benchmarks import MIN_ORGS, publishable_segments
 from assessment.formats import (
     BENCHMARK_COLUMNS,
+    BENCHMARK_COLUMNS_V1,
     BenchmarkImportError,
     BenchmarkTable,
     parse_benchmark_csv,
 )
 from assessment.questionnaire import Questionnaire, load_questionnaire
 from assessment.scoring import score_round
-from assessment.store import Store, utcnow
+from assessment.store import InvalidInputError, Store, utcnow
 from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
 from tests.conftest import TINY
 
@@ -43,9 +44,11 @@ def add_orgs(
     *,
     synthetic: bool = False,
     name: str = "Secret Org",
+    kind: str = "consultant",
 ) -> list[str]:
-    """Organisations with one finished round each, one IT respondent answering ``levels`` (one
-    list per organisation, one level per question; default: all 3). Returns their ids."""
+    """Organisations with one finished round each (a consultant's round unless ``kind`` says
+    "self"), one IT respondent answering ``levels`` (one list per organisation, one level per
+    question; default: all 3). Returns their ids. They count in no benchmark until approved."""
     store.register_questionnaire(q)
     now = utcnow()
     tag = next(_BATCH)
@@ -68,7 +71,7 @@ def add_orgs(
             "name": "Round 1",
             "questionnaire_id": q.id,
             "questionnaire_version": q.version,
-            "kind": "self",
+            "kind": kind,
             "status": "closed",
             "created_at": now,
             "closed_at": now,
@@ -99,6 +102,29 @@ def add_orgs(
     store.bulk_insert(frames if len(profiles) else {})
     store.refresh_round_scores()
     return ids
+
+
+def approve_all(store: Store, ids: Sequence[str], *, by: str = "test consultant") -> list[str]:
+    """Approve every organisation's round that is scored in every dimension; returns those."""
+    approved = []
+    for org_id in ids:
+        try:
+            store.approve_round(f"rnd-{org_id}", by, include_self_assessed=store.is_self_assessed(org_id))
+        except InvalidInputError:
+            continue
+        approved.append(org_id)
+    return approved
+
+
+def add_peers(store: Store, q: Questionnaire, profiles: Sequence[Profile], levels=None, **kw) -> list[str]:
+    """Client organisations whose rounds are approved for the benchmark."""
+    ids = add_orgs(store, q, profiles, levels, **kw)
+    approve_all(store, ids)
+    return ids
+
+
+def publish(store: Store, q: Questionnaire):
+    return releases.publish_release(store, q, "test consultant")
 
 
 def parsed(text: str, q: Questionnaire) -> pd.DataFrame:
@@ -197,19 +223,25 @@ def test_export_never_contains_a_small_or_recoverable_segment(data, profiles, ti
     ]
     store = Store(None)
     try:
-        add_orgs(store, tiny, profiles, levels)
-        truth = store.peer_segments(tiny.key, synthetic=False)
-        n_all = truth[truth["segment_type"] == "all"].set_index("dimension_id")["n_orgs"].to_dict()
-        if n_all.get("overall", 0) < MIN_ORGS:
+        add_peers(store, tiny, profiles, levels)
+        pool = len(store.pool_units(tiny.key, tiny.dimension_ids))  # only rounds scored everywhere
+        n_all = {d: pool for d in ("overall", *tiny.dimension_ids)}  # the same n in every dimension
+        if pool < MIN_ORGS:
+            with pytest.raises(releases.ReleaseRefusedError):
+                publish(store, tiny)
             with pytest.raises(exchange.NotEnoughPeersError):
                 exchange.export_benchmarks(store, tiny.key)
             return
+        publish(store, tiny)
         rows = parsed(exchange.export_benchmarks(store, tiny.key), tiny)
         assert_anonymous(rows, n_all)
         assert (
             rows.loc[(rows["segment_type"] == "all") & (rows["dimension_id"] == "overall"), "n_orgs"].item()
-            == (n_all["overall"])
+            == pool
         )
+        per_segment = rows.groupby(["segment_type", "segment_value"])["n_orgs"].nunique()
+        assert (per_segment == 1).all()  # no dimension has another n than its segment
+        assert rows.loc[rows["n_orgs"] < 10, ["p25", "median", "p75"]].isna().all().all()
     finally:
         store.close()
 
@@ -219,15 +251,15 @@ def test_all_minus_retail_leaving_three_reveals_nothing(tiny_store, tiny):
     Retail would be the 3 Technology organisations' sum, so Retail is withheld as well."""
     retail = [("Retail", "250-999", "Europe")] * 5
     tech = [("Technology", "250-999", "Europe")] * 3
-    add_orgs(tiny_store, tiny, retail + tech, [[2] * 9] * 5 + [[5, 5, 5, 4, 4, 4, 1, 1, 1], [4] * 9, [3] * 9])
-    raw = tiny_store.peer_segments(tiny.key, synthetic=False)
-    assert set(
-        raw.loc[(raw["segment_type"] == "industry") & (raw["dimension_id"] == "overall"), "n_orgs"]
-    ) == {5, 3}
+    add_peers(
+        tiny_store, tiny, retail + tech, [[2] * 9] * 5 + [[5, 5, 5, 4, 4, 4, 1, 1, 1], [4] * 9, [3] * 9]
+    )
+    publish(tiny_store, tiny)
     rows = parsed(exchange.export_benchmarks(tiny_store, tiny.key), tiny)
     assert set(rows["segment_type"]) == {"all", "size", "region"}  # no industry row at all
     assert_anonymous(rows, {d: 8 for d in ("overall", *tiny.dimension_ids)})
-    # Size and region hold everyone: the same organisations as "all", so the same figures.
+    # Size and region hold everyone: the same organisations as "all", so the same figures, noise
+    # included (the perturbation is keyed by the contributors, not by the segment's name).
     numbers = ["n_orgs", "mean", "p25", "median", "p75"]
     everyone = rows[rows["segment_type"] == "all"].set_index("dimension_id")[numbers]
     for segment_type in ("size", "region"):
@@ -239,7 +271,7 @@ def test_all_minus_retail_leaving_three_reveals_nothing(tiny_store, tiny):
     viewer = add_orgs(tiny_store, tiny, [("Retail", "250-999", "Europe")], name="Viewer")[0]
     org = tiny_store.organisation(viewer)
     panel = benchmarks.benchmark_panel(tiny_store, tiny.key, benchmarks.PEERS, org, {"overall": 3.0})
-    assert panel["industry"].benchmark is None and panel["industry"].reason == benchmarks.DIFFERENCING
+    assert panel["industry"].benchmark is None and panel["industry"].reason == benchmarks.WITHHELD
     assert panel["all"].benchmark.n_orgs == 8
 
 
@@ -247,7 +279,8 @@ def test_complementary_suppression_hides_the_next_smallest_sibling(tiny_store, t
     """Retail 6, Technology 7, Healthcare 2: Healthcare is under the floor, and "all" minus the
     others would give its 2 organisations away, so Retail (the smaller) goes too."""
     industries = ["Retail"] * 6 + ["Technology"] * 7 + ["Healthcare"] * 2
-    add_orgs(tiny_store, tiny, [(i, "1-249", "Europe") for i in industries])
+    add_peers(tiny_store, tiny, [(i, "1-249", "Europe") for i in industries])
+    publish(tiny_store, tiny)
     rows = parsed(exchange.export_benchmarks(tiny_store, tiny.key), tiny)
     industry = rows[(rows["segment_type"] == "industry") & (rows["dimension_id"] == "overall")]
     assert industry["segment_value"].tolist() == ["Technology"]
@@ -255,56 +288,68 @@ def test_complementary_suppression_hides_the_next_smallest_sibling(tiny_store, t
 
 
 def test_segment_below_the_floor_is_not_compared(tiny_store, tiny):
-    add_orgs(
+    add_peers(
         tiny_store, tiny, [("Technology", "1-249", "Europe")] * 10 + [("Retail", "1-249", "Asia-Pacific")] * 2
     )
+    publish(tiny_store, tiny)
     viewer = add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")], name="Viewer")[0]
     org = tiny_store.organisation(viewer)
     assert benchmarks.compare(tiny_store, tiny.key, "peers", "industry", org, {"overall": 3.0}) is None
     panel = benchmarks.benchmark_panel(tiny_store, tiny.key, "peers", org)
-    assert panel["industry"].reason == benchmarks.TOO_FEW
-    assert panel["region"].reason == benchmarks.DIFFERENCING  # Europe 10 of 12: 2 left over
+    assert panel["industry"].reason == benchmarks.WITHHELD  # Retail: 2
+    assert panel["region"].reason == benchmarks.WITHHELD  # Europe 10 of 12: 2 left over
     assert panel["size"].benchmark.n_orgs == 12 and panel["all"].benchmark.n_orgs == 12
 
 
 # --- comparing ---------------------------------------------------------------------------
 
 
-def test_panel_numbers_match_peer_stats(tiny_store, tiny):
+def test_panel_shows_the_release_as_published_with_bands(tiny_store, tiny):
     profiles = [(profile.INDUSTRIES[i % 3], profile.SIZE_BANDS[i % 2], "Europe") for i in range(30)]
     levels = [[1 + (i * 7 + k) % 5 for k in range(9)] for i in range(30)]
-    add_orgs(tiny_store, tiny, profiles, levels)
+    add_peers(tiny_store, tiny, profiles, levels)
+    release = publish(tiny_store, tiny)
     viewer = add_orgs(tiny_store, tiny, [profiles[0]], [[4] * 9], name="Viewer")[0]
     org = tiny_store.organisation(viewer)
     scores = {"overall": 3.1, "strategy": 4.0, "data": None}
     panel = benchmarks.benchmark_panel(tiny_store, tiny.key, "peers", org, scores)
-    for segment_type, value in (("all", None), ("industry", org.industry), ("size", org.size_band)):
-        got = panel[segment_type].benchmark.stats.set_index("dimension_id").sort_index()
-        want = tiny_store.peer_stats(
-            tiny.key, synthetic=False, exclude_org=org.id, segment_type=segment_type, segment_value=value,
-            scores=scores,
-        ).set_index("dimension_id").sort_index()  # fmt: skip
-        pd.testing.assert_frame_equal(got, want[got.columns], check_dtype=False)
-        assert got.loc["data", "percentile"] != got.loc["data", "percentile"]  # no score, no rank
-    assert panel["all"].benchmark.n_orgs == 30  # the viewer is not its own peer
+    published = tiny_store.release_rows(release.id)
+    for segment_type, value in (("all", ""), ("industry", org.industry), ("size", org.size_band)):
+        got = panel[segment_type].benchmark
+        assert got.release == release and f"Benchmark release {release.id} of" in got.label
+        stats = got.stats.set_index("dimension_id").sort_index()
+        want = published[(published["segment_type"] == segment_type) & (published["segment_value"] == value)]
+        want = want.set_index("dimension_id").sort_index()
+        assert (stats["n"] == want["n_orgs"]).all() and (stats["mean"] == want["mean"]).all()
+        assert pd.isna(stats.loc["data", "band"])  # no score, no band
+        row = stats.loc["strategy"]
+        expected = disclosure.band(4.0, row["mean"], row["p25"], row["median"], row["p75"])
+        assert row["band"] == expected and expected in disclosure.BANDS + (
+            disclosure.ABOVE_MEAN,
+            disclosure.BELOW_MEAN,
+        )
+        assert "percentile" not in got.stats.columns
+    assert panel["all"].benchmark.n_orgs == 30  # the release: the viewer was never approved
 
 
 def test_sources_are_named_and_synthetic_is_labelled(tiny_store, tiny):
-    add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, synthetic=True, name="Sample")
+    sample = add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, synthetic=True, name="Sample")
     sources = benchmarks.available_sources(tiny_store, tiny.key)
     assert [s.key for s in sources] == ["peers", "synthetic"]
-    assert "0 real organisations" in sources[0].label
+    assert "no benchmark release published yet" in sources[0].label
     assert "synthetic sample" in sources[1].label.lower() and sources[1].synthetic
     assert benchmarks.default_source(sources) == "synthetic"
     bench = benchmarks.compare(tiny_store, tiny.key, "synthetic")
     assert bench.synthetic and "synthetic sample" in bench.label.lower() and bench.n_orgs == 6
     assert benchmarks.compare(tiny_store, tiny.key, "peers") is None  # synthetic never counts as real
+    with pytest.raises(InvalidInputError, match="Synthetic and test organisations never count"):
+        tiny_store.approve_round(f"rnd-{sample[0]}", "me")
 
     # An imported copy of the synthetic sample keeps its label, whatever it is named.
     set_id = exchange.import_benchmarks(tiny_store, _csv(tiny_store, tiny, True), {tiny.key: tiny}, "Demo")
     sources = benchmarks.available_sources(tiny_store, tiny.key)
     assert sources[1].key == f"imported:{set_id}" and sources[1].synthetic
-    assert sources[1].label == "Demo (from 'Tandem synthetic sample') (imported set, generated 2026-05-01)"
+    assert sources[1].label.startswith("Demo (from 'Tandem synthetic sample') (imported set, generated ")
     assert benchmarks.compare(tiny_store, tiny.key, sources[1].key).synthetic
 
 
@@ -312,54 +357,55 @@ def _csv(store: Store, q: Questionnaire, synthetic: bool = False) -> bytes:
     return exchange.export_benchmarks(store, q.key, synthetic=synthetic, generated_at=STAMP).encode()
 
 
-def test_imported_set_compares_with_approximate_percentiles(tiny_store, tiny):
-    add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 8, [[1 + i % 5] * 9 for i in range(8)])
+def test_imported_set_compares_with_bands_from_its_quartiles(tiny_store, tiny):
+    add_peers(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 12, [[1 + i % 5] * 9 for i in range(12)])
+    publish(tiny_store, tiny)
     set_id = exchange.import_benchmarks(
         tiny_store, _csv(tiny_store, tiny), {tiny.key: tiny}, "Consultancy 2026"
     )
     bench = benchmarks.compare(
         tiny_store, tiny.key, f"imported:{set_id}", "all", None, {"overall": 3.0, "data": None}
     )
-    assert bench.approximate and "Consultancy 2026" in bench.source and "2026-05-01" in bench.source
+    assert "Consultancy 2026" in bench.source and bench.release is None
     stats = bench.stats.set_index("dimension_id")
-    assert 0 <= stats.loc["overall", "percentile"] <= 100
-    assert stats.loc["data", "percentile"] != stats.loc["data", "percentile"]
+    row = stats.loc["overall"]
+    assert row["band"] == disclosure.band(3.0, row["mean"], row["p25"], row["median"], row["p75"])
+    assert pd.isna(stats.loc["data", "band"])
     table = views.benchmark_frame(score_round(tiny, []), bench)
-    assert "Percentile rank (approximate)" in benchmarks.ranks_table(table, approximate=True).columns
-
-
-@pytest.mark.parametrize(
-    ("score", "expected"),
-    [(1.0, 0.0), (5.0, 100.0), (2.0, 25.0), (2.5, 37.5), (3.0, 50.0), (4.0, 75.0), (4.5, 87.5), (0.2, 0.0)],
-)
-def test_approximate_percentile_interpolates_between_quartiles(score, expected):
-    assert benchmarks.approximate_percentile(score, 2.0, 3.0, 4.0) == pytest.approx(expected)
-
-
-def test_approximate_percentile_on_a_flat_stretch_takes_its_middle():
-    assert benchmarks.approximate_percentile(3.0, 3.0, 3.0, 4.0) == pytest.approx(37.5)
+    assert "Where you stand" in benchmarks.standing_table(table).columns
 
 
 # --- export ------------------------------------------------------------------------------
 
 
-def test_export_has_the_brief_columns_and_no_names_or_ids(tiny_store, tiny):
-    ids = add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, name="Zebra Holdings")
+def test_export_has_every_version_1_column_the_release_and_no_names_or_ids(tiny_store, tiny):
+    ids = add_peers(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, name="Zebra Holdings")
+    release = publish(tiny_store, tiny)
     text = exchange.export_benchmarks(tiny_store, tiny.key)
     table = list(csv.reader(io.StringIO(text)))
-    assert tuple(table[0]) == BENCHMARK_COLUMNS and table[0][0] == "format_version"
-    assert {row[0] for row in table[1:]} == {"1"}
-    assert {row[-1] for row in table[1:]} == {"Tandem peers (6 organisations)"}
+    assert tuple(table[0]) == BENCHMARK_COLUMNS and table[0][: len(BENCHMARK_COLUMNS_V1)] == list(
+        BENCHMARK_COLUMNS_V1
+    )
+    assert {row[0] for row in table[1:]} == {"2"}
+    assert {row[BENCHMARK_COLUMNS.index("release_id")] for row in table[1:]} == {str(release.id)}
+    assert {row[BENCHMARK_COLUMNS.index("source")] for row in table[1:]} == {
+        f"Tandem benchmark release {release.id} (6 organisations)"
+    }
     stamp = table[1][BENCHMARK_COLUMNS.index("generated_at")]
-    assert stamp.endswith("Z") and datetime.fromisoformat(stamp)
+    assert stamp.endswith("Z") and datetime.fromisoformat(stamp).replace(
+        tzinfo=None
+    ) == release.published_at.replace(microsecond=0)
     for secret in ("Zebra", "org-", "rnd-", "R-", "token", "Round 1", *ids):
         assert secret not in text
+    assert exchange.export_benchmarks(tiny_store, tiny.key) == text  # the same release, the same file
 
 
 def test_synthetic_export_is_labelled_and_real_export_leaves_it_out(tiny_store, tiny):
     add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 7, synthetic=True, name="Sample")
-    with pytest.raises(exchange.NotEnoughPeersError, match="fewer than 5 real organisations"):
+    with pytest.raises(exchange.NotEnoughPeersError, match="no benchmark release has been published"):
         exchange.export_benchmarks(tiny_store, tiny.key)
+    with pytest.raises(releases.ReleaseRefusedError, match="a release needs at least 5"):
+        publish(tiny_store, tiny)
     assert not exchange.can_export(tiny_store, tiny.key)
     rows = list(csv.DictReader(io.StringIO(exchange.export_benchmarks(tiny_store, tiny.key, synthetic=True))))
     assert {r["source"] for r in rows} == {"Tandem synthetic sample"}
@@ -367,8 +413,9 @@ def test_synthetic_export_is_labelled_and_real_export_leaves_it_out(tiny_store, 
 
 def test_export_import_export_gives_the_same_file(tiny_store, tiny):
     profiles = [(profile.INDUSTRIES[i % 2], profile.SIZE_BANDS[i % 3], "Europe") for i in range(40)]
-    add_orgs(tiny_store, tiny, profiles, [[1 + (i * 3 + k) % 5 for k in range(9)] for i in range(40)])
-    first = exchange.export_benchmarks(tiny_store, tiny.key, generated_at=STAMP)
+    add_peers(tiny_store, tiny, profiles, [[1 + (i * 3 + k) % 5 for k in range(9)] for i in range(40)])
+    publish(tiny_store, tiny)
+    first = exchange.export_benchmarks(tiny_store, tiny.key)
     other = Store(None)
     try:
         set_id = exchange.import_benchmarks(other, first.encode(), {tiny.key: tiny})
@@ -380,11 +427,13 @@ def test_export_import_export_gives_the_same_file(tiny_store, tiny):
 
 
 def test_same_set_imported_twice_is_refused(tiny_store, tiny):
-    add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6)
+    add_peers(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6)
+    publish(tiny_store, tiny)
     data = _csv(tiny_store, tiny)
     exchange.import_benchmarks(tiny_store, data, {tiny.key: tiny}, "Client benchmark")
     # The same figures under another name and date are still the same set.
-    again = data.replace(b"2026-05-01T12:00:00Z", b"2026-06-01T09:30:00Z").replace(b"Tandem peers", b"Other")
+    stamp = data.split(b"\n")[1].split(b",")[BENCHMARK_COLUMNS.index("generated_at")]
+    again = data.replace(stamp, b"2026-06-01T09:30:00Z").replace(b"Tandem benchmark", b"Other")
     with pytest.raises(
         DuplicateBenchmarkSetError, match=r"already imported on \d{4}-\d\d-\d\d as 'Client benchmark'"
     ):
@@ -409,7 +458,8 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_file_is_rejected_whole_and_changes_nothing(tiny_store, tiny, case):
-    add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6)
+    add_peers(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6)
+    publish(tiny_store, tiny)
     exchange.import_benchmarks(tiny_store, _csv(tiny_store, tiny, False), {tiny.key: tiny}, "Good")
     before = _db_state(tiny_store)
     column, value, message = BAD_FILES[case]
@@ -436,18 +486,26 @@ def test_failure_inside_the_import_transaction_writes_nothing(tiny_store, tiny):
 
 
 def _csv_with(store: Store, q: Questionnaire) -> bytes:
-    add_orgs(store, q, [("Retail", "1-249", "Europe")] * 6)
+    add_peers(store, q, [("Retail", "1-249", "Europe")] * 12, [[1 + i % 5] * 9 for i in range(12)])
+    publish(store, q)
     return _csv(store, q)
 
 
 def test_other_questionnaire_versions_are_never_mixed_in(tiny_store, tiny, tmp_path):
     newer = _tiny_version(tmp_path, "1.1.0")
-    add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, [[2] * 9] * 6)
-    add_orgs(tiny_store, newer, [("Retail", "1-249", "Europe")] * 7, [[5] * 9] * 7, name="Newer")
+    add_peers(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, [[2] * 9] * 6)
+    add_peers(tiny_store, newer, [("Retail", "1-249", "Europe")] * 7, [[5] * 9] * 7, name="Newer")
+    publish(tiny_store, tiny)
+    publish(tiny_store, newer)
     old_rows = list(csv.DictReader(io.StringIO(exchange.export_benchmarks(tiny_store, tiny.key))))
     new_rows = list(csv.DictReader(io.StringIO(exchange.export_benchmarks(tiny_store, newer.key))))
-    assert {r["n_orgs"] for r in old_rows} == {"6"} and {r["mean"] for r in old_rows} == {"2.0000"}
-    assert {r["n_orgs"] for r in new_rows} == {"7"} and {r["mean"] for r in new_rows} == {"5.0000"}
+    # Means carry the perturbation (at most 1/n, then rounding and a 0.01 step off an exact score).
+    assert {r["n_orgs"] for r in old_rows} == {"6"} and {
+        abs(float(r["mean"]) - 2) <= 1 / 6 + 0.015 for r in old_rows
+    } == {True}
+    assert {r["n_orgs"] for r in new_rows} == {"7"} and {float(r["mean"]) >= 5 - 1 / 7 - 0.015 for r in new_rows} == {
+        True
+    }
     assert {r["questionnaire_version"] for r in new_rows} == {"1.1.0"}
     assert benchmarks.compare(tiny_store, tiny.key, "peers").n_orgs == 6
     # An imported set belongs to its version: it is not offered for another one.
@@ -468,17 +526,27 @@ def _tiny_version(tmp_path: Path, version: str) -> Questionnaire:
 def test_export_and_import_commands(tmp_path, current, capsys):
     db = str(tmp_path / "t.duckdb")
     store = Store(db)
-    add_orgs(store, current, [("Retail", "1-249", "Europe")] * 4)
+    add_peers(store, current, [("Retail", "1-249", "Europe")] * 4)
     store.close()
     out = tmp_path / "bench.csv"
     assert cli.main(["export-benchmarks", "--out", str(out), "--db", db]) == 1
-    assert not out.exists() and "fewer than 5 real organisations" in capsys.readouterr().err
+    assert not out.exists() and "no benchmark release has been published" in capsys.readouterr().err
+    assert cli.main(["publish-benchmark", "--db", db]) == 1
+    assert "a release needs at least 5" in capsys.readouterr().err
     store = Store(db)
-    add_orgs(store, current, [("Retail", "1-249", "Europe")] * 3, name="More")
+    add_peers(store, current, [("Retail", "1-249", "Europe")] * 3, name="More")
     store.close()
+    assert cli.main(["publish-benchmark", "--db", db, "--dry-run"]) == 0
+    assert "7 organisations" in capsys.readouterr().out
+    assert cli.main(["export-benchmarks", "--out", str(out), "--db", db]) == 1  # a dry run publishes nothing
+    assert cli.main(["publish-benchmark", "--db", db, "--by", "Ada"]) == 0
+    assert "Published Benchmark release 1 of" in capsys.readouterr().out
     assert cli.main(["export-benchmarks", "--out", str(out), "--db", db]) == 0
-    header = ",".join(BENCHMARK_COLUMNS) + f"\n1,cio-cmo-alignment,{current.version},all,,"
+    header = ",".join(BENCHMARK_COLUMNS) + f"\n2,cio-cmo-alignment,{current.version},all,,"
     assert out.read_text().startswith(header)
+    check = Store(db)
+    assert check.benchmark_releases()[0].published_by == "Ada"
+    check.close()
 
     bad = tmp_path / "bad.csv"
     bad.write_text(out.read_text().replace(",7,", ",2,", 1).replace(",all,,", ",nation,,", 2))

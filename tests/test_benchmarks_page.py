@@ -1,5 +1,6 @@
-"""AppTest for the Benchmarks page: the synthetic sample, the "not enough peers" state, the
-export button, and importing a benchmark CSV (AppTest 1.67 drives st.file_uploader)."""
+"""AppTest for the Benchmarks page: the synthetic sample, the published release with bands (never
+ranks), the withheld peer group, the export of the release, and importing a benchmark CSV
+(AppTest 1.67 drives st.file_uploader)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import json
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
-from assessment import benchmarks, exchange, sessions
+from assessment import benchmarks, disclosure, exchange, sessions
 from assessment.demo import seed_demo
 from assessment.store import Store
 from assessment.text import md_escape
 from tests.conftest import APP
-from tests.test_benchmarks import add_orgs
+from tests.test_benchmarks import add_orgs, add_peers, publish
 
 TIMEOUT = 30
 PAGE = "pages/benchmarks.py"
@@ -63,13 +64,15 @@ def test_page_renders_the_synthetic_sample_without_a_respondent(db_path, current
     spec, data = chart_data(at)
     assert spec["title"]["text"] == "How the peers are distributed"
     assert data["score"].isna().all() and (data["n"] == 30).all()  # no marker without an organisation
-    assert "needs at least 5 real organisations" in at.info[-1].value  # no real export yet
-    assert not at.get("download_button")
+    assert "No benchmark release of real organisations has been published" in at.info[-1].value
+    assert not at.get("download_button")  # no release, nothing to export
 
 
-def test_respondent_sees_ranks_and_the_not_enough_peers_state(db_path, real):
+def test_respondent_sees_bands_from_the_release_and_a_withheld_peer_group(db_path, real):
     store = Store(db_path)
-    add_orgs(store, real, [("Technology", "1-249", "Europe")] * 10 + [("Retail", "1-249", "Europe")] * 2)
+    add_peers(store, real, [("Technology", "1-249", "Europe")] * 10 + [("Retail", "1-249", "Europe")] * 2)
+    release = publish(store, real)
+    add_orgs(store, real, [("Retail", "1-249", "Europe")] * 3)  # finished but never approved
     store.close()
     token = respondent(
         db_path, real, organisation="Acme", industry="Retail", size_band="1-249", region="Europe"
@@ -77,19 +80,21 @@ def test_respondent_sees_ranks_and_the_not_enough_peers_state(db_path, real):
     at = open_page(r=token)
     assert at.selectbox(key="bench_source").value == "peers"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Organisations in this segment"] == "12"
-    assert 0 <= float(metrics["Overall percentile rank"]) <= 100
+    assert metrics["Organisations in this segment"] == "12"  # the release: unapproved rounds never count
+    assert metrics["Overall, you stand in the"] in disclosure.BANDS
+    assert any(f"Benchmark release {release.id} of" in c.value for c in at.caption)
     spec, data = chart_data(at)
     assert spec["title"]["text"] == "Where you sit among your peers"
-    assert (data["score"] == 4).all() and data["percentile"].notna().all()
+    assert (data["score"] == 4).all() and data["band"].notna().all()
     table = at.dataframe[0].value
-    assert list(table["Dimension"])[0] == "Overall" and "Percentile rank" in table.columns
+    assert list(table["Dimension"])[0] == "Overall" and "Where you stand" in table.columns
+    assert not any("ercentile rank" in c for c in table.columns)
 
     at.segmented_control(key="bench_segment").set_value("industry").run()
     no_exception(at)
-    assert [w.value for w in at.warning] == [benchmarks.TOO_FEW]
+    assert [w.value for w in at.warning] == [benchmarks.WITHHELD]
     assert any("All organisations · n = 12" in c.value for c in at.caption)
-    assert at.get("download_button")[0].proto.label == "Download the benchmark (CSV)"
+    assert at.get("download_button")[0].proto.label == f"Download {release.label} (CSV)"
 
 
 def test_importing_a_bad_csv_lists_every_problem_and_a_good_one_becomes_a_source(db_path, current):

@@ -65,7 +65,9 @@ def benchmark_frame() -> pd.DataFrame:
 
 
 def distribution_frame() -> pd.DataFrame:
-    return benchmark_frame().assign(percentile=[71.0, 12.5, None])
+    return benchmark_frame().assign(
+        mean=[2.8, 2.6, 2.3], band=["Top quarter", "Bottom quarter", None]
+    )
 
 
 def gap_frame() -> pd.DataFrame:
@@ -138,17 +140,19 @@ def test_benchmark_chart_score_label_and_title() -> None:
     assert tooltip_fields(point)["score"]["title"] == "Respondent"
 
 
-def test_distribution_chart_adds_percentile_tooltip() -> None:
+def test_distribution_chart_adds_the_mean_and_the_band() -> None:
     df = distribution_frame()
     spec = charts.build_distribution_chart(df).to_dict()
-    assert sorted(mark_type(u) for u in layers(spec)) == ["bar", "point", "tick"]
+    assert sorted(mark_type(u) for u in layers(spec)) == ["bar", "point", "tick", "tick"]
     for unit in layers(spec):
         tips = tooltip_fields(unit)
-        assert tips["percentile"]["title"] == "Percentile rank"
+        assert tips["band"]["title"] == "Where you stand" and tips["mean"]["title"] == "Peer mean"
         assert {"dimension", "score", "median", "p25", "p75", "n"} <= set(tips)
-    assert "percentile" in dataset_rows(spec)[0]
+        assert "percentile" not in tips  # no rank among peers, ever
+    assert calculations(units_of(spec, "tick")[1])["series"] == '"Peer mean"'
+    assert {"band", "mean"} <= set(dataset_rows(spec)[0])
     plain = charts.build_benchmark_chart(benchmark_frame()).to_dict()
-    assert "percentile" not in tooltip_fields(units_of(plain, "bar")[0])
+    assert "band" not in tooltip_fields(units_of(plain, "bar")[0])
 
 
 def test_gap_chart_diverging_bars_and_rules() -> None:
@@ -232,13 +236,18 @@ def test_priority_chart_quadrants_and_top_three() -> None:
     texts = units_of(spec, "text")
     names = [t for t in texts if t["encoding"]["text"]["field"] == "label"]
     assert len(names) == 2  # right-of-point and left-of-point labels
-    for t in names:  # "1. Dimension", nudged up or down by rank so close points stay legible
+    for t in names:  # nudged up or down by rank so close points stay legible
         calcs = {c["as"]: c["calculate"] for c in t["transform"] if "calculate" in c}
-        assert calcs["label"] == "datum.rank + '. ' + datum.dimension"
         assert "datum.rank" in calcs["label_y"] and t["encoding"]["y"]["field"] == "label_y"
-    # A missing rank must not count as a top-three one (null <= 3 is true in Vega expressions).
-    top3 = "isValid(datum.rank) && datum.rank <= 3"
-    assert all(any(top3 in f.get("filter", "") for f in t["transform"]) for t in names)
+    # Only the top three are named, "rank. dimension", and a missing rank is never among them.
+    # Both layers draw from one table of labels, each filtering its half of the plot.
+    labelled = {r["label"] for t in names for r in spec["datasets"][t["data"]["name"]]}
+    frame = priority_frame()
+    top = frame[frame["rank"].notna() & (frame["rank"] <= 3)]
+    assert sorted(labelled) == sorted(f"{int(r.rank)}. {r.dimension}" for r in top.itertuples())
+    assert "Importance" in units_of(spec, "circle")[0]["encoding"]["y"]["axis"]["title"]
+    # No layer hides the shared importance axis (layers share one y axis in Vega-Lite).
+    assert all(t["encoding"]["y"].get("axis") is not None for t in names)
     corners = next(t for t in texts if t["encoding"]["text"]["field"] == "quadrant")
     fix_first = next(r for r in dataset_rows(spec, corners) if r["quadrant"] == "Fix first")
     assert fix_first["score"] < 3 < fix_first["importance"]  # top left: immature but important
@@ -246,6 +255,25 @@ def test_priority_chart_quadrants_and_top_three() -> None:
     rules = units_of(spec, "rule")
     assert sorted(next(iter(r["encoding"])) for r in rules) == ["x", "y"]
     assert all(list(dataset_rows(spec, r)[0].values()) == [3] for r in rules)
+
+
+def test_coinciding_priorities_share_one_label() -> None:
+    """Everyone left the sliders untouched and two dimensions scored alike: one spot, one label."""
+    frame = pd.DataFrame(
+        {
+            "dimension": ["Strategy", "Data", "People"],
+            "score": [2.0, 2.0, 3.5],
+            "importance": [3.0, 3.0, 3.0],
+            "priority": [9.0, 9.0, 4.5],
+            "rank": [1, 1, 3],
+            "rank_label": ["1=", "1=", "3"],
+        }
+    )
+    spec = charts.build_priority_chart(frame).to_dict()
+    names = [t for t in units_of(spec, "text") if t["encoding"]["text"]["field"] == "label"]
+    labelled = sorted({r["label"] for t in names for r in spec["datasets"][t["data"]["name"]]})
+    assert labelled == ["1=. Strategy + 1=. Data", "3. People"]
+    assert "1=. Strategy" in charts.priority_summary(frame)
 
 
 LONG_QUESTION = (

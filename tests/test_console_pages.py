@@ -10,15 +10,10 @@ from streamlit.testing.v1 import AppTest
 from assessment import auth, sessions
 from assessment.store import Store
 from tests.conftest import APP
+from tests.test_benchmarks import add_orgs
 
 PASSWORD = "workshop password 2026"
 HASH = auth.hash_password(PASSWORD)
-
-
-@pytest.fixture
-def console_env(db_path, monkeypatch):
-    monkeypatch.setenv(auth.ENV_VAR, HASH)
-    return db_path
 
 
 def open_page(page: str) -> AppTest:
@@ -98,8 +93,14 @@ def test_workshop_shows_the_gap_spread_and_priorities(console_env, real):
     at = sign_in(open_page("pages/workshop.py"))
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Overall"] == "2.75"  # (4 + mean(2, 1)) / 2
-    assert metrics["Alignment index"] == "38 / 100"  # 100 * (1 - 2.5 / 4) = 37.5
+    assert metrics["Overall (both sides balanced)"] == "2.75"  # (4 + mean(2, 1)) / 2
+    # IT at 4 and marketing at 1.5 on average: 2.5 levels apart, past the two-level floor.
+    assert metrics["IT–marketing alignment"] == "0 / 100"
+    assert any("Serious disagreement" in m.value for m in at.markdown)
+    assert metrics["Maturity level"] == "Two views"
+    assert metrics["IT sees"].startswith("4.00 · ") and metrics["Marketing sees"].startswith("1.50 · ")
+    assert any("The IT side is one person's view; the marketing side is two people's view" in w.value
+               for w in at.warning)  # fmt: skip
     specs = [json.dumps(json.loads(el.proto.spec)) for el in at.get("vega_lite_chart")]
     assert len(specs) == 5  # benchmark, gap, heatmap, spread, priorities (targets and trend need more)
     assert any("IT rates higher" in s for s in specs)
@@ -130,3 +131,38 @@ def test_workshop_targets_and_second_round(console_env, real):
     assert len(at.get("vega_lite_chart")) == 4
     compare = next(df.value for df in at.dataframe if "highlight" in getattr(df.value, "columns", []))
     assert compare["highlight"].any()
+
+
+def test_pool_page_records_consent_keeps_self_assessments_apart_and_publishes(console_env, current):
+    store = Store(console_env)
+    clients = add_orgs(store, current, [("Retail", "1-249", "Europe")] * 4, name="Client")
+    selfs = add_orgs(store, current, [("Retail", "1-249", "Europe")] * 2, kind="self", name="Public")
+    store.close()
+    at = sign_in(open_page("pages/pool.py"))
+    assert not at.exception and at.title[0].value == "Benchmark pool"
+    tables = [df.value for df in at.dataframe]
+    assert sorted(tables[0]["Organisation"]) == [f"Client {i}" for i in range(4)]
+    assert sorted(tables[1]["Organisation"]) == ["Public 0", "Public 1"]  # listed apart from clients
+    assert set(tables[1]["Benchmark"]) == {"Not in the benchmark"}
+    assert any("a release needs at least 5" in w.value for w in at.warning)
+    at.text_input(key="pool_by").input("Ada Lovelace").run()
+    for org_id in clients:
+        at.selectbox(key="pool_client_org").set_value(org_id).run()
+        assert at.button(key="pool_client_approve").disabled  # consent first
+        at.checkbox(key=f"pool_client_agreed_rnd-{org_id}").check().run()
+        at.button(key="pool_client_approve").click().run()
+        assert not at.exception and "counts from the next release" in at.success[0].value
+    at.selectbox(key="pool_self_org").set_value(selfs[0]).run()
+    at.checkbox(key=f"pool_self_agreed_rnd-{selfs[0]}").check().run()
+    at.button(key="pool_self_approve").click().run()
+    at.checkbox(key="pool_confirm").check().run()
+    at.button(key="pool_publish").click().run()
+    assert not at.exception
+    live = Store(console_env)
+    release = live.latest_release(current.key)
+    assert release.n_orgs == 5 and release.published_by == "Ada Lovelace"
+    entry = live.benchmark_entry(f"rnd-{selfs[0]}")
+    assert entry["consent_by"] == "Ada Lovelace" and entry["self_assessed"]
+    assert live.benchmark_entry(f"rnd-{selfs[1]}") is None  # the other self-assessment never counts
+    live.close()
+    assert any(b.proto.label == "Download (CSV)" for b in at.get("download_button"))

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from assessment.formats import (
     BENCHMARK_COLUMNS,
+    BENCHMARK_COLUMNS_V1,
     MAX_PROBLEMS,
     RESPONSE_COLUMNS,
     ROW_COLUMNS,
@@ -263,7 +264,12 @@ REJECTIONS = {
         ["row 3, column questionnaire_version"],
     ),
     "unknown dimension": (_with_cell(2, "dimension_id", "vibes"), ["row 2, column dimension_id: 'vibes'"]),
-    "format version": (_with_cell(1, "format_version", "2"), ["row 1, column format_version: '2'"]),
+    "format version": (_with_cell(1, "format_version", "3"), ["row 1, column format_version: '3' is not supported"]),
+    "mixed versions": (
+        _with_cell(2, "format_version", "1"),
+        ["row 2, column format_version: '1' differs from '2' on row 1"],
+    ),
+    "half the quartiles": (_with_cell(2, "median", ""), ["row 2, column median: '' is not a number"]),
     "segment type": (_with_cell(4, "segment_type", "country"), ["row 4, column segment_type: 'country'"]),
     "value for all": (
         _with_cell(1, "segment_value", "Retail"),
@@ -296,7 +302,7 @@ REJECTIONS = {
     "empty source": (_with_cell(6, "source", ""), ["row 6, column source: is empty"]),
     "short row": (
         _untable(_table(_valid_text())[:2] + [_table(_valid_text())[2][:12]]),
-        ["row 2: expected 13 fields"],
+        ["row 2: expected 14 fields"],
     ),
     "empty file": (b"", ["header: the file is empty"]),
     "header only": (
@@ -309,6 +315,43 @@ REJECTIONS = {
     ),
     "utf-16": (_valid_text().encode("utf-16"), ["file: looks UTF-16 encoded, expected UTF-8"]),
 }
+
+
+def _as_version_1(text: str) -> bytes:
+    """The same file as Tandem wrote it before releases: format 1, no release_id column."""
+    table = [row[:-1] for row in _table(text)]
+    for row in table[1:]:
+        row[0] = "1"
+    return _untable(table)
+
+
+def test_version_1_files_still_import_and_version_2_adds_the_release() -> None:
+    text = format_benchmark_csv(_rows(), source="Tandem test", generated_at=STAMP, release_id=7)
+    header = _table(text)[0]
+    assert header[:13] == list(BENCHMARK_COLUMNS_V1) and header[13:] == ["release_id"]
+    assert {row[0] for row in _table(text)[1:]} == {"2"} and {row[-1] for row in _table(text)[1:]} == {"7"}
+    v2 = parse_benchmark_csv(text.encode(), QUESTIONNAIRES)
+    v1 = parse_benchmark_csv(_as_version_1(text), QUESTIONNAIRES)
+    assert v2.release_id == "7" and v1.release_id is None
+    pd.testing.assert_frame_equal(v1.rows, v2.rows)
+    v1_table = _table(_as_version_1(text).decode())
+    with_release_column = _untable([[*v1_table[0], "release_id"]] + [[*row, "7"] for row in v1_table[1:]])
+    assert "release_id: is not a column of format version 1" in " ".join(_problems(with_release_column))
+
+
+def test_version_2_leaves_quartiles_empty_where_they_are_not_published() -> None:
+    rows = _rows()
+    small = rows["n_orgs"] < 7
+    rows.loc[small, ["p25", "median", "p75"]] = float("nan")
+    text = format_benchmark_csv(rows, source="Tandem test", generated_at=STAMP, release_id=1)
+    for row in _table(text)[1:]:
+        empty = [row[BENCHMARK_COLUMNS.index(c)] == "" for c in ("p25", "median", "p75")]
+        assert empty == [int(row[BENCHMARK_COLUMNS.index("n_orgs")]) < 7] * 3
+    parsed = parse_benchmark_csv(text.encode(), QUESTIONNAIRES).rows
+    assert parsed.loc[parsed["n_orgs"] < 7, ["p25", "median", "p75"]].isna().all().all()
+    assert parsed.loc[parsed["n_orgs"] >= 7, ["p25", "median", "p75"]].notna().all().all()
+    # A version 1 file must still carry every quartile.
+    assert "is not a number" in " ".join(_problems(_as_version_1(text)))
 
 
 @pytest.mark.parametrize("case", sorted(REJECTIONS))

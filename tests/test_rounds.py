@@ -16,7 +16,7 @@ from assessment.rounds import BenchmarkChoice, RoundError, load_round
 from assessment.scoring import Respondent, score_round
 from assessment.store import Store
 from tests.conftest import APP
-from tests.test_benchmarks import add_orgs
+from tests.test_benchmarks import add_peers, publish
 
 SET_NAME = "Consultancy peers 2026"
 
@@ -35,8 +35,9 @@ def _client(store: Store, q, name: str = "Northwind Retail", round_name: str = "
 
 def _with_imported_set(store: Store, q) -> str:
     """An imported set with an all-organisations and a Retail segment (made from 12 peers)."""
-    add_orgs(store, q, [("Retail", "1,000-4,999", "Europe")] * 6 + [("Healthcare", "1-249", "Asia")] * 6,
-             [[1 + i % 5] * len(q.questions) for i in range(12)])  # fmt: skip
+    add_peers(store, q, [("Retail", "1,000-4,999", "Europe")] * 6 + [("Healthcare", "1-249", "Asia")] * 6,
+              [[1 + i % 5] * len(q.questions) for i in range(12)])  # fmt: skip
+    publish(store, q)
     data = exchange.export_benchmarks(store, q.key).replace("Tandem", SET_NAME)
     exchange.import_benchmarks(store, data.encode(), {q.key: q}, SET_NAME)
     return SET_NAME

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from assessment.scoring import (
     Respondent,
     alignment_index,
+    alignment_verdict,
     maturity_level,
     score_dimension,
     score_respondent,
@@ -102,7 +103,8 @@ def test_side_balanced_organisation_score(tiny):
     assert sb.gap == pytest.approx(13 / 3 - 2)
     assert sb.flagged
     assert sb.basis == "both sides"
-    assert result.alignment_index == pytest.approx(100 * (1 - (13 / 3 - 2) / 4))
+    # A mean gap of 2.33 levels: past two levels apart, the index is 0 and the words say so.
+    assert result.alignment_index == 0 and result.alignment == "serious disagreement"
 
 
 def test_one_side_missing_says_so(tiny):
@@ -142,7 +144,12 @@ def test_alignment_index_bounds():
     assert alignment_index([]) is None
     assert alignment_index([0, 0]) == 100
     assert alignment_index([4, -4]) == 0
-    assert alignment_index([1, -1]) == 75
+    assert alignment_index([1, -1]) == 50  # a full level apart on average reads as half, not 75
+    assert alignment_index([0.5, 0]) == pytest.approx(87.5)
+    assert alignment_index([2, -3]) == 0
+    assert alignment_verdict(0.49) == "aligned"
+    assert alignment_verdict(0.5) == "partly aligned"
+    assert alignment_verdict(1.0) == "serious disagreement"
 
 
 def test_priorities_rank_importance_times_headroom(tiny):
@@ -158,7 +165,8 @@ def test_priorities_rank_importance_times_headroom(tiny):
     ]
     data = result.priorities[0]
     # The weakest questions first, with the next level's description as the step to take.
-    assert data.recommendations == (("data-2", 2, "data-2 level 2"), ("data-3", 3, "data-3 level 3"))
+    steps = [(s.question_id, s.level, s.next_level, s.description) for s in data.recommendations]
+    assert steps == [("data-2", 1, 2, "data-2 level 2"), ("data-3", 2, 3, "data-3 level 3")]
 
 
 def test_unrated_importance_counts_as_three(tiny):

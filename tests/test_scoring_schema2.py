@@ -31,7 +31,7 @@ def test_choice_question_is_not_in_gaps_or_priorities(tiny2):
     assert "strategy-4" not in result.questions
     assert all(qid != "strategy-4" for qid, _ in result.top_disagreements())
     assert result.dimensions["strategy"].gap == 0
-    steps = [qid for p in result.priorities for qid, _, _ in p.recommendations]
+    steps = [step.question_id for p in result.priorities for step in p.recommendations]
     assert "strategy-4" not in steps
 
 

@@ -1,4 +1,5 @@
-"""`export-benchmarks` and `import-benchmarks`: the benchmark CSV in and out of a database."""
+"""`publish-benchmark`, `export-benchmarks` and `import-benchmarks`: benchmark releases and the
+benchmark CSV in and out of a database."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from assessment import config, exchange, formats
+from assessment import config, exchange, formats, releases
 from assessment.commands import current_questionnaire, open_store
 from assessment.questionnaire import load_all
 from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
@@ -18,9 +19,18 @@ from assessment.text import terminal_safe
 
 def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     p = command(
+        "publish-benchmark",
+        "Publish a benchmark release from the approved pool (the disclosure rule decides which peer "
+        "groups it holds), or say why one cannot be published now.",
+    )
+    p.add_argument("--by", metavar="NAME", help="who publishes it (recorded; default 'console')")
+    p.add_argument("--dry-run", action="store_true", help="say what a release would hold, publish nothing")
+    p.set_defaults(func=cmd_publish_benchmark)
+
+    p = command(
         "export-benchmarks",
-        "Write the benchmark CSV (BRIEF format): every segment of the real peers that passes the "
-        "anonymity rules (at least 5 organisations, no differencing). No names or ids.",
+        "Write the benchmark CSV (format 2): the latest published release of real organisations, with "
+        "its release id and date. No names or ids.",
     )
     p.add_argument("--out", required=True, metavar="FILE", help="the CSV file to write")
     p.add_argument(
@@ -38,6 +48,25 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
         "--source", required=True, metavar="TEXT", help="who published the figures, shown with them"
     )
     p.set_defaults(func=cmd_import_benchmarks)
+
+
+def cmd_publish_benchmark(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    questionnaire = current_questionnaire()
+    try:
+        plan = releases.plan_release(store, questionnaire)
+        for line in releases.plan_summary(plan):
+            print(line, file=sys.stderr if plan.refusal else sys.stdout)
+        if plan.refusal:
+            return 1
+        if args.dry_run:
+            print("Dry run: nothing was published.")
+            return 0
+        made = releases.publish_release(store, questionnaire, args.by)
+    finally:
+        store.close()
+    print(f"Published {made.label}: {made.n_orgs} organisations ({questionnaire.id} {questionnaire.version}).")
+    return 0
 
 
 def cmd_export_benchmarks(args: argparse.Namespace) -> int:

@@ -9,24 +9,31 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from assessment import insight
 from assessment.numbers import NO_VALUE, fmt_number
+from assessment.questionnaire import SIDE_LABELS
 from assessment.report.images import CHART_SCALE, Progress, chart_images
 from assessment.report.wording import (
     PROGRESS_HEADER,
-    alignment_text,
     benchmark_note,
     benchmark_sentence,
     dimension_sections,
+    few_people_sentence,
     flagged_dimensions,
     gap_note,
+    headline_text,
     level_bands,
-    level_text,
+    level_or_split,
     method_rules,
     overall_text,
+    priority_detail,
+    priority_heading,
+    priority_lines,
     progress_note,
     progress_rows,
     respondents_text,
     seed_citations,
+    ties_note,
 )
 from assessment.rounds import ScoredRound
 
@@ -114,19 +121,48 @@ def _cover(d: ScoredRound) -> str:
     )
 
 
+def _brief(d: ScoredRound) -> str:
+    """The board brief: what a board member reads in a minute."""
+    b = insight.board_brief(d)
+    parts = ['<section class="brief"><h1>Board brief</h1>', f'<p class="verdict">{_e(b.verdict)}</p>']
+    if b.risk:
+        parts.append(f"<h2>The biggest risk</h2><p>{_e(b.risk)}</p>")
+    if b.decisions:
+        parts.append("<h2>Three decisions for the next 90 days</h2><ol>")
+        for x in b.decisions:
+            parts.append(
+                f"<li><strong>{_e(x.title)}</strong><br>Owner: {_e(x.owner)}. First step: {_e(x.first_step)}"
+                f"<br>Measure after 90 days: {_e(x.measure)}</li>"
+            )
+        parts.append("</ol>")
+        if b.equal_note:
+            parts.append(f'<p class="muted">{_e(b.equal_note)}</p>')
+    if b.strengths:
+        parts.append(f"<h2>Strengths to protect</h2><p>{_e('; '.join(b.strengths))}.</p>")
+    if b.change:
+        parts.append(f"<h2>Since the last round</h2><p>{_e(b.change)}</p>")
+    for caveat in b.caveats:
+        parts.append(_note(d, caveat))
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def _summary(d: ScoredRound) -> str:
     q = d.questionnaire
     metrics = [
-        ("Overall score (1–5)", overall_text(d)),
-        ("Maturity level", level_text(d)),
-        ("IT–marketing alignment index", alignment_text(d)),
+        ("Overall score (1–5, both sides balanced)", overall_text(d)),
+        ("Maturity level", level_or_split(d)),
+        ("IT–marketing alignment", insight.headline(d.result).alignment_text),
     ]
+    for side in ("it", "marketing"):
+        if d.result.split:
+            metrics.append((f"{SIDE_LABELS[side]} sees", insight.side_view(d.result, side).split(" sees ", 1)[1]))
     boxes = "".join(
         f'<div class="metric"><div class="label">{_e(k)}</div><div class="value">{_e(v)}</div></div>'
         for k, v in metrics
     )
-    parts = [f'<h1>Executive summary</h1><div class="metrics">{boxes}</div>']
-    if d.result.level is not None:
+    parts = [f'<h1>Executive summary</h1><div class="metrics">{boxes}</div>', f"<p><strong>{_e(headline_text(d))}</strong></p>"]
+    if d.result.level is not None and not d.result.split:
         parts.append(f"<p>{_e(q.level_name(d.result.level))}: {_e(q.levels[d.result.level - 1].summary)}</p>")
     if benchmark_sentence(d):
         parts.append(f"<p>{_e(benchmark_sentence(d))}</p>")
@@ -136,21 +172,18 @@ def _summary(d: ScoredRound) -> str:
                      f"{_e(', '.join(flagged))}.</p>")  # fmt: skip
     elif gap_note(d):
         parts.append(f"<p>{_e(gap_note(d))}</p>")
-    parts.append("<h2>The three priorities</h2>")
+    parts.append("<h2>Priorities</h2>")
     if not d.recommendations:
         parts.append("<p>Priorities appear once at least one dimension has enough answers.</p>")
-    parts.append("<ol>")
+    if ties_note(d):
+        parts.append(f'<p class="muted">{_e(ties_note(d))}</p>')
+    parts.append("<ul>")
     for item in d.recommendations:
-        steps = "".join(
-            f"<li><em>{_e(s['question'])}</em> Next level, <strong>{_e(s['next_level'])}</strong>: "
-            f"{_e(s['description'])}</li>"
-            for s in item["steps"]
-        )
+        steps = "".join(f"<li>{_e(line)}</li>" for line in priority_lines(item))
         parts.append(
-            f"<li><strong>{_e(item['dimension'])}</strong>: score {item['score']:.2f} ({_e(item['level'])}), "
-            f"importance {_e(item['importance'])}, priority {item['priority']:.2f}<ul>{steps}</ul></li>"
+            f"<li><strong>{_e(priority_heading(item))}</strong>. {_e(priority_detail(item))}<ul>{steps}</ul></li>"
         )
-    parts.append("</ol>")
+    parts.append("</ul>")
     return "".join(parts)
 
 
@@ -158,14 +191,16 @@ def _charts(d: ScoredRound, images: dict[str, bytes]) -> str:
     parts = ["<h1>Against the benchmark</h1>", _img(images, "benchmark"), _note(d, benchmark_note(d))]
     if d.benchmark is not None:
         rows = [
-            [r["dimension"], fmt_number(r["score"]), fmt_number(r["median"]),
-             f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["n"] else NO_VALUE, fmt_number(r["percentile"], ".0f"), r["n"]]
+            [r["dimension"], fmt_number(r["score"]), fmt_number(r["mean"]),
+             f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["p25"] is not None else NO_VALUE, r["band"] or NO_VALUE, r["n"]]
             for r in d.benchmark_table.to_dict("records")
         ]  # fmt: skip
-        header = ["Dimension", "Score", "Peer median", "Middle half (p25–p75)", "Percentile", "n"]
+        header = ["Dimension", "Score", "Peer mean", "Middle half (p25–p75)", "Where you stand", "n"]
         parts.append(_table(header, rows, {1, 2, 3, 4, 5}))
     parts.append("<h1>Where IT and marketing see things differently</h1>")
     parts.append(_img(images, "gap") if "gap" in images else f"<p>{_e(gap_note(d))}</p>")
+    if few_people_sentence(d):
+        parts.append(f"<p>{_e(few_people_sentence(d))}</p>")
     top = d.top_disagreements
     if not top.empty:
         parts.append(f"<h2>The {len(top)} questions with the largest disagreements</h2>")
@@ -181,7 +216,8 @@ def _charts(d: ScoredRound, images: dict[str, bytes]) -> str:
     parts.append("<h1>Where to act first</h1>")
     parts.append(_img(images, "priority"))
     rows = [
-        [r["rank"], r["dimension"], fmt_number(r["score"]), fmt_number(r["importance"], ".1f"), fmt_number(r["priority"])]
+        [r["rank_label"], r["dimension"] + (" (reconcile first)" if r["kind"] == "reconcile" else ""),
+         fmt_number(r["score"]), fmt_number(r["importance"], ".1f"), fmt_number(r["priority"])]
         for r in d.priorities.to_dict("records")
     ]
     if rows:
@@ -277,6 +313,7 @@ def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
     body = "".join(
         [
             _cover(data),
+            _brief(data),
             _summary(data),
             _charts(data, images),
             _progress(data),

@@ -16,24 +16,30 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
+from assessment import insight
 from assessment.numbers import NO_VALUE, fmt_number
 from assessment.report.images import Progress, chart_images
 from assessment.report.wording import (
     PROGRESS_HEADER,
-    alignment_text,
     benchmark_note,
     benchmark_sentence,
     dimension_sections,
+    few_people_sentence,
     flagged_dimensions,
     gap_note,
+    headline_text,
     level_bands,
-    level_text,
+    level_or_split,
     method_rules,
     overall_text,
+    priority_detail,
+    priority_heading,
+    priority_lines,
     progress_note,
     progress_rows,
     respondents_text,
     seed_citations,
+    ties_note,
 )
 from assessment.rounds import ScoredRound
 
@@ -240,11 +246,42 @@ def _cover(pdf: _Report) -> None:
     )
 
 
+def _brief(pdf: _Report) -> None:
+    """The board brief: the first content page, read in a minute."""
+    d = pdf.data
+    b = insight.board_brief(d)
+    pdf.h1("Board brief")
+    pdf.para(b.verdict, 12, True, h=6)
+    pdf.ln(2)
+    if b.risk:
+        pdf.h2("The biggest risk", need=25)
+        pdf.para(b.risk)
+    if b.decisions:
+        pdf.h2("Three decisions for the next 90 days", need=40)
+        for i, x in enumerate(b.decisions, start=1):
+            pdf.need(22)
+            pdf.para(f"{i}. {x.title}", 10.5, True)
+            pdf.para(f"Owner: {x.owner}. First step: {x.first_step}", 9.5)
+            pdf.para(f"Measure after 90 days: {x.measure}", 9.5, color=MUTED)
+            pdf.ln(1.5)
+        if b.equal_note:
+            pdf.para(b.equal_note, 9, color=MUTED)
+    if b.strengths:
+        pdf.h2("Strengths to protect", need=20)
+        pdf.para("; ".join(b.strengths) + ".")
+    if b.change:
+        pdf.h2("Since the last round", need=20)
+        pdf.para(b.change)
+    for caveat in b.caveats:
+        pdf.ln(1)
+        pdf.note(caveat, WARN_FILL)
+
+
 def _summary(pdf: _Report) -> None:
     d, q = pdf.data, pdf.data.questionnaire
     pdf.h1("Executive summary")
-    boxes = [("Overall score (1–5)", overall_text(d)), ("Maturity level", level_text(d))]
-    boxes.append(("IT–marketing alignment index", alignment_text(d)))
+    boxes = [("Overall score (1–5, balanced)", overall_text(d)), ("Maturity level", level_or_split(d))]
+    boxes.append(("IT–marketing alignment", insight.headline(d.result).alignment_text))
     width, top = (pdf.epw - 8) / 3, pdf.get_y()
     for i, (label, value) in enumerate(boxes):
         x = MARGIN + i * (width + 4)
@@ -254,12 +291,14 @@ def _summary(pdf: _Report) -> None:
         pdf.font(8.5, color=MUTED)
         pdf.cell(width - 6, 4, pdf.t(label, one_line=True))
         pdf.set_xy(x + 3, top + 10)
-        pdf.font(17 if len(value) < 16 else 11, True, ACCENT)
+        pdf.font(17 if len(value) < 16 else 11 if len(value) < 24 else 8.5, True, ACCENT)
         pdf.cell(width - 6, 10, pdf.t(value, one_line=True))
     pdf.set_y(top + 29)
-    if d.result.level is not None:
+    pdf.para(headline_text(d), 10.5, True)
+    pdf.ln(1)
+    if d.result.level is not None and not d.result.split:
         pdf.para(f"{q.level_name(d.result.level)}: {q.levels[d.result.level - 1].summary}")
-    else:
+    elif d.result.level is None:
         pdf.para("Fewer than half of the dimensions have enough answers for an overall score.")
     pdf.ln(2)
     if benchmark_sentence(d):
@@ -275,20 +314,17 @@ def _summary(pdf: _Report) -> None:
         pdf.para("No dimension shows a gap of a full level between IT and marketing.")
     pdf.ln(1)
     pdf.note(benchmark_note(d), WARN_FILL if d.benchmark is not None and d.benchmark.synthetic else BOX_FILL)
-    pdf.h2("The three priorities", need=30)
+    pdf.h2("Priorities", need=30)
     if not d.recommendations:
         pdf.para("Priorities appear once at least one dimension has enough answers.")
+    if ties_note(d):
+        pdf.para(ties_note(d) or "", 9, color=MUTED)
     for item in d.recommendations:
         pdf.need(24)
-        pdf.para(f"{item['rank']}. {item['dimension']}", 11.5, True)
-        pdf.para(
-            f"Score {item['score']:.2f} ({item['level']}), importance {item['importance']}, "
-            f"priority {item['priority']:.2f}",
-            9,
-            color=MUTED,
-        )
-        for step in item["steps"]:
-            pdf.para(f"• {step['question']} Next level, {step['next_level']}: {step['description']}", 9.5)
+        pdf.para(priority_heading(item), 11.5, True)
+        pdf.para(priority_detail(item), 9, color=MUTED)
+        for line in priority_lines(item):
+            pdf.para(f"• {line}", 9.5)
         pdf.ln(2)
 
 
@@ -299,24 +335,21 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
         pdf.image_fit(images["benchmark"], 125)
     pdf.note(benchmark_note(d), WARN_FILL if d.benchmark is not None and d.benchmark.synthetic else BOX_FILL)
     if d.benchmark is not None:
-        rows = [("Dimension", "Score", "Peer median", "Middle half (p25–p75)", "Percentile", "n")]
+        rows = [("Dimension", "Score", "Peer mean", "Middle half (p25–p75)", "Where you stand", "n")]
         for r in d.benchmark_table.to_dict("records"):
-            middle = f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["n"] else NO_VALUE
-            percentile = (
-                NO_VALUE
-                if r["percentile"] is None or r["percentile"] != r["percentile"]
-                else f"{r['percentile']:.0f}"
-            )
+            middle = f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["p25"] is not None else NO_VALUE
             rows.append(
-                (r["dimension"], fmt_number(r["score"]), fmt_number(r["median"]), middle, percentile, str(r["n"]))
+                (r["dimension"], fmt_number(r["score"]), fmt_number(r["mean"]), middle, r["band"] or NO_VALUE, str(r["n"]))
             )
-        pdf.table(rows, (62, 16, 22, 36, 24, 14), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
+        pdf.table(rows, (56, 14, 18, 32, 40, 14), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "RIGHT"))
     gap_height = pdf.image_size(images["gap"], 110)[1] if "gap" in images else 10
     pdf.h2("Where IT and marketing see things differently", need=gap_height + 15)
     if "gap" in images:
         pdf.image_fit(images["gap"], 110)
     else:
         pdf.para(gap_note(d) or "")
+    if few_people_sentence(d):
+        pdf.para(few_people_sentence(d) or "")
     top = d.top_disagreements
     pdf.h2(f"The {len(top)} questions with the largest disagreements" if len(top) else "Disagreements", 30)
     if top.empty:
@@ -338,7 +371,8 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
         pdf.para("Priorities appear once at least one dimension has enough answers.")
     rows = [("Rank", "Dimension", "Score", "Importance", "Priority")]
     for r in d.priorities.itertuples():
-        rows.append((str(r.rank), r.dimension, f"{r.score:.2f}", f"{r.importance:.1f}", f"{r.priority:.2f}"))
+        name = r.dimension + (" (reconcile first)" if r.kind == "reconcile" else "")
+        rows.append((r.rank_label, name, f"{r.score:.2f}", f"{r.importance:.1f}", f"{r.priority:.2f}"))
     if len(rows) > 1:
         pdf.table(rows, (12, 96, 20, 26, 20), ("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
 
@@ -431,6 +465,7 @@ def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
         progress(0.8, "Laying out the PDF")
     pdf = _Report(data)
     _cover(pdf)
+    _brief(pdf)
     _summary(pdf)
     _charts(pdf, images)
     _progress(pdf)

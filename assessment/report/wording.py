@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
+from assessment import insight
 from assessment.benchmarks import MIN_ORGS, SEGMENT_LABELS, SYNTHETIC_LABEL
 from assessment.numbers import NO_VALUE, fmt_gap, fmt_percent, fmt_score
 from assessment.questionnaire import SIDE_LABELS, SIDES, Questionnaire
 from assessment.rounds import ScoredRound
-from assessment.scoring import BANDS, GAP_FLAG, MIN_COVERAGE, maturity_level
+from assessment.scoring import (
+    ALIGNED_BELOW,
+    ALIGNMENT_SPAN,
+    BANDS,
+    GAP_FLAG,
+    MIN_COVERAGE,
+    NEAR_TIE,
+    maturity_level,
+)
 
 ReportData = ScoredRound  # the renderers' name for what they lay out
 
@@ -34,8 +42,8 @@ def level_text(data: ReportData) -> str:
 
 
 def alignment_text(data: ReportData) -> str:
-    index = data.result.alignment_index
-    return f"{index:.0f} / 100" if index is not None else NO_VALUE
+    """ "50 / 100 · serious disagreement": the number never without its words."""
+    return insight.headline(data.result).alignment_text
 
 
 def respondents_text(data: ReportData) -> str:
@@ -67,15 +75,16 @@ def benchmark_note(data: ReportData) -> str:
             f"No benchmark: fewer than {MIN_ORGS} other organisations have finished this questionnaire "
             f"version, so no comparison is shown (anonymity).{withheld}"
         )
-    when = f" Figures as of {data.generated_at:%Y-%m-%d}." if not b.source.endswith(")") else ""
+    when = f" Figures as of {data.generated_at:%Y-%m-%d}." if not b.source.endswith(")") and b.release is None else ""
     if b.synthetic:
         return (
             f"Benchmark: {benchmark_source(data)}.{when} A {SYNTHETIC_LABEL} is generated demo data, not real "
             f"organisations: use it to read the charts, not to judge the organisation.{withheld}"
         )
     return (
-        f"Benchmark: {b.label} (each organisation's latest complete round under this questionnaire "
-        f"version).{when}{withheld}"
+        f"Benchmark: {b.label} (each consenting organisation's approved round under this questionnaire "
+        f"version, published as a release; figures carry a small deliberate perturbation and are "
+        f"rounded, so no organisation can be worked out from them).{when}{withheld}"
     )
 
 
@@ -84,11 +93,9 @@ def benchmark_sentence(data: ReportData) -> str | None:
     overall = data.benchmark_table.iloc[0]  # benchmark_frame puts "overall" first
     if data.benchmark is None or not overall["n"] or pd.isna(overall["score"]):
         return None
-    rank = f", above {overall['percentile']:.0f} % of them" if pd.notna(overall["percentile"]) else ""
-    return (
-        f"Against the benchmark: overall {overall_text(data)} against a peer median of "
-        f"{overall['median']:.2f} (n = {int(overall['n'])}){rank}."
-    )
+    band = f": {overall['band'].lower()}" if isinstance(overall["band"], str) else ""
+    middle = f"a peer median of {overall['median']:.2f}" if pd.notna(overall["median"]) else f"a peer mean of {overall['mean']:.2f}"
+    return f"Against the benchmark: overall {overall_text(data)} against {middle} (n = {int(overall['n'])}){band}."
 
 
 def gap_note(data: ReportData) -> str | None:
@@ -100,6 +107,11 @@ def gap_note(data: ReportData) -> str | None:
     sides = data.result.sides_present
     missing = "marketing" if "it" in sides else "IT" if "marketing" in sides else "IT or marketing"
     return f"The perception gap appears once both sides have answered; nobody from {missing} has yet."
+
+
+def few_people_sentence(data: ReportData) -> str | None:
+    """Where a side's figures are one or two people's view, the report says so."""
+    return data.few_people_note
 
 
 def flagged_dimensions(data: ReportData) -> list[str]:
@@ -120,7 +132,7 @@ class DimensionSection:
     gap: str
     flagged: bool
     importance: str
-    benchmark: str  # "median 2.80 (p25 2.40 – p75 3.10), percentile 64, n = 20 · source" or why none
+    benchmark: str  # "Peer median 2.80 (middle half 2.40 to 3.10); third quarter; n = 20 …" or why none
     weakest: str | None  # the question with the lowest score in the dimension
     next_level: str | None  # "4 · Partners"
     recommendation: str | None  # that question's description of the next level
@@ -146,12 +158,13 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
         elif int(row["n"]) == 0:
             benchmark = f"Fewer than {MIN_ORGS} peers scored this dimension: no comparison shown."
         else:
-            percentile = f", percentile rank {row['percentile']:.0f}" if pd.notna(row["percentile"]) else ""
-            benchmark = (
-                f"Peer median {fmt_score(row['median'])} (middle half {fmt_score(row['p25'])} to "
-                f"{fmt_score(row['p75'])}){percentile}; n = {int(row['n'])} organisations; "
-                f"source: {benchmark_source(data)}."
+            band = f"; {row['band'].lower()}" if isinstance(row["band"], str) else ""
+            middle = (
+                f"Peer median {fmt_score(row['median'])} (middle half {fmt_score(row['p25'])} to {fmt_score(row['p75'])})"
+                if pd.notna(row["median"])
+                else f"Peer mean {fmt_score(row['mean'])} (quartiles are published from 10 organisations)"
             )
+            benchmark = f"{middle}{band}; n = {int(row['n'])} organisations; source: {benchmark_source(data)}."
         # The weakest answered question below the top level: the same rule as the priorities.
         steps = [
             (result.questions[x.id].value, x.id)
@@ -165,10 +178,19 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
             no_step = "No answers yet in this dimension."
         if steps:
             value, qid = min(steps)
-            nxt = min(5, math.floor(value) + 1)
-            weakest = f"{q.question(qid).text} (now {value:.2f})"
+            # The level the score bands into, as shown beside it; the step is the one above.
+            now = maturity_level(value)
+            nxt = min(5, now + 1)
+            question = q.question(qid)
+            weakest = f"{question.text} (now {value:.2f} · {q.level_name(now)})"
             next_level = f"{nxt} · {q.level_name(nxt)}"
-            recommendation = q.question(qid).describe(nxt)
+            action = question.action_for(now)
+            recommendation = (
+                f"{action.action} Owner: {_owner(action.owner)}. First step: {action.first_step} "
+                f"Check after 90 days: {action.measure}"
+                if action
+                else question.describe(nxt)
+            )
         rows = []
         for x in d.scored_questions:
             qs = result.questions[x.id]
@@ -200,6 +222,10 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
     return sections
 
 
+def _owner(owner: str) -> str:
+    return "CIO and CMO together" if owner == "both" else owner
+
+
 def method_rules() -> list[str]:
     """The scoring rules, worded for a client (BRIEF, "Scoring rules")."""
     return [
@@ -212,12 +238,22 @@ def method_rules() -> list[str]:
         "and the report says so; other respondents (CEO, observers) count only when neither side answered.",
         "The overall score is the weighted mean of the dimension scores (at least half must be scored).",
         f"Perception gap = marketing mean − IT mean; a gap of {GAP_FLAG:g} level or more is flagged. The "
-        "alignment index is 100 × (1 − mean |gap| / 4): 100 when both sides see every dimension alike.",
-        "Priority = importance × (5 − score), importance being the respondents' mean rating (3 when "
-        "nobody rated it). The top priorities come with the next level's description of their weakest "
-        "questions.",
-        f"Benchmarks use each other organisation's latest complete round; a segment of fewer than {MIN_ORGS} "
-        "organisations is never shown. A synthetic sample is generated demo data and always labelled so.",
+        f"alignment index is 100 × max(0, 1 − mean |gap| / {ALIGNMENT_SPAN:g}): 100 when both sides see every "
+        f"dimension alike, 50 when they are a full level apart on average, 0 at {ALIGNMENT_SPAN:g} levels or "
+        f"more. In words: aligned under {ALIGNED_BELOW:g} level, partly aligned under {GAP_FLAG:g}, a serious "
+        "disagreement from there. When the sides are a level or more apart, the headline is each side's "
+        "view, not one averaged level.",
+        "Importance is balanced like scores: per side, the mean rating of the respondents who reached the "
+        "dimension (an untouched slider counts as 3), then the mean of the two sides.",
+        f"A dimension where the sides disagree by {GAP_FLAG:g} level or more is a \"reconcile first\" "
+        "priority: establish the facts together before improving. The others are ranked by importance × "
+        f"(5 − score); priorities within {NEAR_TIE:g} of each other share a rank. Each comes with an "
+        "action (owner, first step, 90-day measure) from the questionnaire's action library, or without "
+        "one, the description of the next level.",
+        "Benchmarks compare with a published release of consenting organisations' approved rounds; a "
+        f"peer group of fewer than {MIN_ORGS} organisations is never shown, quartiles only from 10, and "
+        "you see which quarter (or side of the mean) you fall in, never a rank among peers. A synthetic "
+        "sample is generated demo data and always labelled so.",
     ]
 
 
@@ -299,3 +335,61 @@ def progress_rows(data: ReportData) -> list[tuple[str, ...]]:
             )
         )
     return rows
+
+
+def headline_text(data: ReportData) -> str:
+    """The sentence the report leads with: each side's view first when they disagree."""
+    return insight.headline(data.result).text
+
+
+def level_or_split(data: ReportData) -> str:
+    """The maturity level box: one level only when the sides agree."""
+    return "The sides disagree" if data.result.split else level_text(data)
+
+
+def priority_heading(item: dict) -> str:
+    if item["kind"] == "reconcile":
+        return (
+            f"{item['rank_label']}. {item['dimension']}: reconcile first. IT and marketing are "
+            f"{abs(item['gap']):.2f} levels apart"
+        )
+    return f"{item['rank_label']}. {item['dimension']}"
+
+
+def priority_detail(item: dict) -> str:
+    if item["kind"] == "reconcile":
+        return f"Score {item['score']:.2f}, importance {item['importance']}: establish the facts together first."
+    return f"Score {item['score']:.2f} ({item['level']}), importance {item['importance']}, priority {item['priority']:.2f}"
+
+
+def action_text(action: dict[str, str]) -> str:
+    return (
+        f"{action['action']} Owner: {action['owner']}. First step: {action['first_step']} "
+        f"Check after 90 days: {action['measure']}"
+    )
+
+
+def priority_lines(item: dict) -> list[str]:
+    """What to do about one priority, one line each: the action library's words where it has
+    them, else the next level's description; level names always those of the score shown."""
+    lines = []
+    if item["kind"] == "reconcile":
+        if item["reconcile"]:
+            lines.append(action_text(item["reconcile"]))
+        for s in item["steps"]:
+            lines.append(
+                f"{s['question']} IT answered {fmt_score(s['it'])} (“{s['it_says']}”); marketing "
+                f"{fmt_score(s['marketing'])} (“{s['marketing_says']}”)."
+            )
+        return lines
+    for s in item["steps"]:
+        if s["next_level"] is None:
+            continue
+        head = f"{s['question']} Now {s['level']}; next, {s['next_level']}."
+        lines.append(f"{head} {action_text(s['action'])}" if s["action"] else f"{head} {s['description']}")
+    return lines
+
+
+def ties_note(data: ReportData) -> str | None:
+    tied = [str(i["dimension"]) for i in data.recommendations if i["tied"]]
+    return f"{', '.join(tied)} are equal priorities (within 0.1): their order is not a ranking." if tied else None

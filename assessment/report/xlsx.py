@@ -22,6 +22,7 @@ from assessment.report.wording import (
     benchmark_note,
     level_text,
     overall_text,
+    priority_lines,
     progress_note,
     progress_rows,
 )
@@ -89,21 +90,17 @@ def scores_frame(d: ScoredRound) -> pd.DataFrame:
     frame = bench.merge(dims, on="dimension_id", how="left")
     frame["benchmark"] = benchmark_note(d) if d.benchmark is not None else ""
     columns = ["dimension_id", "dimension", "score", "level", "basis", "it", "marketing", "gap", "flagged",
-               "importance", "peer_n", "peer_mean", "peer_p25", "peer_median", "peer_p75", "percentile",
+               "importance", "peer_n", "peer_mean", "peer_p25", "peer_median", "peer_p75", "band",
                "benchmark"]  # fmt: skip
     return frame[columns]
 
 
 def priorities_frame(d: ScoredRound) -> pd.DataFrame:
-    steps = {
-        item["dimension"]: "\n".join(
-            f"{s['question']} Next level, {s['next_level']}: {s['description']}" for s in item["steps"]
-        )
-        for item in d.recommendations
-    }
+    steps = {item["dimension"]: "\n".join(priority_lines(item)) for item in d.recommendations}
     frame = d.priorities.copy()
     frame["next_steps"] = frame["dimension"].map(steps).fillna("")
-    return frame[["rank", "dimension_id", "dimension", "score", "importance", "priority", "next_steps"]]
+    return frame[["rank_label", "kind", "dimension_id", "dimension", "score", "importance", "priority", "gap",
+                  "next_steps"]].rename(columns={"rank_label": "rank"})  # fmt: skip
 
 
 def progress_frame(d: ScoredRound) -> pd.DataFrame:

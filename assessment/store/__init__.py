@@ -8,6 +8,7 @@ from assessment.store.database import (
     StoreLockedError,
     utcnow,
 )
+from assessment.store.pool import Release
 from assessment.store.records import (
     InvalidInputError,
     Organisation,
@@ -22,6 +23,7 @@ __all__ = [
     "DuplicateBenchmarkSetError",
     "InvalidInputError",
     "Organisation",
+    "Release",
     "RespondentRecord",
     "Round",
     "RoundClosedError",

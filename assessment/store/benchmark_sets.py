@@ -70,7 +70,8 @@ _PANEL_COLUMNS = (
     "percentile",
 )
 _SET_COLS = (
-    "id, source, generated_at, imported_at, questionnaire_id, questionnaire_version, content_hash, rows"
+    "id, source, generated_at, imported_at, questionnaire_id, questionnaire_version, content_hash, rows,"
+    " release_id"
 )
 _ROW_ORDER = ("segment_type", "segment_value", "dimension_id")
 
@@ -97,6 +98,7 @@ class BenchmarkSet:
     questionnaire_version: str
     content_hash: str
     rows: int
+    release_id: str | None = None  # the publishing installation's release, for format 2 files
 
     @property
     def questionnaire_key(self) -> tuple[str, str]:
@@ -136,7 +138,8 @@ class BenchmarkSetQueries:
                 self._refuse_duplicate(cur, digest)
                 set_id = cur.execute(
                     "INSERT INTO benchmark_sets (source, generated_at, imported_at, questionnaire_id,"
-                    " questionnaire_version, content_hash, rows) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    " questionnaire_version, content_hash, rows, release_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    " RETURNING id",
                     [
                         source,
                         table.generated_at.replace(tzinfo=None),  # stored as naive UTC, like every time
@@ -145,6 +148,7 @@ class BenchmarkSetQueries:
                         table.questionnaire_version,
                         digest,
                         len(rows),
+                        table.release_id,
                     ],
                 ).fetchall()[0][0]
                 # The registration dies with the cursor; unregistering after a failed insert would
@@ -196,10 +200,9 @@ class BenchmarkSetQueries:
         )
 
     def benchmark_set_stats(self, set_id: int, segment_type: str, segment_value: str | None) -> pd.DataFrame:
-        """One segment of a set with the columns of ``peer_stats``. ``percentile`` is always empty:
-        an imported set carries no per-organisation scores to rank against."""
+        """One segment of a set: dimension_id, n, mean, p25, median, p75 (quartiles may be empty)."""
         return self.db.frame(
-            "SELECT dimension_id, n_orgs AS n, mean, p25, median, p75, NULL::DOUBLE AS percentile"
+            "SELECT dimension_id, n_orgs AS n, mean, p25, median, p75"
             " FROM benchmark_rows WHERE set_id = ? AND segment_type = ? AND segment_value = ?"
             " ORDER BY dimension_id",
             [set_id, segment_type, segment_value or ""],

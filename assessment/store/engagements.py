@@ -117,9 +117,10 @@ class EngagementQueries:
         return frame.sort_values("side", key=lambda col: col.map(order)).reset_index(drop=True)
 
     def named_respondents(self, round_id: str) -> pd.DataFrame:
-        """Only those who chose to give a name; the console never shows who is anonymous."""
+        """Only those who chose to give a name, alphabetically, with whether they finished: no
+        side, role or join order, which could be matched to the pseudonymous raw answers."""
         return self.db.frame(
-            "SELECT display_name, side, role, completed_at IS NOT NULL AS finished FROM respondents"
-            " WHERE round_id = ? AND display_name IS NOT NULL ORDER BY created_at",
+            "SELECT display_name, completed_at IS NOT NULL AS finished FROM respondents"
+            " WHERE round_id = ? AND display_name IS NOT NULL ORDER BY lower(display_name), display_name",
             [round_id],
         )

@@ -163,6 +163,70 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """,
     ),
     (
+        "benchmark trust: consented pool, test flag, published releases, results released per round",
+        """
+        ALTER TABLE organisations ADD COLUMN is_test BOOLEAN NOT NULL DEFAULT FALSE;
+        ALTER TABLE rounds ADD COLUMN results_released_at TIMESTAMP;
+        ALTER TABLE rounds ADD COLUMN results_released_by VARCHAR;
+        CREATE TABLE benchmark_entries (
+            round_id VARCHAR PRIMARY KEY,
+            organisation_id VARCHAR NOT NULL,
+            questionnaire_id VARCHAR NOT NULL,
+            questionnaire_version VARCHAR NOT NULL,
+            self_assessed BOOLEAN NOT NULL,
+            consent_by VARCHAR NOT NULL,
+            consent_at TIMESTAMP NOT NULL,
+            consent_note VARCHAR,
+            withdrawn_by VARCHAR,
+            withdrawn_at TIMESTAMP
+        );
+        CREATE INDEX benchmark_entries_organisation ON benchmark_entries (organisation_id);
+        CREATE TABLE benchmark_entry_scores (
+            round_id VARCHAR NOT NULL,
+            dimension_id VARCHAR NOT NULL,
+            score DOUBLE NOT NULL CHECK (score BETWEEN 1 AND 5),
+            PRIMARY KEY (round_id, dimension_id)
+        );
+        CREATE SEQUENCE benchmark_release_ids START 1;
+        CREATE TABLE benchmark_releases (
+            id INTEGER PRIMARY KEY DEFAULT nextval('benchmark_release_ids'),
+            questionnaire_id VARCHAR NOT NULL,
+            questionnaire_version VARCHAR NOT NULL,
+            published_at TIMESTAMP NOT NULL,
+            published_by VARCHAR NOT NULL,
+            n_orgs INTEGER NOT NULL CHECK (n_orgs >= 5)
+        );
+        CREATE TABLE benchmark_release_rows (
+            release_id INTEGER NOT NULL,
+            segment_type VARCHAR NOT NULL CHECK (segment_type IN ('all', 'industry', 'size', 'region')),
+            segment_value VARCHAR NOT NULL,
+            dimension_id VARCHAR NOT NULL,
+            n_orgs INTEGER NOT NULL CHECK (n_orgs >= 5),
+            mean DOUBLE NOT NULL CHECK (mean BETWEEN 1 AND 5),
+            p25 DOUBLE CHECK (p25 BETWEEN 1 AND 5),
+            median DOUBLE CHECK (median BETWEEN p25 AND 5),
+            p75 DOUBLE CHECK (p75 BETWEEN median AND 5),
+            PRIMARY KEY (release_id, segment_type, segment_value, dimension_id)
+        );
+        CREATE TABLE benchmark_release_members (
+            release_id INTEGER NOT NULL,
+            segment_type VARCHAR NOT NULL,
+            segment_value VARCHAR NOT NULL,
+            round_id VARCHAR NOT NULL,
+            PRIMARY KEY (release_id, segment_type, segment_value, round_id)
+        );
+        CREATE TABLE benchmark_secret (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            secret VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        ALTER TABLE benchmark_sets ADD COLUMN release_id VARCHAR;
+        ALTER TABLE benchmark_rows ALTER COLUMN p25 DROP NOT NULL;
+        ALTER TABLE benchmark_rows ALTER COLUMN median DROP NOT NULL;
+        ALTER TABLE benchmark_rows ALTER COLUMN p75 DROP NOT NULL;
+        """,
+    ),
+    (
         "operations: audit record of erasures and deletions; console password hashes upgraded at sign-in",
         """
         CREATE SEQUENCE audit_ids START 1;

@@ -91,6 +91,17 @@ class OperationsQueries:
             )
             self._audit(cur, actor, "erase respondent", respondent_id, detail)
         self.refresh_round_scores([round_id])  # type: ignore[attr-defined]
+        with self.db.transaction() as cur:
+            # A round approved for the benchmark pool keeps a snapshot of its scores for the next
+            # release: it is taken again without the erased person (published releases are
+            # aggregates of at least 5 organisations and are not recalled).
+            if cur.execute("SELECT 1 FROM benchmark_entries WHERE round_id = ?", [round_id]).fetchall():
+                cur.execute("DELETE FROM benchmark_entry_scores WHERE round_id = ?", [round_id])
+                cur.execute(
+                    "INSERT INTO benchmark_entry_scores SELECT round_id, dimension_id, score FROM round_scores"
+                    " WHERE round_id = ? AND score IS NOT NULL",
+                    [round_id],
+                )
         return Removed(respondent_id, detail)
 
     def find_respondents(self, *, token: str | None = None, name: str | None = None) -> pd.DataFrame:
@@ -157,7 +168,7 @@ class OperationsQueries:
             ).fetchall()
             cur.execute("DELETE FROM importance WHERE list_contains(?, respondent_id)", [people])
             cur.execute("DELETE FROM respondents WHERE list_contains(?, round_id)", [rounds])
-            for table in ("targets", "round_scores"):
+            for table in ("targets", "round_scores", "benchmark_entry_scores", "benchmark_entries"):
                 cur.execute(f"DELETE FROM {table} WHERE list_contains(?, round_id)", [rounds])  # noqa: S608
             cur.execute("DELETE FROM rounds WHERE organisation_id = ?", [org_id])
             cur.execute("DELETE FROM peer_scores WHERE organisation_id = ?", [org_id])

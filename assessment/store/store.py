@@ -16,6 +16,7 @@ from assessment.store.database import Database, utcnow
 from assessment.store.engagements import EngagementQueries
 from assessment.store.operations import OperationsQueries
 from assessment.store.peers import PeerQueries
+from assessment.store.pool import PoolQueries
 from assessment.store.records import (
     InvalidInputError,
     Organisation,
@@ -37,7 +38,7 @@ _BULK_TABLES = frozenset({"organisations", "rounds", "respondents", "answers", "
 _RESP_COLS = "id, token, round_id, side, role, display_name, created_at, completed_at"
 
 
-class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, OperationsQueries):
+class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, PoolQueries, OperationsQueries):
     """All persistent state. ``Store(None)`` is an in-memory store for tests."""
 
     def __init__(self, path: str | Path | None) -> None:
@@ -277,7 +278,8 @@ class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, OperationsQueri
             " JOIN rounds r ON r.id = p.round_id JOIN organisations o ON o.id = r.organisation_id"
             " LEFT JOIN questionnaire_items i ON i.questionnaire_id = r.questionnaire_id"
             "  AND i.questionnaire_version = r.questionnaire_version AND i.question_id = a.question_id"
-            " WHERE r.id = ? AND (? IS NULL OR p.id = ?) ORDER BY p.created_at, p.id, a.question_id",
+            # By pseudonymous id, not by when people joined: the order must not match a list of names.
+            " WHERE r.id = ? AND (? IS NULL OR p.id = ?) ORDER BY p.id, a.question_id",
             [round_id, respondent_id, respondent_id],
         )
 
