@@ -135,3 +135,20 @@ def test_cli_finds_erases_and_audits(tmp_path, tiny, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "happened_at,actor,action,subject,detail"
     assert "erase respondent" in out and "archive organisation" in out and "Cli Co it person" not in out
+
+
+def test_erasure_and_deletion_reach_the_benchmark_pool(store, tiny):
+    org, rnd, (cio, cmo) = _round(store, tiny, "Pooled Co")
+    store.approve_round(rnd.id, "consultant", include_self_assessed=True)
+    before = store.benchmark_entry(rnd.id)
+    assert before is not None
+    store.erase_respondent(cmo.id, actor="console")
+    snapshot = dict(
+        store.db.execute(
+            "SELECT dimension_id, score FROM benchmark_entry_scores WHERE round_id = ?", [rnd.id]
+        )
+    )
+    assert snapshot["overall"] == pytest.approx(5.0)  # retaken without the erased person
+    store.delete_organisation(org.id, actor="console", confirm_name="Pooled Co")
+    assert store.benchmark_entry(rnd.id) is None
+    assert _count(store, "SELECT count(*) FROM benchmark_entry_scores WHERE round_id = ?", [rnd.id]) == 0
