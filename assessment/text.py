@@ -6,7 +6,9 @@ would turn ``**Acme**`` bold or ``[x](y)`` into a link, Streamlit's own ``:red[.
 ``:material/...:`` directives would be interpreted, and GitHub-flavoured Markdown turns a bare
 ``https://…``, ``www.…`` or ``name@host`` into a live link even when every punctuation mark is
 backslash-escaped (measured in Chromium). So every punctuation mark is escaped, and an invisible
-WORD JOINER (U+2060) goes before each ``.``, ``:`` and ``@``, which no link pattern accepts.
+WORD JOINER (U+2060) goes where a link would start: between ``www`` and its dot, before a
+scheme's colon (``https:``, ``mailto:``) and before ``@``. No link pattern accepts it; numbers
+such as 4.60 and labels such as "Industry: Retail" are left as they are.
 Line breaks, tabs, other control characters and bidirectional overrides become one space, so a
 name cannot start a code block or a new paragraph, or reverse the text after it.
 
@@ -20,7 +22,8 @@ from __future__ import annotations
 import re
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^@%])")
-_LINK_BREAK = re.compile(r"([.:@])")
+# Where a link can start: "www.", a scheme's colon ("https:", "mailto:", "xmpp:"), an e-mail's "@".
+_LINK_BREAK = re.compile(r"(?i)(?<=www)(\.)|(?<=[a-z])(:)(?=\S)|(@)")
 JOINER = "\u2060"
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators, bidirectional embeddings,
 # overrides and isolates, and BOM: none belongs in a name.
@@ -35,7 +38,7 @@ def one_line(text: str) -> str:
 
 def md_escape(text: str) -> str:
     """``text`` for Markdown: shown exactly as typed, on one line, never a link or markup."""
-    return _SPECIAL.sub(r"\\\1", _LINK_BREAK.sub(JOINER + r"\1", one_line(text)))
+    return _SPECIAL.sub(r"\\\1", _LINK_BREAK.sub(lambda m: JOINER + m.group(0), one_line(text)))
 
 
 def terminal_safe(text: str) -> str:
