@@ -15,8 +15,10 @@ deps: $(PY)
 dev-deps: $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 
-## Install, load the labelled synthetic sample on first start, and serve the app.
+## Install, check the database, load the labelled synthetic sample on first start, and serve the app.
+## The web server believes X-Forwarded-For only from the proxies in TANDEM_TRUSTED_PROXIES.
 run: deps
+	$(PY) -m assessment check
 	$(PY) -m assessment seed-demo --if-empty
 	$(PY) -m assessment serve --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 

@@ -5,15 +5,17 @@ The only module of ``assessment`` that imports Streamlit.
 
 from __future__ import annotations
 
-import time
+import logging
 from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assessment import (
     auth,
+    backups,
     benchmarks,
     chart_text,
     charts,
@@ -22,7 +24,10 @@ from assessment import (
     insight,
     state,
     translations,
+    uploads,
+    workload,
 )
+from assessment import throttle as throttling
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.rounds import (
     BenchmarkChoice,
@@ -37,6 +42,11 @@ from assessment.store import Organisation, RespondentRecord, Round, Store, Store
 from assessment.text import md_escape
 from assessment.throttle import Throttle
 
+_LOG = logging.getLogger("tandem")
+UNAVAILABLE = (
+    "**Tandem is not available right now.** Its operator has been told the reason. Your answers "
+    "saved so far are kept; please try again later."
+)
 TOKEN_KEY = state.TOKEN
 PARAM = "r"  # the personal link's query parameter
 
@@ -66,9 +76,26 @@ def get_store() -> Store:
     try:
         store = _open_store(config.db_path())
     except StoreError as exc:
-        st.error(f"**Tandem cannot open its database.** {exc}")
+        # The operator reads the reason (file, what to do) in the server log; visitors get no
+        # path or internal detail.
+        _LOG.error("Tandem cannot open its database: %s", exc)
+        st.error(UNAVAILABLE)
         st.stop()
     return store
+
+
+@st.cache_resource(show_spinner=False)
+def _backup_schedule(path: str) -> backups.Schedule | None:
+    return backups.start_schedule(_open_store(path))
+
+
+def backup_schedule() -> backups.Schedule | None:
+    """The operator's backup schedule (TANDEM_BACKUP_EVERY), started once per process."""
+    try:
+        return _backup_schedule(config.db_path())
+    except StoreError as exc:  # a bad setting is the operator's to fix; visitors carry on
+        backups.LOG.error("backup schedule not started: %s", exc)
+        return None
 
 
 def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
@@ -219,24 +246,40 @@ def _throttle() -> Throttle:
 
 
 def _client() -> str:
-    return st.context.ip_address or "local"
+    """This visitor's key for the throttle: its address, or the one a named proxy forwarded for
+    (see assessment.throttle.client_key)."""
+    try:
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
+    except Exception:  # noqa: BLE001 - no request headers (tests, bare mode)
+        forwarded = []
+    try:
+        trusted = throttling.operator_trusted()
+    except ValueError as exc:
+        _LOG.error("TANDEM_TRUSTED_PROXIES is ignored: %s", exc)
+        trusted = ()
+    return throttling.client_key(st.context.ip_address, forwarded, trusted, throttling.server_trusted())
 
 
 def throttle(kind: str) -> float:
-    """Wait as long as this client's recent failures ask for, before checking a code or
-    password; returns the wait so a page can say it was slowed down."""
-    wait = _throttle().delay(kind, _client())
-    if wait:
-        time.sleep(wait)
-    return wait
+    """Start a try of a code or password: 0 when this client may try now (the try counts as
+    failed until ``record_success``), else the seconds it must wait. Nobody is made to sleep:
+    the page refuses the try and says how long to wait."""
+    return _throttle().attempt(kind, _client())
 
 
-def record_failure(kind: str) -> None:
-    _throttle().fail(kind, _client())
+def record_failure(kind: str) -> float:
+    """After a wrong code or password (already counted): this client's lock-out in seconds."""
+    return _throttle().wait(kind, _client())
 
 
 def record_success(kind: str) -> None:
-    _throttle().succeed(kind, _client())
+    """The try was right. A right password forgets the client's failures; a right join code
+    only its own try."""
+    _throttle().succeeded(kind, _client(), forget=kind == "password")
+
+
+def too_many(wait: float, what: str) -> None:
+    st.error(f"Too many wrong {what} from your network. Try again in {throttling.describe_wait(wait)}.")
 
 
 # consultant console --------------------------------------------------------------------
@@ -286,15 +329,41 @@ def require_console() -> None:
         password = st.text_input("Console password", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        throttle("password")
-        if auth.verify_password(password, stored):
+        wait = throttle("password")
+        if wait:
+            too_many(wait, "passwords")
+            st.stop()
+        store = get_store()
+        current = store.upgraded_console_hash(stored) or stored
+        if auth.verify_password(password, current):
             record_success("password")
+            _upgrade_hash(store, stored, current, password)
             st.session_state[CONSOLE_KEY] = True
             st.session_state[_SET_COOKIE] = console_session.issue(stored)
             st.rerun()
-        record_failure("password")
-        st.error("That password is not right. Repeated attempts are slowed down.")
+        lock = record_failure("password")
+        later = f" Wait {throttling.describe_wait(lock)} before the next try." if lock else ""
+        st.error(
+            f"That password is not right.{later} Repeated wrong passwords lock this network out for longer."
+        )
     st.stop()
+
+
+def _upgrade_hash(store: Store, configured: str, current: str, password: str) -> None:
+    """A hash made with weaker parameters is replaced at sign-in by a stronger one, kept in the
+    database (the app cannot rewrite the environment or secrets.toml)."""
+    if not auth.needs_upgrade(current):
+        return
+    try:
+        store.save_upgraded_console_hash(configured, auth.hash_password(password, check_length=False))
+    except StoreError as exc:
+        _LOG.error("the console password hash could not be upgraded: %s", exc)
+        return
+    _LOG.warning(
+        "The console password hash in %s used weaker scrypt parameters; a stronger one now verifies "
+        "sign-ins. Replace the configured hash with one from `python -m assessment hash-password`.",
+        auth.ENV_VAR,
+    )
 
 
 _SET_COOKIE = "console_cookie_pending"  # written by the first page drawn after signing in
@@ -311,6 +380,22 @@ def console_cookie() -> None:
 
 
 _SIGNED_OUT = "signed out"
+
+
+@st.cache_resource(show_spinner=False)
+def _report_gate() -> workload.ReportGate:
+    return workload.ReportGate()
+
+
+def _session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "local"
+
+
+def allow_uploads() -> None:
+    """Call where a signed-in consultant is shown an uploader: this session may upload."""
+    if st.session_state.get(CONSOLE_KEY):
+        uploads.allow(_session_id())
 
 
 def console_sign_out() -> None:
@@ -459,9 +544,18 @@ def report_downloads(scored: ScoredRound, *, key: str) -> None:
     from assessment import report
 
     fmt = st.radio("Format", report.FORMATS, format_func=REPORT_LABELS.get, horizontal=True, key=f"{key}_fmt")
+    # Captured now: the button's builder runs when clicked, outside this script run.
+    session, client = _session_id(), _client()
+
+    def build() -> bytes:
+        # Rationed per tab and per client, one at a time, rendered in the worker process so
+        # that respondents' saves stay fast (assessment.workload).
+        with _report_gate().slot(session, client):
+            return workload.render(scored, fmt)
+
     st.download_button(
         f"Download the {REPORT_LABELS[fmt]}",
-        data=lambda: report.build_report(scored, fmt),  # built when clicked, not on every rerun
+        data=build,  # built when clicked, not on every rerun
         file_name=report.file_name(scored, fmt),
         mime=report.MEDIA_TYPES[fmt],
         key=f"{key}_download_{fmt}",

@@ -98,6 +98,7 @@ if not st.session_state.get(ui.CONSOLE_KEY):
     st.caption("Consultants signed in to the console can import a benchmark CSV here.")
     st.page_link("pages/console.py", label="Go to the console")
     st.stop()
+ui.allow_uploads()
 upload = st.file_uploader("Benchmark CSV", type=["csv"], key="bench_upload")
 name = st.text_input(
     "Source (who published these figures)",

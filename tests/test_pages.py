@@ -205,13 +205,14 @@ def test_invalid_questionnaire_file_stops_the_app_with_the_field(db_path, tmp_pa
     assert "version: expected MAJOR.MINOR.PATCH" in at.code[0].value
 
 
-def test_database_from_a_newer_tandem_is_refused(db_path):
+def test_database_from_a_newer_tandem_is_refused(db_path, caplog):
     store = Store(db_path)
     store.db.execute("INSERT INTO schema_migrations VALUES (99, 'future', now())")
     store.close()
     at = app()
-    assert "Tandem cannot open its database" in at.error[0].value
-    assert "schema version 99" in at.error[0].value
+    assert "Tandem is not available right now" in at.error[0].value
+    assert db_path not in at.error[0].value  # the reason, with the path, is for the operator's log
+    assert "schema version 99" in caplog.text and db_path in caplog.text
 
 
 def _respondent(db_path, token):

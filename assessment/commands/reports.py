@@ -12,6 +12,7 @@ from assessment.commands import installed_questionnaires, open_store
 from assessment.formats import spreadsheet_safe
 from assessment.report import FORMATS, build_report, file_name
 from assessment.rounds import BenchmarkChoice, load_round
+from assessment.text import terminal_safe
 
 ROUND_COLUMNS = (
     "round_id",
@@ -60,7 +61,8 @@ def cmd_rounds(args: argparse.Namespace) -> int:
     writer.writerow(ROUND_COLUMNS)
     for row in frame[list(ROUND_COLUMNS)].itertuples(index=False):
         # Names were typed by people: keep a spreadsheet from running them as formulas.
-        writer.writerow([spreadsheet_safe(v) if isinstance(v, str) else int(v) for v in row])
+        # Nor a terminal from obeying control characters in them.
+        writer.writerow([terminal_safe(spreadsheet_safe(v)) if isinstance(v, str) else int(v) for v in row])
     return 0
 
 

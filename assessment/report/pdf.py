@@ -10,6 +10,7 @@ report falls back to the PDF core font. Any character no loaded font can draw is
 from __future__ import annotations
 
 import io
+import secrets
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
@@ -65,6 +66,10 @@ class _Report(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.data = data
         self.accent = data.branding.ink_rgb  # the brand colour, dark enough to read as heading text
+        # fpdf2 replaces its page-count alias everywhere in the text, names included: an alias
+        # nobody can type in advance keeps a name containing "{nb}" as typed.
+        self.pages_alias = f"{{pages-{secrets.token_hex(8)}}}"
+        self.alias_nb_pages(self.pages_alias)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN)
         typed = " ".join([data.organisation.name, data.round.name])
@@ -182,7 +187,7 @@ class _Report(FPDF):
         d = self.data
         text = self.t(d.branding.footer_line(f"Tandem report · {d.organisation.name} · {d.round.name}"), one_line=True)
         self.cell(self.epw * 0.8, 5, self.fit(text, self.epw * 0.8 - 2))
-        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.cell(0, 5, f"Page {self.page_no()} of {self.pages_alias}", align="R")
 
 
 def _load_fonts(pdf: FPDF, typed: str) -> tuple[str, set[int] | None]:

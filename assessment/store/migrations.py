@@ -240,4 +240,23 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "operations: audit record of erasures and deletions; console password hashes upgraded at sign-in",
+        """
+        CREATE SEQUENCE audit_ids START 1;
+        CREATE TABLE audit_log (
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'),
+            happened_at TIMESTAMP NOT NULL,
+            actor VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL,
+            detail VARCHAR NOT NULL
+        );
+        CREATE TABLE console_credentials (
+            configured_digest VARCHAR PRIMARY KEY,
+            hash VARCHAR NOT NULL,
+            upgraded_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 )
