@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test deps dev-deps system-packages bench
+.PHONY: run test deps dev-deps system-packages test-tools bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -15,18 +15,24 @@ deps: $(PY)
 dev-deps: $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 
-## Install, load the labelled synthetic sample on first start, and serve the app.
+## Install, check the database, load the labelled synthetic sample on first start, and serve the app.
+## The web server believes X-Forwarded-For only from the proxies in TANDEM_TRUSTED_PROXIES.
 run: deps
+	$(PY) -m assessment check
 	$(PY) -m assessment seed-demo --if-empty
 	$(PY) -m assessment serve --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
 ## Install (Chromium from Debian's packages when missing) and run every test.
-test: dev-deps system-packages
+test: dev-deps system-packages test-tools
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 system-packages:
 	@bash scripts/ensure-system-packages
+
+## axe-core for the browser tests' accessibility checks, pinned in package-lock.json.
+test-tools:
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --loglevel=error
 
 bench: deps
 	$(PY) -m assessment bench

@@ -324,12 +324,12 @@ def build_priority_chart(
         size=alt.Size(
             "priority:Q",
             scale=alt.Scale(domain=[0, 20], range=[30, 900]),
-            legend=alt.Legend(title="Priority"),
+            legend=alt.Legend(title="Priority", orient="bottom"),  # below: the plot keeps its width on a phone
         ),
         color=alt.Color(
             "tier:N",
             scale=alt.Scale(domain=list(PRIORITY_COLORS), range=list(PRIORITY_COLORS.values())),
-            legend=alt.Legend(title=None),
+            legend=alt.Legend(title=None, orient="bottom"),
         ),
         tooltip=[
             alt.Tooltip("dimension:N", title="Dimension"),
@@ -369,18 +369,6 @@ def build_priority_chart(
     return alt.layer(*rules, corner_text, circles, *names).properties(
         title=_title(title, subtitle), height=420
     )
-
-
-def priority_summary(df: pd.DataFrame) -> str:
-    """The priority chart in one sentence, for readers who cannot see it."""
-    if df.empty:
-        return "No dimension has enough answers for a priority yet."
-    rows = df.sort_values("rank", kind="stable").head(3)
-    parts = []
-    for r in rows.itertuples():
-        label = getattr(r, "rank_label", str(r.rank))
-        parts.append(f"{label}. {r.dimension} (maturity {r.score:.2f}, importance {r.importance:.1f})")
-    return "Chart summary, top priorities: " + "; ".join(parts) + "."
 
 
 def build_heatmap(df: pd.DataFrame, *, title: str = "Mean answer per question and side") -> alt.LayerChart:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
 from assessment.commands import benchmark_csv as benchmark_commands
 from assessment.commands import current_questionnaire, installed_questionnaires, open_store
+from assessment.commands import ops as ops_commands
 from assessment.commands import questionnaire as questionnaire_commands
 from assessment.commands import reports as report_commands
 from assessment.questionnaire import QuestionnaireError
 from assessment.store import StoreError
+from assessment.text import terminal_safe
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
@@ -42,7 +45,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 # Each module adds its commands through ``register(command)``, where ``command(name, help)``
 # returns a sub-parser that already takes --db.
-COMMAND_MODULES: list = [benchmark_commands, report_commands, questionnaire_commands]
+COMMAND_MODULES: list = [benchmark_commands, report_commands, questionnaire_commands, ops_commands]
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:
@@ -151,5 +154,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (StoreError, QuestionnaireError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last word to an operator is a sentence
+        # An operator gets one clear line, not a traceback; TANDEM_DEBUG=1 shows it.
+        if os.environ.get("TANDEM_DEBUG"):
+            raise
+        print(
+            f"error: {args.command} failed: {type(exc).__name__}: {terminal_safe(str(exc))}. Nothing more was "
+            "done; run again "
+            "with TANDEM_DEBUG=1 to see the details.",
+            file=sys.stderr,
+        )
+        return 1

@@ -21,6 +21,14 @@ from assessment.store import Release, Store
 RELEASE_SOURCE = "Tandem benchmark release {id} ({n} organisations)"
 SYNTHETIC_SOURCE = "Tandem synthetic sample"
 MAX_SOURCE_LENGTH = 200
+# A benchmark CSV has one row per segment and dimension: about 300 rows, under 40 KB. Anything
+# far larger is refused before it is parsed, so an import's memory is bounded whatever is sent
+# (a 49 MB file once took 977 MB). The web upload limit (server.maxUploadSize) matches this.
+MAX_IMPORT_BYTES = 2**20
+TOO_LARGE = (
+    "file: {size:,} bytes is more than a benchmark CSV can be (the limit is {limit:,} bytes, for about "
+    "25 times the rows of a full set); nothing was read"
+)
 
 
 class NotEnoughPeersError(ValueError):
@@ -91,6 +99,8 @@ def import_benchmarks(
     synthetic keeps that in the name, so the set stays labelled as synthetic). Raises
     formats.BenchmarkImportError listing every problem, DuplicateBenchmarkSetError, or
     ValueError for a bad source name; in every case nothing is written."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise formats.BenchmarkImportError([TOO_LARGE.format(size=len(data), limit=MAX_IMPORT_BYTES)])
     name = (source or "").strip()
     if len(name) > MAX_SOURCE_LENGTH:
         raise ValueError(f"the source is {len(name)} characters long; the limit is {MAX_SOURCE_LENGTH}")

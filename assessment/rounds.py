@@ -18,6 +18,7 @@ import pandas as pd
 
 from assessment import benchmarks, progress, views
 from assessment.benchmarks import Benchmark, Comparison, Source
+from assessment.branding import Branding
 from assessment.profile import INDUSTRIES, REGIONS, SIZE_BANDS
 from assessment.questionnaire import SIDE_LABELS, SIDES, Correspondence, Questionnaire, correspondence
 from assessment.scoring import Respondent, Result, score_round
@@ -173,6 +174,11 @@ class ScoredRound:
     @cached_property
     def references(self) -> pd.DataFrame:
         return views.reference_rows(self.result, self.own_answers)
+
+    @cached_property
+    def branding(self) -> Branding:
+        """The consultancy's name, logo, colour and footer for deliverables (neutral when unset)."""
+        return self.store.branding()
 
     @cached_property
     def responses(self) -> pd.DataFrame:

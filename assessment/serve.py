@@ -10,6 +10,7 @@ run clears the flag instead, and only that first run is unrouted.)
 
 from __future__ import annotations
 
+import os
 import sys
 
 from assessment import config
@@ -20,5 +21,8 @@ def main(streamlit_args: list[str]) -> int:
     from streamlit.web import cli as streamlit_cli
 
     PagesManager.uses_pages_directory = False
+    # The web server believes X-Forwarded-For only from the proxies the operator names (the
+    # throttle applies the same list, see assessment.throttle.client_key).
+    os.environ.setdefault("FORWARDED_ALLOW_IPS", os.environ.get("TANDEM_TRUSTED_PROXIES", ""))
     sys.argv = ["streamlit", "run", str(config.ROOT / "app.py"), *streamlit_args]
     return streamlit_cli.main()

@@ -5,12 +5,29 @@ The only module of ``assessment`` that imports Streamlit.
 
 from __future__ import annotations
 
-import time
+import logging
 from collections.abc import Callable
 
+import altair as alt
+import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from assessment import auth, benchmarks, charts, config, console_session, insight, state, translations
+from assessment import (
+    auth,
+    backups,
+    benchmarks,
+    chart_text,
+    charts,
+    config,
+    console_session,
+    insight,
+    state,
+    translations,
+    uploads,
+    workload,
+)
+from assessment import throttle as throttling
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.rounds import (
     BenchmarkChoice,
@@ -25,6 +42,11 @@ from assessment.store import Organisation, RespondentRecord, Round, Store, Store
 from assessment.text import md_escape
 from assessment.throttle import Throttle
 
+_LOG = logging.getLogger("tandem")
+UNAVAILABLE = (
+    "**Tandem is not available right now.** Its operator has been told the reason. Your answers "
+    "saved so far are kept; please try again later."
+)
 TOKEN_KEY = state.TOKEN
 PARAM = "r"  # the personal link's query parameter
 
@@ -54,9 +76,26 @@ def get_store() -> Store:
     try:
         store = _open_store(config.db_path())
     except StoreError as exc:
-        st.error(f"**Tandem cannot open its database.** {exc}")
+        # The operator reads the reason (file, what to do) in the server log; visitors get no
+        # path or internal detail.
+        _LOG.error("Tandem cannot open its database: %s", exc)
+        st.error(UNAVAILABLE)
         st.stop()
     return store
+
+
+@st.cache_resource(show_spinner=False)
+def _backup_schedule(path: str) -> backups.Schedule | None:
+    return backups.start_schedule(_open_store(path))
+
+
+def backup_schedule() -> backups.Schedule | None:
+    """The operator's backup schedule (TANDEM_BACKUP_EVERY), started once per process."""
+    try:
+        return _backup_schedule(config.db_path())
+    except StoreError as exc:  # a bad setting is the operator's to fix; visitors carry on
+        backups.LOG.error("backup schedule not started: %s", exc)
+        return None
 
 
 def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
@@ -207,24 +246,40 @@ def _throttle() -> Throttle:
 
 
 def _client() -> str:
-    return st.context.ip_address or "local"
+    """This visitor's key for the throttle: its address, or the one a named proxy forwarded for
+    (see assessment.throttle.client_key)."""
+    try:
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
+    except Exception:  # noqa: BLE001 - no request headers (tests, bare mode)
+        forwarded = []
+    try:
+        trusted = throttling.operator_trusted()
+    except ValueError as exc:
+        _LOG.error("TANDEM_TRUSTED_PROXIES is ignored: %s", exc)
+        trusted = ()
+    return throttling.client_key(st.context.ip_address, forwarded, trusted, throttling.server_trusted())
 
 
 def throttle(kind: str) -> float:
-    """Wait as long as this client's recent failures ask for, before checking a code or
-    password; returns the wait so a page can say it was slowed down."""
-    wait = _throttle().delay(kind, _client())
-    if wait:
-        time.sleep(wait)
-    return wait
+    """Start a try of a code or password: 0 when this client may try now (the try counts as
+    failed until ``record_success``), else the seconds it must wait. Nobody is made to sleep:
+    the page refuses the try and says how long to wait."""
+    return _throttle().attempt(kind, _client())
 
 
-def record_failure(kind: str) -> None:
-    _throttle().fail(kind, _client())
+def record_failure(kind: str) -> float:
+    """After a wrong code or password (already counted): this client's lock-out in seconds."""
+    return _throttle().wait(kind, _client())
 
 
 def record_success(kind: str) -> None:
-    _throttle().succeed(kind, _client())
+    """The try was right. A right password forgets the client's failures; a right join code
+    only its own try."""
+    _throttle().succeeded(kind, _client(), forget=kind == "password")
+
+
+def too_many(wait: float, what: str) -> None:
+    st.error(f"Too many wrong {what} from your network. Try again in {throttling.describe_wait(wait)}.")
 
 
 # consultant console --------------------------------------------------------------------
@@ -274,15 +329,41 @@ def require_console() -> None:
         password = st.text_input("Console password", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        throttle("password")
-        if auth.verify_password(password, stored):
+        wait = throttle("password")
+        if wait:
+            too_many(wait, "passwords")
+            st.stop()
+        store = get_store()
+        current = store.upgraded_console_hash(stored) or stored
+        if auth.verify_password(password, current):
             record_success("password")
+            _upgrade_hash(store, stored, current, password)
             st.session_state[CONSOLE_KEY] = True
             st.session_state[_SET_COOKIE] = console_session.issue(stored)
             st.rerun()
-        record_failure("password")
-        st.error("That password is not right. Repeated attempts are slowed down.")
+        lock = record_failure("password")
+        later = f" Wait {throttling.describe_wait(lock)} before the next try." if lock else ""
+        st.error(
+            f"That password is not right.{later} Repeated wrong passwords lock this network out for longer."
+        )
     st.stop()
+
+
+def _upgrade_hash(store: Store, configured: str, current: str, password: str) -> None:
+    """A hash made with weaker parameters is replaced at sign-in by a stronger one, kept in the
+    database (the app cannot rewrite the environment or secrets.toml)."""
+    if not auth.needs_upgrade(current):
+        return
+    try:
+        store.save_upgraded_console_hash(configured, auth.hash_password(password, check_length=False))
+    except StoreError as exc:
+        _LOG.error("the console password hash could not be upgraded: %s", exc)
+        return
+    _LOG.warning(
+        "The console password hash in %s used weaker scrypt parameters; a stronger one now verifies "
+        "sign-ins. Replace the configured hash with one from `python -m assessment hash-password`.",
+        auth.ENV_VAR,
+    )
 
 
 _SET_COOKIE = "console_cookie_pending"  # written by the first page drawn after signing in
@@ -299,6 +380,22 @@ def console_cookie() -> None:
 
 
 _SIGNED_OUT = "signed out"
+
+
+@st.cache_resource(show_spinner=False)
+def _report_gate() -> workload.ReportGate:
+    return workload.ReportGate()
+
+
+def _session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "local"
+
+
+def allow_uploads() -> None:
+    """Call where a signed-in consultant is shown an uploader: this session may upload."""
+    if st.session_state.get(CONSOLE_KEY):
+        uploads.allow(_session_id())
 
 
 def console_sign_out() -> None:
@@ -406,51 +503,66 @@ def few_people_note(scored: ScoredRound) -> None:
         st.caption(f":material/person: {md_escape(scored.few_people_note)}")
 
 
+def chart(figure: alt.TopLevelMixin, text: tuple[str, pd.DataFrame], *, name: str, stretch: bool = True) -> None:
+    """A chart with its text alternative: the summary is its accessible name (Vega's ARIA
+    description), and its figures sit beside it as a plain table in a collapsed expander."""
+    summary, table = text
+    # Marks without ARIA: Vega would expose each mark group as an unnamed image; the chart is
+    # named by the summary (alt) instead, and its axes and legends stay readable.
+    st.altair_chart(figure.configure_mark(aria=False), width="stretch" if stretch else "content", alt=summary)
+    with st.expander(f"{name}: the figures as a table"):
+        st.caption(md_escape(summary))
+        st.table(table.round(2) if hasattr(table, "round") else table, hide_index=True)
+
+
 def benchmark_section(scored: ScoredRound, *, score_label: str) -> None:
     """Scores against the chosen source and peer group, with the band each score falls in."""
     benchmark_caption(scored)
     levels = [lv.name for lv in scored.questionnaire.levels]
-    st.altair_chart(
+    chart(
         charts.build_distribution_chart(scored.benchmark_table, score_label=score_label, levels=levels),
-        width="stretch",
+        chart_text.benchmark_summary(scored.benchmark_table),
+        name="Against the benchmark",
     )
 
 
 REPORT_LABELS = {
     "pdf": "PDF report",
     "html": "HTML report (one file, opens offline)",
+    "docx": "Word report (to edit)",
+    "pptx": "Workshop deck (PowerPoint)",
     "xlsx": "Excel workbook",
     "csv": "Raw responses (CSV)",
 }
 
 
 def report_downloads(scored: ScoredRound, *, key: str) -> None:
-    """Pick a format, build it with a progress bar, then offer the download. Reports are built
-    on request, not on every rerun: a PDF takes about a second. The report renders the round
-    exactly as the page drew it, benchmark choice included."""
+    """Choose a format, then one click gives the file: the button builds it on click (its own
+    spinner shows while a PDF, Word or HTML report takes its second or two) and downloads it,
+    without rerunning the page. The report renders the round exactly as the page drew it,
+    benchmark choice included."""
     from assessment import report
 
     fmt = st.radio("Format", report.FORMATS, format_func=REPORT_LABELS.get, horizontal=True, key=f"{key}_fmt")
-    stash = f"{key}_built"
-    signature = (fmt, scored.choice, scored.respondent_id)
-    if st.button("Prepare the report", key=f"{key}_build"):
-        bar = st.progress(0.0, text="Starting")
-        data = report.build_report(
-            scored, fmt,
-            progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
-        )  # fmt: skip
-        bar.empty()
-        st.session_state[stash] = (signature, data)
-    built = st.session_state.get(stash)
-    if built and built[0] == signature:
-        st.download_button(
-            f"Download the {REPORT_LABELS[fmt]}",
-            data=built[1],
-            file_name=report.file_name(scored, fmt),
-            mime=report.MEDIA_TYPES[fmt],
-            key=f"{key}_download",
-            type="primary",
-        )
+    # Captured now: the button's builder runs when clicked, outside this script run.
+    session, client = _session_id(), _client()
+
+    def build() -> bytes:
+        # Rationed per tab and per client, one at a time, rendered in the worker process so
+        # that respondents' saves stay fast (assessment.workload).
+        with _report_gate().slot(session, client):
+            return workload.render(scored, fmt)
+
+    st.download_button(
+        f"Download the {REPORT_LABELS[fmt]}",
+        data=build,  # built when clicked, not on every rerun
+        file_name=report.file_name(scored, fmt),
+        mime=report.MEDIA_TYPES[fmt],
+        key=f"{key}_download_{fmt}",
+        type="primary",
+        on_click="ignore",
+    )
+    st.caption(f"Saved as {report.file_name(scored, fmt)}. The file is made when you click: allow a few seconds.")
 
 
 def priorities_panel(scored: ScoredRound) -> None:
@@ -459,8 +571,11 @@ def priorities_panel(scored: ScoredRound) -> None:
         st.info("Priorities appear once at least one dimension has enough answers.")
         return
     levels = [lv.name for lv in scored.questionnaire.levels]
-    st.altair_chart(charts.build_priority_chart(scored.priorities, levels=levels), width="stretch")
-    st.caption(md_escape(charts.priority_summary(scored.priorities)))
+    chart(
+        charts.build_priority_chart(scored.priorities, levels=levels),
+        chart_text.priority_summary(scored.priorities),
+        name="Priorities",
+    )
     items = scored.recommendations
     tied = [md_escape(str(i["dimension"])) for i in items if i["tied"]]
     if tied:
@@ -533,3 +648,46 @@ def headline_panel(result: Result, container) -> None:  # noqa: ANN001 - a Strea
         container.error(md_escape(head.text))
     else:
         container.markdown(md_escape(head.text))
+
+
+# branding (console) -------------------------------------------------------------------------
+
+
+def branding_section() -> None:
+    """The consultancy's name, logo, colour and footer for every report and deck: set once here."""
+    from assessment.branding import MAX_FOOTER, MAX_LOGO_PIXELS, MAX_NAME, BrandingError
+
+    store = get_store()
+    current = store.branding()
+    label = f"Report branding: {md_escape(current.name)}" if current.custom else "Report branding: Tandem (neutral)"
+    with st.expander(label):
+        st.caption(
+            "Your consultancy's name, logo, primary colour and footer appear on every PDF, HTML, Word "
+            "and Excel report and on the workshop deck. Without them, reports use Tandem's neutral style."
+        )
+        if current.logo is not None:
+            st.image(current.logo.data, width=160, caption=f"Current logo ({current.logo.width} × {current.logo.height} px)")
+        with st.form("console_branding"):
+            name = st.text_input("Consultancy name", value=current.name if current.custom else "", max_chars=MAX_NAME)
+            colour = st.color_picker("Primary colour", value=current.colour)
+            footer = st.text_input("Report footer", value=current.footer, max_chars=MAX_FOOTER,
+                                   placeholder="e.g. Northwind Advisory · Confidential")  # fmt: skip
+            upload = st.file_uploader(
+                f"Logo (PNG or JPEG, at most 1 MB and {MAX_LOGO_PIXELS} pixels a side)",
+                type=["png", "jpg", "jpeg"],
+                key="console_branding_logo",
+            )
+            drop = st.checkbox("Remove the logo", disabled=current.logo is None, key="console_branding_drop")
+            if st.form_submit_button("Save branding", type="primary"):
+                try:
+                    store.set_branding(name, colour, footer, upload.getvalue() if upload else None, keep_logo=not drop)
+                except BrandingError as exc:
+                    st.error(md_escape(str(exc)))
+                else:
+                    st.session_state["console_branding_saved"] = True
+                    st.rerun()
+        if st.session_state.pop("console_branding_saved", False):
+            st.success("Branding saved: reports and decks made from now on use it.")
+        if current.custom and st.button("Back to Tandem's neutral style", key="console_branding_clear"):
+            store.clear_branding()
+            st.rerun()

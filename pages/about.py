@@ -13,23 +13,23 @@ st.markdown(
 **{q.title}**, version {q.version}: {len(q.dimensions)} dimensions, {len(q.questions)} questions,
 about {q.minutes} minutes. {q.description}
 
-### Levels
+## Levels
 """
 )
 for name, span, summary in wording.level_bands(q):
     st.markdown(f"**{name}** ({span}): {summary}")
 
-st.markdown("### Scoring rules")
+st.markdown("## Scoring rules")
 # The same words as every report's method section: one home for the rules.
 st.markdown("\n".join(f"- {md_escape(rule)}" for rule in wording.method_rules()))
 st.markdown(
     """
-### Benchmarks and anonymity
+## Benchmarks and anonymity
 Peers are the latest finished round of every other organisation in this database that answered the
 same questionnaire version. A group of fewer than **5 organisations is never shown or exported**.
 When there are not yet enough real peers, a **synthetic sample** is used and always labelled so.
 
-### Sources
+## Sources
 """
 )
 for ref in q.references:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import benchmarks, charts, disclosure, exchange, formats, ui
+from assessment import benchmarks, chart_text, charts, disclosure, exchange, formats, ui
 from assessment.rounds import load_peers
 from assessment.store import DuplicateBenchmarkSetError
 from assessment.text import md_escape
@@ -59,11 +59,12 @@ else:
     )
     scored_org = organisation is not None
     title = "Where you sit among your peers" if scored_org else "How the peers are distributed"
-    st.altair_chart(
+    ui.chart(
         charts.build_distribution_chart(
             table, title=title, score_label="Your organisation", levels=[lv.name for lv in q.levels]
         ),
-        width="stretch",
+        chart_text.benchmark_summary(table),
+        name="Peer distribution",
     )
     st.dataframe(benchmarks.standing_table(table, scored=scored_org), hide_index=True)
     if benchmark.n_orgs < disclosure.QUARTILE_MIN:
@@ -97,6 +98,7 @@ if not st.session_state.get(ui.CONSOLE_KEY):
     st.caption("Consultants signed in to the console can import a benchmark CSV here.")
     st.page_link("pages/console.py", label="Go to the console")
     st.stop()
+ui.allow_uploads()
 upload = st.file_uploader("Benchmark CSV", type=["csv"], key="bench_upload")
 name = st.text_input(
     "Source (who published these figures)",

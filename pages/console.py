@@ -12,6 +12,7 @@ ui.require_console()
 store = ui.get_store()
 questionnaire = ui.current_questionnaire()
 st.title("Consultant console")
+ui.branding_section()
 
 st.page_link("pages/pool.py", label="Benchmark pool: consent, self-assessments and releases", icon=":material/groups:")
 
@@ -32,13 +33,30 @@ with st.expander("New client organisation", expanded=not store.client_organisati
                 st.session_state["console_pick"] = org.id  # the picker below is not drawn yet
                 st.success(f"Created {md_escape(org.name)}.")
 
-organisations = store.client_organisations()  # public self-assessments are listed on the pool page
+ARCHIVED_KEY = "console_archived_message"  # (org id, name): offers an undo after the rerun
+if ARCHIVED_KEY in st.session_state:
+    archived_id, archived_name = st.session_state[ARCHIVED_KEY]
+    left, right = st.columns([4, 1])
+    left.success(
+        f"Archived {md_escape(archived_name)}. It is out of this list and of the benchmarks; nothing was deleted."
+    )
+    if right.button("Undo", key="console_archive_undo"):
+        store.set_archived(archived_id, False, actor="console")
+        st.session_state.pop(ARCHIVED_KEY)
+        st.session_state[state.CONSOLE_ORG] = st.session_state["console_pick"] = archived_id
+        st.rerun()
+show_archived = st.toggle("Show archived organisations", key="console_show_archived")
+# public self-assessments are listed on the pool page
+organisations = store.client_organisations(include_archived=show_archived)
 if not organisations:
     st.info("No client organisations yet. Create one above to start a round.")
     st.stop()
 
 ids = [o.id for o in organisations]
-names = {o.id: f"{o.name} · {o.industry} · {o.size_band} · {o.region}" for o in organisations}
+names = {
+    o.id: f"{o.name} · {o.industry} · {o.size_band} · {o.region}" + (" · archived" if o.archived_at else "")
+    for o in organisations
+}
 current = st.session_state.get(state.CONSOLE_ORG)
 org_id = st.selectbox(
     "Organisation",
@@ -59,11 +77,21 @@ with st.expander("Rename or archive"):
             st.rerun()
         except InvalidInputError as exc:
             st.error(str(exc))
-    if c2.button("Archive organisation", key="console_archive"):
-        store.archive_organisation(org.id)
-        st.session_state.pop(state.CONSOLE_ORG, None)
-        st.rerun()
-    st.caption("Archiving hides the organisation here and from benchmarks; nothing is deleted.")
+    if org.archived_at is not None:
+        if c2.button("Restore from the archive", key="console_unarchive"):
+            store.set_archived(org.id, False, actor="console")
+            st.rerun()
+    else:
+        sure = c2.checkbox("I want to archive this organisation", key="console_archive_confirm")
+        if c2.button("Archive organisation", key="console_archive", disabled=not sure):
+            store.set_archived(org.id, True, actor="console")
+            st.session_state[ARCHIVED_KEY] = (org.id, org.name)
+            st.session_state.pop(state.CONSOLE_ORG, None)
+            st.rerun()
+    st.caption(
+        "Archiving hides the organisation here and from benchmarks; nothing is deleted, and it can be "
+        "restored. Erasing a person or deleting an organisation is on the Administration page."
+    )
 
 rounds = store.rounds_of(org.id)
 open_round = store.open_round_of(org.id)

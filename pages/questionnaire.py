@@ -4,6 +4,7 @@ import streamlit as st
 
 from assessment import sessions, state, ui, views
 from assessment.store import InvalidInputError, RoundClosedError, StoreError
+from assessment.text import md_escape
 
 store = ui.get_store()
 record = ui.current_respondent()
@@ -63,7 +64,7 @@ if not rnd.is_open:
     st.warning("This round is closed: your answers are kept and can be read, but no longer changed.")
 
 dimension = dimensions[step]
-st.subheader(f"Step {step + 1} of {steps}: {dimension.title}")
+st.header(f"Step {step + 1} of {steps}: {dimension.title}")
 st.markdown(dimension.description)
 st.caption("Pick the description closest to how things are **today**, not how they should be. "
            "\"Don't know\" is a fine answer: it is left out of your score.")  # fmt: skip
@@ -74,9 +75,13 @@ for number, question in enumerate((x for x in dimension.questions if x.id in ask
     labels = dict(options)
     given = answers.get(question.id, "unanswered")
     current = 0 if given is None else given
+    # The question in bold above; the radio's own label (its accessible name) is plain text,
+    # so a screen reader does not read out markdown asterisks.
+    st.markdown(f"**{number}. {md_escape(question.text)}**")
     st.radio(
-        f"**{number}. {question.text}**",
+        f"{number}. {question.text}",
         [value for value, _ in options],
+        label_visibility="collapsed",
         index=None if current == "unanswered" else [v for v, _ in options].index(current),
         format_func=labels.get,
         key=key,
@@ -89,7 +94,7 @@ for number, question in enumerate((x for x in dimension.questions if x.id in ask
 
 imp_key = f"qn_imp_{record.id}_{dimension.id}"
 st.select_slider(
-    f"How much does **{dimension.title.lower()}** matter to your organisation's success over the next two years?",
+    f"How much does {dimension.title.lower()} matter to your organisation's success over the next two years?",
     options=[1, 2, 3, 4, 5],
     value=importance.get(dimension.id, 3),
     format_func={

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import charts, formats, insight, ui
+from assessment import chart_text, charts, formats, insight, ui
 from assessment.text import md_escape
 
 store = ui.get_store()
@@ -76,7 +76,7 @@ elif gaps.empty:
     st.code(ui.join_link(rnd.join_code, side=other), language=None)
 else:
     ui.few_people_note(organisation)
-    st.altair_chart(charts.build_gap_chart(gaps), width="stretch")
+    ui.chart(charts.build_gap_chart(gaps), chart_text.gap_summary(gaps), name="Perception gap")
     flagged = gaps[gaps["flagged"]]
     if len(flagged):
         st.markdown(f"**{len(flagged)} dimension(s) with a gap of a full level or more:** "

@@ -64,11 +64,16 @@ join_code = st.query_params.get("join", "")
 invited_side = st.query_params.get("side")
 joining = None
 if join_code:
-    # The link names the organisation, so an invited person sees whose assessment this is.
-    ui.throttle("join")
-    joining = store.round_by_join_code(join_code)
+    # The link names the organisation, so an invited person sees whose assessment this is. The
+    # code is looked up once per session (it counts as a try), not on every rerun of the page.
+    looked_up = st.session_state.get("start_join_lookup")
+    if looked_up is None or looked_up[0] != join_code:
+        found = None if ui.throttle("join") else store.round_by_join_code(join_code)
+        if found is not None and found.is_open:
+            ui.record_success("join")
+        looked_up = st.session_state["start_join_lookup"] = (join_code, found.id if found else None)
+    joining = store.round(looked_up[1]) if looked_up[1] else None
     if joining is None or not joining.is_open:
-        ui.record_failure("join")
         st.warning("The join code in this link is not valid or its round has closed: check it below.")
     else:
         host = store.organisation(joining.organisation_id)
@@ -123,12 +128,16 @@ else:
         "Your name (optional: shown only to the organiser, never in results)", key="start_display"
     )
     if st.button("Join", type="primary", key="start_join"):
-        ui.throttle("join")
+        wait = ui.throttle("join")  # this client's own recent wrong codes, from any of its tabs
+        if wait:
+            ui.too_many(wait, "join codes")
+            st.stop()
         try:
             new = sessions.join_round(store, code, side=side, role=role, display_name=display)
         except sessions.JoinError as exc:
             ui.record_failure("join")
             st.error(str(exc))
         else:
+            ui.record_success("join")
             ui.sign_in(new)
             st.switch_page("pages/questionnaire.py", query_params={ui.PARAM: new.token})

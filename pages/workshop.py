@@ -3,7 +3,7 @@ the spread of answers, priorities, targets, and change since earlier rounds."""
 
 import streamlit as st
 
-from assessment import charts, insight, progress, state, ui, views
+from assessment import chart_text, charts, insight, progress, state, ui, views
 from assessment.numbers import fmt_percent
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
@@ -67,15 +67,19 @@ with tabs[1]:
         st.info("The gap needs answers from both IT and marketing.")
     else:
         ui.few_people_note(scored)
-        st.altair_chart(charts.build_gap_chart(scored.gaps), width="stretch")
-        st.subheader("Largest disagreements")
+        ui.chart(charts.build_gap_chart(scored.gaps), chart_text.gap_summary(scored.gaps), name="Perception gap")
+        st.header("Largest disagreements")
         st.dataframe(
             scored.top_disagreements[["question_id", "question", "it", "marketing", "gap", "flagged"]],
             hide_index=True,
             width="stretch",
             column_config={"question": st.column_config.TextColumn(width="large")},
         )
-        st.altair_chart(charts.build_heatmap(views.heatmap_frame(result)), width="stretch")
+        ui.chart(
+            charts.build_heatmap(views.heatmap_frame(result)),
+            chart_text.heatmap_summary(scored.question_gaps),
+            name="Answers per question",
+        )
 
 with tabs[2]:
     spread = views.spread_frame(result, list(scored.respondents))
@@ -86,7 +90,7 @@ with tabs[2]:
             "Each dot is one respondent's dimension score, shown by side only. Where a side has one "
             "or two people, their dots are their own answers: anyone who knows who they are can tell."
         )
-        st.altair_chart(charts.build_spread_chart(spread, levels=levels), width="stretch")
+        ui.chart(charts.build_spread_chart(spread, levels=levels), chart_text.spread_summary(spread), name="Spread")
 
 with tabs[3]:
     ui.priorities_panel(scored)
@@ -127,8 +131,10 @@ with tabs[5]:
         st.info("Change over time appears once this organisation has a second round.")
     else:
         history = ui.history(org_id)
-        st.altair_chart(charts.build_trend_chart(progress.trend_frame(history), levels=levels))
-        st.subheader("Compare two rounds")
+        trend = progress.trend_frame(history)
+        ui.chart(charts.build_trend_chart(trend, levels=levels), chart_text.trend_summary(trend), name="Over time",
+                 stretch=False)  # fmt: skip
+        st.header("Compare two rounds")
         names = {r.id: r.name for r, _ in history}
         ids = list(names)
         a_col, b_col = st.columns(2)

@@ -6,6 +6,7 @@ port, with a fresh database seeded with the labelled synthetic sample.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from pptx import Presentation
 
 from assessment import auth, config
 from assessment.questionnaire import latest, load_all
@@ -48,6 +51,12 @@ CSV_HEADER = (
 )
 
 CONSOLE_PASSWORD = "browser console password"
+
+# Accessibility: axe-core from node_modules (`make test-tools` installs the version pinned in
+# package-lock.json); it is injected into the page, never fetched at test time.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+AXE_RESULTS: dict[str, list[dict]] = {}
 
 expect.set_options(timeout=TIMEOUT)
 
@@ -93,6 +102,8 @@ def base_url():
                     "none",
                     "--browser.gatherUsageStats",
                     "false",
+                    "--server.address",
+                    "127.0.0.1",  # stay on loopback: no look-up of an external address at start
                 ],  # fmt: skip
                 cwd=ROOT,
                 env={**os.environ, "TANDEM_DB": db, auth.ENV_VAR: auth.hash_password(CONSOLE_PASSWORD)},
@@ -205,6 +216,69 @@ def screenshot(page: Page, name: str) -> None:
         page.set_viewport_size(size)
 
 
+def check_accessibility(page: Page, state: str) -> None:
+    """Run axe-core on the page as it is now; fail on any serious or critical violation. Every
+    state's findings go to test-artifacts/axe.json."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make test-tools` (npm ci) to install axe-core.")
+    wait_for_rerun(page)
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+            targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    AXE_RESULTS[state] = found
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(AXE_RESULTS, indent=1), encoding="utf-8")
+    blocking = [v for v in found if v["impact"] in BLOCKING]
+    assert not blocking, f"{state}: " + "; ".join(
+        f"{v['id']} ({v['nodes']}): {v['targets']}" for v in blocking
+    )
+    # Every chart shown (hidden tabs may not draw theirs) has an accessible name, its summary,
+    # and a table of its figures beside it.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+            .filter(c => c.checkVisibility()).every(c => c.querySelector('svg, canvas'))"""
+    )
+    names = page.get_by_test_id("stVegaLiteChart").evaluate_all(
+        "charts => charts.filter(c => c.checkVisibility()).map(c => c.ariaLabel || '')"
+    )
+    assert all(len(name) > 40 for name in names), f"{state}: a chart without a summary as its name: {names}"
+    tables = page.get_by_test_id("stExpander").filter(has_text="the figures as a table")
+    assert tables.count() >= len(names), f"{state}: {len(names)} charts, {tables.count()} tables of figures"
+
+
+PHONE = {"width": 390, "height": 844}
+CHARTS_JS = """[...document.querySelectorAll('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')]"""
+
+
+def phone_width(page: Page, name: str) -> None:
+    """The page at a phone's 390 px: nothing scrolls sideways and no chart runs off the screen."""
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        wait_for_rerun(page)
+        try:  # Vega redraws charts at the new width: wait for that, then measure
+            page.wait_for_function(f"() => {CHARTS_JS}.every(e => e.getBoundingClientRect().right <= innerWidth + 1)",
+                                   timeout=5_000)  # fmt: skip
+        except PlaywrightTimeoutError:
+            pass  # measured below: the assertion says what is off
+        measured = page.evaluate(
+            """() => {
+                const CHARTS = """ + CHARTS_JS + """;
+                const main = document.querySelector('[data-testid="stMain"]');
+                const off = CHARTS.filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length;
+                return {sideways: main.scrollWidth - main.clientWidth, charts_off_screen: off};
+            }"""
+        )
+        screenshot(page, name)
+    finally:
+        page.set_viewport_size(size)
+    assert measured == {"sideways": 0, "charts_off_screen": 0}, measured
+
+
 def expect_no_exception(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
@@ -212,6 +286,7 @@ def expect_no_exception(page: Page) -> None:
 def start_new(page: Page, url: str, organisation: str) -> None:
     page.goto(url)
     expect(page.get_by_role("heading", name=re.compile("Tandem"))).to_be_visible()
+    check_accessibility(page, "start: new assessment")
     page.get_by_label("Organisation name").fill(organisation)
     side = page.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?")
     expect(side.get_by_role("radio", name="IT (CIO and IT leadership)")).to_be_checked()
@@ -254,6 +329,8 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
     answer_step(page, 3, 1)
     wait_for_rerun(page, PER_STEP[0])
     screenshot(page, "questionnaire.png")
+    check_accessibility(page, "questionnaire")
+    phone_width(page, "questionnaire-phone.png")
     click(page, "Next →")
     expect_step(page, 2)
     answer_step(page, 2, 2)
@@ -287,6 +364,8 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
     expect_charts(page, 2)
     expect_no_exception(page)
     screenshot(page, "results-self-assessment.png")
+    check_accessibility(page, "results: one side")
+    phone_width(page, "results-phone.png")
 
     with page.expect_download() as info:
         click(page, "Download my answers (CSV)")
@@ -296,12 +375,12 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
     assert len(lines) == 1 + TOTAL
     assert all(",Acme Browser Test," in line for line in lines[1:])
 
-    # The HTML report: built with a progress bar, downloaded, then opened offline in the browser.
+    # The HTML report: one click from the format to the file, then opened offline in the browser.
     page.get_by_test_id("stRadio").filter(has_text="Format").get_by_text("HTML report", exact=False).click()
     wait_for_rerun(page)
-    click(page, "Prepare the report")
     with page.expect_download() as info:
         click(page, "Download the HTML report (one file, opens offline)")
+    assert re.fullmatch(r"tandem-acme-browser-test-.+-report-\d{4}-\d\d-\d\d\.html", info.value.suggested_filename)
     report = ARTIFACTS / "report.html"
     ARTIFACTS.mkdir(exist_ok=True)
     info.value.save_as(report)
@@ -339,6 +418,7 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
             mode.get_by_role("radio", name="Join my organisation's assessment with a code")
         ).to_be_checked()
         expect(cmo.get_by_label("Join code")).to_have_value(code)
+        check_accessibility(cmo, "start: join with a code")
         expect(cmo.get_by_text("You are invited to Gap Test Org's assessment")).to_be_visible()
         sides = cmo.get_by_test_id("stRadio").filter(has_text="Which side of the house are you on?")
         expect(sides.get_by_role("radio", name="Marketing (CMO and marketing leadership)")).to_be_checked()
@@ -367,6 +447,7 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
         expect_charts(cmo, 3)
         expect_no_exception(cmo)
         screenshot(cmo, "results-gap.png")
+        check_accessibility(cmo, "results: both sides")
     finally:
         other.close()
 
@@ -375,6 +456,7 @@ def test_bad_personal_link(base_url: str, page: Page) -> None:
     page.goto(base_url + "/?r=not-a-real-token")
     expect(page.get_by_text("That personal link is not valid")).to_be_visible()
     expect_no_exception(page)
+    check_accessibility(page, "start: bad personal link")
 
 
 def join_and_answer(browser: Browser, join_link: str, side_label: str, levels: list[int]) -> None:
@@ -402,9 +484,12 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_role("link", name="Workshop")).to_have_count(0)
     sidebar.get_by_role("link", name="Consultant sign-in").click()
+    expect(page.get_by_label("Console password")).to_be_visible()
+    check_accessibility(page, "console: sign-in")
     page.get_by_label("Console password").fill(CONSOLE_PASSWORD)
     click(page, "Sign in")
     expect(page.get_by_role("heading", name="Consultant console")).to_be_visible()
+    check_accessibility(page, "console: signed in")
 
     create = page.get_by_role("button", name="Create organisation", exact=True)
     wait_for_rerun(page)  # the expander opens by itself when there is no client yet
@@ -416,6 +501,7 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     wait_for_rerun(page)
     click(page, "Open a new round")
     expect(page.get_by_role("heading", name=re.compile("Open round:"))).to_be_visible()
+    check_accessibility(page, "console: open round")
     code_block = page.get_by_test_id("stCode").filter(has_text="?join=")
     join_link = code_block.inner_text().strip()
     assert join_link.startswith(base_url + "/?join="), join_link
@@ -441,6 +527,22 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     expect(page.get_by_text("IT rates higher").first).to_be_visible()
     expect_no_exception(page)
     screenshot(page, "workshop-gap.png")
+    for tab in ("Scores", "Perception gap", "Spread", "Priorities", "Targets", "Over time", "Report"):
+        page.get_by_role("tab", name=tab).click()
+        check_accessibility(page, f"workshop: {tab}")
+
+    # The workshop deck: one click, a native PowerPoint file named for the client, round and date.
+    page.get_by_role("tab", name="Report").click()
+    page.get_by_test_id("stRadio").filter(has_text="Format").get_by_text("Workshop deck", exact=False).click()
+    wait_for_rerun(page)
+    with page.expect_download() as info:
+        click(page, "Download the Workshop deck (PowerPoint)")
+    assert re.fullmatch(r"tandem-workshop-browser-co-.+-workshop-deck-\d{4}-\d\d-\d\d\.pptx",
+                        info.value.suggested_filename)  # fmt: skip
+    deck = Presentation(info.value.path())
+    assert deck.slides[0].shapes.title.text == "Workshop Browser Co"
+    assert sum(shape.has_chart for slide in deck.slides for shape in slide.shapes) >= 3
+
 
     # Targets agreed in the workshop carry into the next round.
     page.get_by_role("tab", name="Targets").click()
@@ -485,9 +587,19 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     panel = page.locator("[role='tabpanel']:visible")
     panel.get_by_text("HTML report (one file, opens offline)").click()
     wait_for_rerun(page)
-    panel.get_by_role("button", name="Prepare the report").click()
     with page.expect_download() as info:
         panel.get_by_role("button", name="Download the HTML report (one file, opens offline)").click()
     html = Path(info.value.path()).read_text(encoding="utf-8")
     assert "Targets and progress" in html and "Change since the previous round" in html
     assert "carried over from" in html and "Workshop Browser Co" in html
+
+
+def test_reference_pages(base_url: str, page: Page) -> None:
+    for name, heading in (("Benchmarks", "Benchmarks"), ("Method", "Method")):
+        page.goto(base_url)
+        page.get_by_test_id("stSidebar").get_by_role("link", name=name).click()
+        expect(page.get_by_role("heading", name=re.compile(heading)).first).to_be_visible()
+        expect_no_exception(page)
+        if name == "Benchmarks":
+            expect_charts(page, 1)
+        check_accessibility(page, name.lower())

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from assessment import charts
+from assessment import chart_text, charts
 
 DIMS = [
     "Shared strategy and goals",
@@ -273,7 +273,7 @@ def test_coinciding_priorities_share_one_label() -> None:
     names = [t for t in units_of(spec, "text") if t["encoding"]["text"]["field"] == "label"]
     labelled = sorted({r["label"] for t in names for r in spec["datasets"][t["data"]["name"]]})
     assert labelled == ["1=. Strategy + 1=. Data", "3. People"]
-    assert "1=. Strategy" in charts.priority_summary(frame)
+    assert "1=. Strategy" in chart_text.priority_summary(frame)[0]
 
 
 LONG_QUESTION = (

@@ -45,7 +45,7 @@ def test_wrong_password_is_refused(console_env):
 def test_consultant_creates_a_round_and_watches_progress(console_env, real):
     at = sign_in(open_page("pages/console.py"))
     assert at.title[0].value == "Consultant console"
-    at.text_input[0].input("Client Co")
+    next(t for t in at.text_input if t.label == "Organisation name").input("Client Co")
     at.button(key="FormSubmitter:console_new_org-Create organisation").click().run()
     assert not at.exception
     at.button(key="FormSubmitter:console_new_round-Open a new round").click().run()
@@ -73,6 +73,36 @@ def test_consultant_creates_a_round_and_watches_progress(console_env, real):
     assert rnd.status == "closed"
     with pytest.raises(sessions.JoinError, match="closed"):
         sessions.join_round(live, code, side="it", role="CIO")
+
+
+def test_administrator_sets_branding_once_and_bad_values_are_refused(console_env, tmp_path):
+    from tests.test_branding import image_bytes
+
+    at = sign_in(open_page("pages/console.py"))
+    name = next(t for t in at.text_input if t.label == "Consultancy name")
+    name.input("Northwind Advisory")
+    at.color_picker[0].pick("#7B2D8E")
+    next(t for t in at.text_input if t.label == "Report footer").input("Northwind · Confidential")
+    at.button(key="FormSubmitter:console_branding-Save branding").click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value.startswith("Branding saved")
+    from assessment.ui import _open_store  # the app holds the file: read through its own store
+
+    store = _open_store(console_env)
+    saved = store.branding()
+    assert (saved.name, saved.colour, saved.footer) == ("Northwind Advisory", "#7B2D8E", "Northwind · Confidential")
+    assert any(e.label.startswith("Report branding: Northwind Advisory") for e in at.expander)
+
+    next(t for t in at.text_input if t.label == "Consultancy name").input("   ")
+    at.button(key="FormSubmitter:console_branding-Save branding").click().run()
+    assert "cannot be empty" in at.error[0].value
+    assert store.branding().name == "Northwind Advisory"  # nothing changed
+
+    store.set_branding("Northwind Advisory", "#7B2D8E", "", image_bytes())
+    at.run()
+    assert at.get("image")  # the current logo is shown
+    at.button(key="console_branding_clear").click().run()
+    assert not store.branding().custom
 
 
 def _round_with_two_sides(path, real, org_name="Workshop Co"):

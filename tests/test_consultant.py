@@ -12,12 +12,12 @@ import pytest
 from assessment import auth, codes, progress, sessions
 from assessment.scoring import Respondent, score_round
 from assessment.store import InvalidInputError, RoundClosedError, Store
-from assessment.throttle import Throttle, delay_for
+from assessment.throttle import Throttle, lock_for
 
 
 def test_password_hash_round_trip():
     stored = auth.hash_password("correct horse battery")
-    assert stored.startswith("scrypt$16384$8$1$")
+    assert stored.startswith("scrypt$131072$8$1$")  # N = 2^17, OWASP's minimum
     assert auth.verify_password("correct horse battery", stored)
     assert not auth.verify_password("correct horse batterY", stored)
     assert auth.hash_password("correct horse battery") != stored  # salted
@@ -69,14 +69,16 @@ def test_typed_codes_are_forgiven():
     assert codes.normalise_join_code("too short") is None
 
 
-def test_throttle_doubles_and_forgets():
-    assert [delay_for(n) for n in range(7)] == [0, 0.5, 1, 2, 4, 8, 8]
-    t = Throttle(window_s=60)
-    for _ in range(3):
-        t.fail("join", "1.2.3.4", now=100.0)
-    assert t.delay("join", "1.2.3.4", now=110.0) == 2
-    assert t.delay("join", "5.6.7.8", now=110.0) == 0  # another client is not slowed
-    assert t.delay("join", "1.2.3.4", now=200.0) == 0  # the window has passed
+def test_throttle_locks_out_after_free_failures_and_forgets():
+    assert [lock_for("password", n) for n in range(5, 10)] == [0, 1, 2, 4, 8]
+    assert lock_for("password", 50) == 60
+    t = Throttle(window_s=600)
+    for _ in range(7):
+        t.fail("password", "1.2.3.4", now=100.0)
+    assert t.wait("password", "1.2.3.4", now=101.0) == 1
+    assert t.wait("password", "5.6.7.8", now=101.0) == 0  # another client is not slowed
+    assert t.wait("password", "1.2.3.4", now=110.0) == 0  # the lock-out has passed
+    assert t.failures("password", "1.2.3.4", now=800.0) == 0  # the window has passed
 
 
 def org_with_round(store, q, name="Client Co"):
@@ -220,7 +222,7 @@ def test_several_app_sessions_answering_in_turn_lose_nothing(db_path, real):
         at.run()
         at.radio(key="start_side").set_value(side).run()
         at.button(key="start_join").click().run()
-        assert not at.exception and "Step 1 of 8" in at.subheader[0].value
+        assert not at.exception and "Step 1 of 8" in at.header[0].value
         apps.append(at)
     keys = [[r.key for r in at.radio if r.key and r.key.startswith("qn_")] for at in apps]
     for n in range(4):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment import benchmarks, sessions
+from assessment import benchmarks, report, sessions
 from assessment.demo import seed_demo
 from assessment.store import Store
 from tests.conftest import APP
@@ -57,7 +58,7 @@ def test_empty_organisation_name_is_refused(db_path):
 
 def test_questionnaire_saves_each_answer_as_it_changes(db_path, current):
     at = start_as_cio(app())
-    assert f"Step 1 of {len(current.dimensions)}" in at.subheader[0].value
+    assert f"Step 1 of {len(current.dimensions)}" in at.header[0].value
     token = at.session_state["tandem_token"]
     at.radio(key=f"qn_{_respondent(db_path, token).id}_strategy-1").set_value(4).run()
     at.radio(key=f"qn_{_respondent(db_path, token).id}_strategy-2").set_value(0).run()  # don't know
@@ -72,7 +73,7 @@ def test_back_and_next_and_resume_with_the_personal_link(db_path, current):
     token = at.session_state["tandem_token"]
     answer_step(at, 3)
     at.button(key="qn_next").click().run()
-    assert f"Step 2 of {steps}" in at.subheader[0].value
+    assert f"Step 2 of {steps}" in at.header[0].value
     answer_step(at, 2)
     # A new browser session with only the personal link finds every answer and the step.
     again = no_exception(app(r=token, step="2"))
@@ -83,11 +84,11 @@ def test_back_and_next_and_resume_with_the_personal_link(db_path, current):
     )
     rid = _respondent(db_path, token).id
     again.button(key="qn_back").click().run()
-    assert f"Step 1 of {steps}" in again.subheader[0].value
+    assert f"Step 1 of {steps}" in again.header[0].value
     assert again.radio(key=f"qn_{rid}_strategy-1").value == 3
 
 
-def test_finish_shows_results_against_the_synthetic_benchmark(db_path, current):
+def test_finish_shows_results_against_the_synthetic_benchmark(db_path, current, monkeypatch):
     store = Store(db_path)
     seed_demo(store, current, 20)
     store.close()
@@ -116,14 +117,20 @@ def test_finish_shows_results_against_the_synthetic_benchmark(db_path, current):
     assert any(w.value == benchmarks.TOO_FEW for w in at.warning)
     assert any("All organisations" in c.value for c in at.caption)
 
+    built: list[str] = []
+    real_build = report.build_report
+    monkeypatch.setattr(report, "build_report", lambda data, fmt, **kw: built.append(fmt) or real_build(data, fmt))
+
     def download_labels() -> list[str]:
         return [b.proto.label for b in at.get("download_button")]
 
-    at.radio(key="results_report_organisation_fmt").set_value("pdf").run()
-    assert "Download the PDF report" not in download_labels()  # built on request, not every rerun
-    at.button(key="results_report_organisation_build").click().run()
+    at.radio(key="results_report_organisation_fmt").set_value("pptx").run()
     no_exception(at)
-    assert "Download the PDF report" in download_labels()
+    # One click from format to file: the button is there at once and builds only when clicked.
+    assert "Download the Workshop deck (PowerPoint)" in download_labels()
+    assert not [b for b in at.button if "Prepare" in b.label]
+    assert any(re.search(r"Saved as tandem-.*-workshop-deck-\d{4}-\d\d-\d\d\.pptx", c.value) for c in at.caption)
+    assert built == []  # nothing was rendered by the reruns
 
 
 def test_cmo_joining_shows_the_gap(db_path, real):
@@ -143,7 +150,7 @@ def test_cmo_joining_shows_the_gap(db_path, real):
     at.radio(key="start_side").set_value("marketing").run()
     at.button(key="start_join").click().run()
     no_exception(at)
-    assert "Step 1 of 8" in at.subheader[0].value
+    assert "Step 1 of 8" in at.header[0].value
     for step in range(8):
         answer_step(at, 2)
         at.button(key="qn_finish" if step == 7 else "qn_next").click().run()
@@ -198,13 +205,14 @@ def test_invalid_questionnaire_file_stops_the_app_with_the_field(db_path, tmp_pa
     assert "version: expected MAJOR.MINOR.PATCH" in at.code[0].value
 
 
-def test_database_from_a_newer_tandem_is_refused(db_path):
+def test_database_from_a_newer_tandem_is_refused(db_path, caplog):
     store = Store(db_path)
     store.db.execute("INSERT INTO schema_migrations VALUES (99, 'future', now())")
     store.close()
     at = app()
-    assert "Tandem cannot open its database" in at.error[0].value
-    assert "schema version 99" in at.error[0].value
+    assert "Tandem is not available right now" in at.error[0].value
+    assert db_path not in at.error[0].value  # the reason, with the path, is for the operator's log
+    assert "schema version 99" in caplog.text and db_path in caplog.text
 
 
 def _respondent(db_path, token):

@@ -51,7 +51,7 @@ def _question_keys(at: AppTest) -> list[str]:
 def test_team_member_does_not_see_leaders_questions(db_path, schema2_installed):
     at = _start("marketing", "Marketing team member")
     assert _round_version(db_path, at) == "2.0.0"  # new rounds use the latest version
-    assert "Step 1 of 3" in at.subheader[0].value
+    assert "Step 1 of 3" in at.header[0].value
     assert _question_keys(at) == ["strategy-1", "strategy-3"]  # strategy-2 and -4 are for leaders
     assert "0 of 7 questions answered" in at.get("progress")[0].proto.text
     at.button(key="qn_next").click().run()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment import benchmarks, exchange, progress, report, rounds, sessions, views
+from assessment import benchmarks, exchange, progress, report, rounds, sessions, ui, views
 from assessment.cli import main
 from assessment.demo import seed_demo
 from assessment.report import wording
@@ -167,9 +167,8 @@ def test_results_page_report_uses_the_pages_choice(client, monkeypatch):
     record = next(r for r in (store.respondent(p.id) for p in store.respondents_of(rnd.id)) if r.side == "it")
     key = next(s.key for s in benchmarks.available_sources(store, rnd.questionnaire_key) if s.name == SET_NAME)
     store.close()
-    built = []
-    real_build = report.build_report
-    monkeypatch.setattr(report, "build_report", lambda scored, fmt, **kw: built.append(scored) or real_build(scored, fmt, **kw))
+    handed = []  # what the page hands to its report download: the round it drew
+    monkeypatch.setattr(ui, "report_downloads", lambda scored, **kw: handed.append(scored))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["r"] = record.token
     at.run()
@@ -178,10 +177,8 @@ def test_results_page_report_uses_the_pages_choice(client, monkeypatch):
     at.segmented_control(key="results_bench_segment").set_value("industry")
     at.run()
     assert not at.exception
-    at.radio(key="results_report_organisation_fmt").set_value("html").run()
-    at.button(key="results_report_organisation_build").click().run()
-    assert not at.exception and len(built) == 1
-    scored = built[0]
+    assert handed
+    scored = handed[-1]
     assert scored.choice == rounds.BenchmarkChoice(key, "industry")
     assert scored.benchmark.segment == "Industry: Retail" and SET_NAME in scored.benchmark.source
     drawn = _chart_rows(at, "Where you sit among your peers")
@@ -191,6 +188,8 @@ def test_results_page_report_uses_the_pages_choice(client, monkeypatch):
     )
     shown = [c.value.replace("\\", "") for c in at.caption]  # captions are Markdown-escaped
     assert any(SET_NAME in c and "Industry: Retail" in c for c in shown), shown
+    page = report.build_report(scored, "html").decode("utf-8")  # what the download button builds
+    assert SET_NAME in page and "Industry: Retail" in page
 
 
 def _chart_rows(at: AppTest, title: str) -> list[dict]:

@@ -48,12 +48,12 @@ def test_starting_over_forgets_the_previous_respondents_place(db_path, real):
     at = _start(AppTest.from_file(APP, default_timeout=30).run(), "First Co")
     at.button(key="qn_next").click().run()
     at.button(key="qn_next").click().run()
-    assert any(s.value.startswith("Step 3 of") for s in at.subheader)
+    assert any(s.value.startswith("Step 3 of") for s in at.header)
     at.switch_page("pages/start.py").run()
     at.button[2].click().run()  # "Start over as someone else"
     assert at.text_input(key="start_org").value == ""
     _start(at, "Second Co")
-    assert any(s.value.startswith("Step 1 of") for s in at.subheader)
+    assert any(s.value.startswith("Step 1 of") for s in at.header)
 
 
 def test_personal_link_resumes_at_the_first_open_step(db_path, real):
@@ -70,7 +70,7 @@ def test_personal_link_resumes_at_the_first_open_step(db_path, real):
     at.query_params["r"] = person.token
     at.run().switch_page("pages/questionnaire.py").run()
     assert not at.exception
-    assert any(s.value.startswith("Step 4 of") for s in at.subheader)
+    assert any(s.value.startswith("Step 4 of") for s in at.header)
 
 
 def test_invite_link_names_the_organisation_and_preselects_the_other_side(db_path, real):

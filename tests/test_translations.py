@@ -123,7 +123,7 @@ def test_a_respondent_answers_in_the_language_of_the_link(tmp_path, monkeypatch,
     at.button(key="start_go").click().run()
     assert not at.exception
     first = q.dimensions[0]
-    assert any(s.value.endswith(f"[fr] {first.title}") for s in at.subheader)
+    assert any(s.value.endswith(f"[fr] {first.title}") for s in at.header)
     radio = next(r for r in at.radio if r.key and r.key.startswith("qn_"))
     assert all("[fr]" in o for o in radio.options if o != "Don't know")
     radio.set_value(3).run()
@@ -131,5 +131,5 @@ def test_a_respondent_answers_in_the_language_of_the_link(tmp_path, monkeypatch,
     # Back to English (what the sidebar picker stores): the same answer, in English words.
     at.session_state["tandem_language"] = "en"
     at.run()
-    assert any(s.value.endswith(first.title) and "[fr]" not in s.value for s in at.subheader)
+    assert any(s.value.endswith(first.title) and "[fr]" not in s.value for s in at.header)
     assert at.radio(key=radio.key).value == 3

@@ -14,6 +14,7 @@ from assessment import config, exchange, formats, releases
 from assessment.commands import current_questionnaire, open_store
 from assessment.questionnaire import load_all
 from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
+from assessment.text import terminal_safe
 
 
 def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -97,11 +98,17 @@ def _write_whole(path: Path, text: str) -> None:
 
 def cmd_import_benchmarks(args: argparse.Namespace) -> int:
     try:
-        data = Path(args.file).read_bytes()
+        with open(args.file, "rb") as handle:  # never more than the limit (and a byte) in memory
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(exchange.MAX_IMPORT_BYTES + 1) if size <= exchange.MAX_IMPORT_BYTES else b""
     except OSError as exc:
         print(
             f"error: cannot read {args.file}: {exc.strerror or exc}. Nothing was imported.", file=sys.stderr
         )
+        return 1
+    if size > exchange.MAX_IMPORT_BYTES or len(data) > exchange.MAX_IMPORT_BYTES:
+        problem = exchange.TOO_LARGE.format(size=max(size, len(data)), limit=exchange.MAX_IMPORT_BYTES)
+        print(f"error: {args.file} was rejected, nothing was imported: {problem}", file=sys.stderr)
         return 1
     store = open_store(args)
     questionnaires = load_all(config.questionnaire_dir())
@@ -111,13 +118,13 @@ def cmd_import_benchmarks(args: argparse.Namespace) -> int:
         print(f"error: {args.file} was rejected, nothing was imported ({len(exc.problems)} problem(s)):",
               file=sys.stderr)  # fmt: skip
         for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
+            print(f"  - {terminal_safe(problem)}", file=sys.stderr)
         return 1
     except DuplicateBenchmarkSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     found = store.benchmark_set(set_id)
     assert found is not None
-    print(f"Imported set {set_id}: '{found.source}', {found.rows} rows, generated "
+    print(f"Imported set {set_id}: '{terminal_safe(found.source)}', {found.rows} rows, generated "
           f"{found.generated_at:%Y-%m-%d}, questionnaire {found.questionnaire_id} {found.questionnaire_version}")  # fmt: skip
     return 0

@@ -12,6 +12,7 @@ from assessment.commands import installed_questionnaires, open_store
 from assessment.formats import spreadsheet_safe
 from assessment.report import FORMATS, build_report, file_name
 from assessment.rounds import BenchmarkChoice, load_round
+from assessment.text import terminal_safe
 
 ROUND_COLUMNS = (
     "round_id",
@@ -28,7 +29,8 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     p = command("rounds", "List the rounds as CSV on standard output (respondents per side, counts only).")
     p.add_argument("--include-synthetic", action="store_true", help="also list the synthetic sample's rounds")
     p.set_defaults(func=cmd_rounds)
-    p = command("report", "Write one round's report: PDF, single-file HTML, Excel workbook or raw CSV.")
+    p = command("report", "Write one round's report: PDF, single-file HTML, Word, PowerPoint workshop deck, Excel "
+        "workbook or raw CSV.")
     p.add_argument("--round", required=True, dest="round_id", help="round id (see the rounds command)")
     p.add_argument("--format", choices=FORMATS, default="pdf", dest="fmt", help="default: pdf")
     p.add_argument("--out", required=True, help="file or directory to write, or - for standard output")
@@ -59,7 +61,8 @@ def cmd_rounds(args: argparse.Namespace) -> int:
     writer.writerow(ROUND_COLUMNS)
     for row in frame[list(ROUND_COLUMNS)].itertuples(index=False):
         # Names were typed by people: keep a spreadsheet from running them as formulas.
-        writer.writerow([spreadsheet_safe(v) if isinstance(v, str) else int(v) for v in row])
+        # Nor a terminal from obeying control characters in them.
+        writer.writerow([terminal_safe(spreadsheet_safe(v)) if isinstance(v, str) else int(v) for v in row])
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Client-ready reports of a scored round: PDF, single-file HTML, Excel, CSV.
+"""Client-ready reports of a scored round: PDF, single-file HTML, Word, Excel, CSV, and the
+workshop deck (PowerPoint).
 
 Every format renders the same ``rounds.ScoredRound`` the page drew, benchmark choice included,
 so a downloaded report says what the screen said. Renderers lay it out; they never read or
@@ -12,12 +13,14 @@ from collections.abc import Callable
 from assessment.formats import format_responses_csv
 from assessment.rounds import RoundError, ScoredRound
 
-FORMATS = ("pdf", "html", "xlsx", "csv")
+FORMATS = ("pdf", "html", "docx", "pptx", "xlsx", "csv")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "html": "text/html",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 
 Progress = Callable[[float, str], None]
@@ -33,6 +36,14 @@ def _render(fmt: str, data: ScoredRound, progress: Progress | None) -> bytes:
         from assessment.report import html
 
         return html.render(data, progress)
+    if fmt == "pptx":
+        from assessment.report import deck
+
+        return deck.render(data, progress)
+    if fmt == "docx":
+        from assessment.report import word
+
+        return word.render(data, progress)
     if fmt == "xlsx":
         from assessment.report import xlsx
 
@@ -52,11 +63,17 @@ def build_report(data: ScoredRound, fmt: str, *, progress: Progress | None = Non
     return out
 
 
+KINDS = {"pdf": "report", "html": "report", "docx": "report", "pptx": "workshop-deck", "xlsx": "workbook",
+         "csv": "responses"}  # fmt: skip
+
+
 def file_name(data: ScoredRound, fmt: str) -> str:
-    """A download name people recognise, from safe characters only (names may hold anything)."""
+    """A download name that says what it is: organisation, round, whose answers, kind, date
+    (UTC) and format, e.g. tandem-acme-2026-q4-workshop-deck-2026-11-26.pptx. Safe characters
+    only: names may hold anything."""
     from assessment.report.wording import slug
 
-    who = f"-{data.respondent_id}" if data.respondent_id else ""
+    who = f"-{slug(data.respondent_id)}" if data.respondent_id else ""
     org = slug(data.organisation.name) or "organisation"
     rnd = slug(data.round.name) or data.round.id
-    return f"tandem-{org}-{rnd}{who}.{fmt}"
+    return f"tandem-{org}-{rnd}{who}-{KINDS[fmt]}-{data.generated_at:%Y-%m-%d}.{fmt}"

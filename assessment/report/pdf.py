@@ -10,6 +10,7 @@ report falls back to the PDF core font. Any character no loaded font can draw is
 from __future__ import annotations
 
 import io
+import secrets
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
@@ -17,6 +18,7 @@ from fpdf.enums import XPos, YPos
 
 from assessment import insight
 from assessment.numbers import NO_VALUE, fmt_number
+from assessment.report import tables
 from assessment.report.images import Progress, chart_images
 from assessment.report.wording import (
     PROGRESS_HEADER,
@@ -50,7 +52,6 @@ FALLBACK_FONTS = (FONT_DIR / "droid" / "DroidSansFallbackFull.ttf",)
 
 INK = (34, 34, 34)
 MUTED = (100, 100, 100)
-ACCENT = (0, 94, 146)  # a darker shade of the charts' IT blue: readable as heading text
 WARN_FILL = (253, 236, 206)
 BOX_FILL = (241, 245, 249)
 HEAD_FILL = (225, 232, 240)
@@ -64,12 +65,17 @@ class _Report(FPDF):
     def __init__(self, data: ScoredRound) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.data = data
+        self.accent = data.branding.ink_rgb  # the brand colour, dark enough to read as heading text
+        # fpdf2 replaces its page-count alias everywhere in the text, names included: an alias
+        # nobody can type in advance keeps a name containing "{nb}" as typed.
+        self.pages_alias = f"{{pages-{secrets.token_hex(8)}}}"
+        self.alias_nb_pages(self.pages_alias)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN)
         typed = " ".join([data.organisation.name, data.round.name])
         self.family, self.covered = _load_fonts(self, typed)
         self.set_title(self.t(f"Tandem report: {data.organisation.name}, {data.round.name}", one_line=True))
-        self.set_author("Tandem")
+        self.set_author(data.branding.name)
         self.set_lang("en")
 
     # text ---------------------------------------------------------------------------------
@@ -111,9 +117,9 @@ class _Report(FPDF):
         if self.get_y() > MARGIN + 1:
             self.add_page()
         self.start_section(self.t(text))
-        self.font(18, True, ACCENT)
+        self.font(18, True, self.accent)
         self.multi_cell(0, 9, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-        self.set_draw_color(*ACCENT)
+        self.set_draw_color(*self.accent)
         self.set_line_width(0.5)
         self.line(MARGIN, self.get_y() + 1, self.w - MARGIN, self.get_y() + 1)
         self.ln(5)
@@ -122,7 +128,7 @@ class _Report(FPDF):
         self.need(need)
         self.ln(2)
         self.start_section(self.t(text), level=1)
-        self.font(13, True, ACCENT)
+        self.font(13, True, self.accent)
         self.multi_cell(0, 6.5, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
         self.ln(1)
 
@@ -179,9 +185,9 @@ class _Report(FPDF):
         self.set_y(-12)
         self.font(7.5, color=MUTED)
         d = self.data
-        text = self.t(f"Tandem report · {d.organisation.name} · {d.round.name}", one_line=True)
+        text = self.t(d.branding.footer_line(f"Tandem report · {d.organisation.name} · {d.round.name}"), one_line=True)
         self.cell(self.epw * 0.8, 5, self.fit(text, self.epw * 0.8 - 2))
-        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.cell(0, 5, f"Page {self.page_no()} of {self.pages_alias}", align="R")
 
 
 def _load_fonts(pdf: FPDF, typed: str) -> tuple[str, set[int] | None]:
@@ -213,16 +219,24 @@ def _load_fonts(pdf: FPDF, typed: str) -> tuple[str, set[int] | None]:
 def _cover(pdf: _Report) -> None:
     d = pdf.data
     pdf.add_page()
-    pdf.font(10, True, ACCENT)
+    pdf.font(10, True, pdf.accent)
     pdf.cell(
         0, 6, pdf.t(f"Tandem · {d.questionnaire.title}", one_line=True), new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
+    logo = d.branding.logo
+    if logo is not None:  # top right, at most 60 × 25 mm
+        scale = min(60 / logo.width, 25 / logo.height)
+        width = logo.width * scale
+        pdf.image(io.BytesIO(logo.data), x=pdf.w - MARGIN - width, y=MARGIN, w=width, h=logo.height * scale,
+                  alt_text=f"{d.branding.name} logo")  # fmt: skip
     pdf.set_y(62)
     pdf.para(d.organisation.name, 26, True, h=11)
     pdf.ln(2)
     pdf.para(d.round.name, 16, color=MUTED, h=8)
     pdf.ln(10)
     pdf.label_value("Report date", d.generated_at.strftime("%d %B %Y"))
+    if d.branding.custom:
+        pdf.label_value("Prepared by", d.branding.name)
     pdf.label_value("Scope", d.scope)
     pdf.label_value("Respondents", respondents_text(d))
     pdf.label_value("Questionnaire", f"{d.questionnaire.id} {d.questionnaire.version}")
@@ -286,7 +300,7 @@ def _summary(pdf: _Report) -> None:
         pdf.font(8.5, color=MUTED)
         pdf.cell(width - 6, 4, pdf.t(label, one_line=True))
         pdf.set_xy(x + 3, top + 10)
-        pdf.font(17 if len(value) < 16 else 11 if len(value) < 24 else 8.5, True, ACCENT)
+        pdf.font(17 if len(value) < 16 else 11 if len(value) < 24 else 8.5, True, pdf.accent)
         pdf.cell(width - 6, 10, pdf.t(value, one_line=True))
     pdf.set_y(top + 29)
     pdf.para(headline_text(d), 10.5, True)
@@ -330,12 +344,7 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
         pdf.image_fit(images["benchmark"], 125)
     pdf.note(benchmark_note(d), WARN_FILL if d.benchmark is not None and d.benchmark.synthetic else BOX_FILL)
     if d.benchmark is not None:
-        rows = [("Dimension", "Score", "Peer mean", "Middle half (p25–p75)", "Where you stand", "n")]
-        for r in d.benchmark_table.to_dict("records"):
-            middle = f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["p25"] is not None else NO_VALUE
-            rows.append(
-                (r["dimension"], fmt_number(r["score"]), fmt_number(r["mean"]), middle, r["band"] or NO_VALUE, str(r["n"]))
-            )
+        rows = tables.benchmark_rows(d)
         pdf.table(rows, (56, 14, 18, 32, 40, 14), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "RIGHT"))
     gap_height = pdf.image_size(images["gap"], 110)[1] if "gap" in images else 10
     pdf.h2("Where IT and marketing see things differently", need=gap_height + 15)

@@ -11,6 +11,8 @@ import io
 
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.image import Image as XLImage
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from assessment.formats import RESPONSE_COLUMNS, spreadsheet_safe
@@ -64,6 +66,10 @@ def about_frame(d: ScoredRound) -> pd.DataFrame:
         ("IT-marketing alignment index", alignment_text(d)),
         ("Benchmark", benchmark_note(d)),
     ]
+    if d.branding.custom:
+        rows[:0] = [("Prepared by", d.branding.name)]
+    if d.branding.footer:
+        rows.append(("Footer", d.branding.footer))
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
@@ -119,6 +125,19 @@ def raw_frame(d: ScoredRound) -> pd.DataFrame:
     return frame
 
 
+def _brand(sheet, d: ScoredRound, with_logo: bool) -> None:  # noqa: ANN001 - an openpyxl worksheet
+    """Header row in the brand colour (readable on white); the logo beside the About table."""
+    ink = d.branding.ink.lstrip("#")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color=ink)
+    logo = d.branding.logo
+    if with_logo and logo is not None:
+        picture = XLImage(io.BytesIO(logo.data))
+        scale = min(240 / logo.width, 90 / logo.height, 1.0)
+        picture.width, picture.height = logo.width * scale, logo.height * scale
+        sheet.add_image(picture, "D2")
+
+
 def _fit_columns(sheet, frame: pd.DataFrame) -> None:  # noqa: ANN001 - an openpyxl worksheet
     for i, column in enumerate(frame.columns, start=1):
         sample = frame[column].head(500).astype(str).str.len()
@@ -145,4 +164,5 @@ def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
             safe = safe_frame(frame)
             safe.to_excel(writer, sheet_name=name, index=False)
             _fit_columns(writer.sheets[name], safe)
+            _brand(writer.sheets[name], data, with_logo=name == "About")
     return buffer.getvalue()

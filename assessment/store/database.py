@@ -138,6 +138,9 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
                 f"Cannot create the data directory {parent} for the database {path}: "
                 f"{exc.strerror or exc}. Set TANDEM_DB to a writable path."
             ) from exc
+        from assessment.store.integrity import check_database  # imports this module
+
+        check_database(path)  # read-only: a damaged file is reported and never opened for writing
     try:
         return duckdb.connect(path)
     except duckdb.IOException as exc:

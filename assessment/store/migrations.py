@@ -226,4 +226,37 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE benchmark_rows ALTER COLUMN p75 DROP NOT NULL;
         """,
     ),
+    (
+        "the consultancy's branding: one row",
+        """
+        CREATE TABLE branding (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name VARCHAR NOT NULL,
+            colour VARCHAR NOT NULL,
+            footer VARCHAR NOT NULL,
+            logo BLOB,
+            logo_type VARCHAR CHECK (logo_type IN ('png', 'jpeg')),
+            updated_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+    (
+        "operations: audit record of erasures and deletions; console password hashes upgraded at sign-in",
+        """
+        CREATE SEQUENCE audit_ids START 1;
+        CREATE TABLE audit_log (
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'),
+            happened_at TIMESTAMP NOT NULL,
+            actor VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL,
+            detail VARCHAR NOT NULL
+        );
+        CREATE TABLE console_credentials (
+            configured_digest VARCHAR PRIMARY KEY,
+            hash VARCHAR NOT NULL,
+            upgraded_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assessment import profile
+from assessment.text import one_line
 
 
 class InvalidInputError(ValueError):
@@ -18,8 +19,10 @@ class RoundClosedError(RuntimeError):
 
 
 def clean_name(value: str, field: str, max_length: int = profile.MAX_NAME_LENGTH) -> str:
-    """Names are stored verbatim (no HTML or SQL escaping here: that is the output's job)."""
-    text = (value or "").strip()
+    """Names are stored as typed (no HTML or SQL escaping here: that is the output's job),
+    except that line breaks, other control characters and bidirectional overrides become a
+    space: a name is one line of text."""
+    text = one_line(value or "").strip()
     if not text:
         raise InvalidInputError(f"{field} cannot be empty.")
     if len(text) > max_length:

@@ -12,8 +12,10 @@ from assessment import codes, profile
 from assessment.questionnaire import SIDES, Questionnaire
 from assessment.scoring import Respondent
 from assessment.store.benchmark_sets import BenchmarkSetQueries
+from assessment.store.branding import BrandingQueries
 from assessment.store.database import Database, utcnow
 from assessment.store.engagements import EngagementQueries
+from assessment.store.operations import OperationsQueries
 from assessment.store.peers import PeerQueries
 from assessment.store.pool import PoolQueries
 from assessment.store.records import (
@@ -37,7 +39,9 @@ _BULK_TABLES = frozenset({"organisations", "rounds", "respondents", "answers", "
 _RESP_COLS = "id, token, round_id, side, role, display_name, created_at, completed_at"
 
 
-class Store(EngagementQueries, PeerQueries, BenchmarkSetQueries, PoolQueries):
+class Store(
+    EngagementQueries, PeerQueries, BenchmarkSetQueries, PoolQueries, BrandingQueries, OperationsQueries
+):
     """All persistent state. ``Store(None)`` is an in-memory store for tests."""
 
     def __init__(self, path: str | Path | None) -> None:
