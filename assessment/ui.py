@@ -497,6 +497,17 @@ def benchmark_caption(scored: ScoredRound) -> None:
     )
 
 
+def choices_table(scored: ScoredRound) -> None:
+    """Unscored choice questions ("who leads the digital, data and AI agenda"), per side."""
+    frame = scored.choices
+    if frame.empty or frame[["IT", "marketing", "other"]].to_numpy().sum() == 0:
+        return
+    for question, rows in frame.groupby("question", sort=False):
+        st.subheader(md_escape(str(question)))
+        st.caption("How many on each side chose each answer. Not part of any score.")
+        st.dataframe(rows.drop(columns=["question"]), hide_index=True, width="stretch")
+
+
 def few_people_note(scored: ScoredRound) -> None:
     """Say so wherever a side's figures are one or two people's view."""
     if scored.few_people_note:
