@@ -221,6 +221,9 @@ def check_accessibility(page: Page, state: str) -> None:
     state's findings go to test-artifacts/axe.json."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make test-tools` (npm ci) to install axe-core.")
+    # axe judges the page at rest: the pointer left on the tab just clicked would otherwise be
+    # judged in Streamlit's own hover colours (listed in the README's accessibility notes).
+    page.mouse.move(0, 0)
     wait_for_rerun(page)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
