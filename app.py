@@ -6,9 +6,10 @@ from assessment import uploads
 
 uploads.install()  # first thing: only a signed-in consultant's session may upload a file
 
-from assessment import ui  # noqa: E402
+from assessment import ui, warmup  # noqa: E402
 
 st.set_page_config(page_title="Tandem · CIO–CMO alignment", page_icon="🚲", layout="wide")
+warmup.warm_and_freeze()  # first run only: keeps the garbage collector off the start-up heap
 
 ASSESSMENT = [
     st.Page("pages/start.py", title="Start", default=True),

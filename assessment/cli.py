@@ -77,6 +77,29 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_loadtest(args: argparse.Namespace) -> int:
+    import json
+    import signal
+
+    from assessment import loadtest
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # unwinds through the load test, which stops its servers
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"Starting a room of {args.users} phones on loopback ...", file=sys.stderr)
+    think = (0.0, 0.0) if args.no_pauses else loadtest.THINK
+    try:
+        figures = loadtest.run(
+            args.users, via_proxy=args.via_proxy, seed=args.seed, timeout=args.timeout, think=think
+        )
+    except KeyboardInterrupt:
+        print("Stopped; every server it started has been stopped.", file=sys.stderr)
+        return 130
+    print(json.dumps(figures) if args.json else loadtest.format_text(figures))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assessment", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=20, help="repetitions of the timed results panel")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("loadtest", help="A workshop room of N phones against a fresh app on loopback.")
+    p.add_argument("--users", type=int, default=25, help="simultaneous respondents (default 25, at most 500)")
+    p.add_argument("--via-proxy", action="store_true", help="through nginx with deploy/nginx.conf.template")
+    p.add_argument("--seed", type=int, default=1, help="random seed for answers and pauses")
+    p.add_argument(
+        "--timeout", type=float, default=900, help="seconds before unfinished phones count as errors"
+    )
+    p.add_argument("--no-pauses", action="store_true", help="click without the 0.5-2 s pauses (for tests)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.set_defaults(func=cmd_loadtest)
     p = sub.add_parser(
         "serve",
         help="Start the app (Streamlit options may follow, e.g. --server.port 8502).",

@@ -2,12 +2,19 @@
 
 DuckDB's rule for threads is one connection per process and a cursor per thread; sharing the
 connection itself across threads loses writes. Every call here takes a fresh cursor.
+
+Write transactions run one at a time. DuckDB's concurrency is optimistic: two transactions that
+touch the same rows both run, and the second to commit fails ("Conflict on tuple deletion",
+"duplicate key"), as happened when several respondents finished at once and each rewrote the
+round's scores. Every write here is a few milliseconds, so queueing them costs less than
+retrying, and readers are not held up: they read their own snapshot.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -42,6 +49,7 @@ class Database:
     def __init__(self, path: str | Path | None) -> None:
         self.path = ":memory:" if path is None else str(path)
         self._con = _connect(self.path)
+        self._write_lock = threading.RLock()  # re-entrant: a nested unit must not deadlock
         self._fixed_limit = os.environ.get("TANDEM_DUCKDB_MEMORY")
         self.fit_memory_limit()
         self.migrate()
@@ -77,8 +85,9 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor inside BEGIN ... COMMIT; any error rolls the whole unit back."""
-        with self.cursor() as cur:
+        """A cursor inside BEGIN ... COMMIT; any error rolls the whole unit back. One write
+        transaction at a time per process (see the module's docstring)."""
+        with self._write_lock, self.cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur

@@ -42,7 +42,7 @@ class EngagementQueries:
                 "UPDATE organisations SET archived_at = CASE WHEN ? THEN ? END WHERE id = ?",
                 [archived, utcnow(), org_id],
             )
-        self.refresh_peer_scores([org_id])  # type: ignore[attr-defined]
+            self._refresh_peer_scores(cur, [org_id])  # type: ignore[attr-defined]
 
     def rename_round(self, round_id: str, name: str) -> None:
         with self.db.transaction() as cur:
@@ -58,7 +58,7 @@ class EngagementQueries:
                 "UPDATE rounds SET status = 'closed', closed_at = coalesce(closed_at, ?) WHERE id = ?",
                 [utcnow(), round_id],
             )
-        self.refresh_round_scores([round_id])  # type: ignore[attr-defined]
+            self._refresh_round_scores(cur, [round_id])  # type: ignore[attr-defined]
 
     def rotate_join_code(self, round_id: str) -> str:
         """A new code for the round; the old one stops working at once."""

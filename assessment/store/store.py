@@ -46,7 +46,7 @@ class Store(
 
     def __init__(self, path: str | Path | None) -> None:
         self.db = Database(path)
-        self._writer = BatchWriter(self.db)
+        self._writer = BatchWriter(self.db, rescore=self._refresh_round_scores)
 
     @property
     def path(self) -> str:
@@ -232,16 +232,15 @@ class Store(
         return {d: int(r) for d, r in rows}
 
     def mark_complete(self, respondent_id: str) -> None:
-        """Finishing makes the respondent count in the round's benchmark scores."""
+        """Finishing makes the respondent count in the round's benchmark scores: the mark and
+        the round's new scores commit together, so the scores are never behind the finishes."""
         with self.db.transaction() as cur:
             self._check_open(cur, respondent_id)
-            cur.execute(
-                "UPDATE respondents SET completed_at = coalesce(completed_at, ?) WHERE id = ?",
+            round_id = cur.execute(
+                "UPDATE respondents SET completed_at = coalesce(completed_at, ?) WHERE id = ? RETURNING round_id",
                 [utcnow(), respondent_id],
-            )
-        rec = self.respondent(respondent_id)
-        if rec is not None:
-            self.refresh_round_scores([rec.round_id])
+            ).fetchall()[0][0]
+            self._refresh_round_scores(cur, [round_id])
 
     # reading a round --------------------------------------------------------------------
 
@@ -292,17 +291,20 @@ class Store(
         """Recompute the stored per-round scores (all rounds when ``round_ids`` is None)."""
         ids = list(round_ids) if round_ids is not None else None
         with self.db.transaction() as cur:
-            if ids is None:
-                cur.execute("DELETE FROM round_scores")
-            else:
-                cur.execute("DELETE FROM round_scores WHERE list_contains(?, round_id)", [ids])
-            cur.execute(REFRESH_ROUND_SCORES, [sorted(profile.TEAM_ROLES), ids, ids])
-            orgs = None
-            if ids is not None:
-                orgs = [r[0] for r in cur.execute(
-                    "SELECT DISTINCT organisation_id FROM rounds WHERE list_contains(?, id)", [ids]
-                ).fetchall()]  # fmt: skip
-            self._refresh_peer_scores(cur, orgs)
+            self._refresh_round_scores(cur, ids)
+
+    def _refresh_round_scores(self, cur: Any, ids: list[str] | None) -> None:
+        if ids is None:
+            cur.execute("DELETE FROM round_scores")
+        else:
+            cur.execute("DELETE FROM round_scores WHERE list_contains(?, round_id)", [ids])
+        cur.execute(REFRESH_ROUND_SCORES, [sorted(profile.TEAM_ROLES), ids, ids])
+        orgs = None
+        if ids is not None:
+            orgs = [r[0] for r in cur.execute(
+                "SELECT DISTINCT organisation_id FROM rounds WHERE list_contains(?, id)", [ids]
+            ).fetchall()]  # fmt: skip
+        self._refresh_peer_scores(cur, orgs)
 
     def _refresh_peer_scores(self, cur: Any, org_ids: list[str] | None) -> None:
         if org_ids is None:

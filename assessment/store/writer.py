@@ -4,12 +4,16 @@ One commit per answer tops out near 700 answers a second on this kind of machine
 every commit is costly. A single writer thread drains whatever has queued while the previous
 commit ran and writes it as one multi-row upsert. A caller's ``save`` returns only once its
 answer is committed (or raises the reason it was refused), so an acknowledged answer is stored.
+
+A respondent who has finished and goes back to change an answer changes the round's stored
+scores: those rounds are rescored in the same transaction, so the scores never lag the answers.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,8 +58,11 @@ _UPSERT = {
 
 
 class BatchWriter:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, rescore: Callable[[Any, list[str]], None] | None = None) -> None:
+        """``rescore(cursor, round_ids)`` rewrites those rounds' stored scores inside the batch's
+        transaction; it is called when a finished respondent's answer changed."""
         self._db = db
+        self._rescore = rescore
         self._queue: queue.Queue[tuple[Write, Future[None]]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -119,14 +126,17 @@ class BatchWriter:
             # The round's status is read inside the transaction: a round closed a moment ago
             # refuses the write. Which questions exist never changes for a version, so that
             # list is read once (and again only when a write names something unknown).
-            rounds = {
-                pid: (status, qid, qver)
-                for pid, status, qid, qver in cur.execute(
-                    "SELECT p.id, r.status, r.questionnaire_id, r.questionnaire_version FROM respondents p"
-                    " JOIN rounds r ON r.id = p.round_id WHERE list_contains(?, p.id)",
-                    [ids],
-                ).fetchall()
-            }
+            rounds: dict[str, tuple[str, str, str]] = {}
+            finished: dict[str, str] = {}  # respondent -> round, for those who have finished
+            for pid, status, qid, qver, round_id, done in cur.execute(
+                "SELECT p.id, r.status, r.questionnaire_id, r.questionnaire_version, r.id,"
+                " p.completed_at IS NOT NULL FROM respondents p JOIN rounds r ON r.id = p.round_id"
+                " WHERE list_contains(?, p.id)",
+                [ids],
+            ).fetchall():
+                rounds[pid] = (status, qid, qver)
+                if done:
+                    finished[pid] = round_id
             wanted = {
                 (*rounds[w.respondent_id][1:], w.key, w.table) for w, _ in batch if w.respondent_id in rounds
             }
@@ -154,6 +164,9 @@ class BatchWriter:
                     rows = ", ".join(["(?, ?, ?, ?)"] * len(writes))
                     params = [x for w in writes.values() for x in (w.respondent_id, w.key, w.value, w.at)]
                     cur.execute(_UPSERT[table].format(rows=rows), params)
+            rescore = sorted({finished[pid] for pid, _ in accepted["answers"] if pid in finished})
+            if rescore and self._rescore is not None:
+                self._rescore(cur, rescore)
         for future, problem in refused:
             future.set_exception(problem)
         for _, future in batch:
