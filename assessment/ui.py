@@ -103,8 +103,13 @@ def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
     try:
         return _load_questionnaires(str(config.questionnaire_dir()))
     except QuestionnaireError as exc:
-        st.error("**A questionnaire file is invalid, so Tandem cannot start.**")
-        st.code(str(exc), language=None)
+        # The file, its path and every bad field are for the operator's log (and for
+        # `python -m assessment questionnaire check FILE`), never for a visitor.
+        _LOG.error("A questionnaire file is invalid: %s", exc)
+        st.error(
+            "**Tandem is not available right now.** Its questionnaire files need attention from the "
+            "operator, who will find the details in the server log. Nothing you answered is lost."
+        )
         st.stop()
 
 
