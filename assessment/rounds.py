@@ -173,7 +173,11 @@ class ScoredRound:
 
     @cached_property
     def references(self) -> pd.DataFrame:
-        return views.reference_rows(self.result, self.own_answers)
+        return views.reference_rows(self.result, self.respondents, self.own_answers)
+
+    @cached_property
+    def choices(self) -> pd.DataFrame:
+        return views.choice_frame(self.result, self.respondents)
 
     @cached_property
     def branding(self) -> Branding:

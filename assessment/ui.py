@@ -103,8 +103,13 @@ def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
     try:
         return _load_questionnaires(str(config.questionnaire_dir()))
     except QuestionnaireError as exc:
-        st.error("**A questionnaire file is invalid, so Tandem cannot start.**")
-        st.code(str(exc), language=None)
+        # The file, its path and every bad field are for the operator's log (and for
+        # `python -m assessment questionnaire check FILE`), never for a visitor.
+        _LOG.error("A questionnaire file is invalid: %s", exc)
+        st.error(
+            "**Tandem is not available right now.** Its questionnaire files need attention from the "
+            "operator, who will find the details in the server log. Nothing you answered is lost."
+        )
         st.stop()
 
 
@@ -495,6 +500,17 @@ def benchmark_caption(scored: ScoredRound) -> None:
         "published figures only (quartiles from 10 organisations, otherwise the mean). Reports "
         "downloaded here use this comparison."
     )
+
+
+def choices_table(scored: ScoredRound) -> None:
+    """Unscored choice questions ("who leads the digital, data and AI agenda"), per side."""
+    frame = scored.choices
+    if frame.empty or frame[["IT", "marketing", "other"]].to_numpy().sum() == 0:
+        return
+    for question, rows in frame.groupby("question", sort=False):
+        st.subheader(md_escape(str(question)))
+        st.caption("How many on each side chose each answer. Not part of any score.")
+        st.dataframe(rows.drop(columns=["question"]), hide_index=True, width="stretch")
 
 
 def few_people_note(scored: ScoredRound) -> None:

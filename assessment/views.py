@@ -6,9 +6,11 @@ Pure functions, no Streamlit: the page, the report and the tests all see the sam
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
+from assessment import tallies
 from assessment.benchmarks import Benchmark, scores_of
 from assessment.questionnaire import SIDE_LABELS, Questionnaire
 from assessment.scoring import Respondent, Result, maturity_level
@@ -212,25 +214,56 @@ def recommendations(result: Result) -> list[dict[str, object]]:
     return out
 
 
-def reference_rows(result: Result, own_answers: dict[str, int | None] | None = None) -> pd.DataFrame:
-    """Published survey figures beside the matching answers, with their citation."""
+def _share(share) -> str:  # noqa: ANN001 - tallies.Share
+    return "—" if share.answered == 0 else f"{share.matching} of {share.answered} ({share.percent:.0f} %)"
+
+
+def reference_rows(
+    result: Result, respondents: Sequence[Respondent] = (), own_answers: dict[str, int | None] | None = None
+) -> pd.DataFrame:
+    """Published survey figures beside the comparable share of the organisation's own answers
+    (per side: a figure about IT executives reads against the IT side), with who published it.
+    A figure that says no way to compare it is shown with its source only."""
     q = result.questionnaire
     rows = []
     for ref in q.references:
-        sb = result.questions.get(ref.question_id)
+        question = q.question(ref.question_id)
         own = (own_answers or {}).get(ref.question_id)
-        rows.append(
-            {
-                "question": q.question(ref.question_id).text,
-                "published figure": ref.statement,
-                "population": ref.population,
-                "your answer": f"Level {own}: {q.question(ref.question_id).describe(own)}" if own else "—",
-                "IT mean": _r(sb.it) if sb else None,
-                "marketing mean": _r(sb.marketing) if sb else None,
-                "source": f"{ref.citation} ({ref.source})",
+        row = {
+            "question": question.text,
+            "published figure": ref.statement,
+            "group surveyed": ref.population,
+            "your answer": f"{own}: {question.describe(own)}" if own else "—",
+        }
+        if ref.compare is not None:
+            c = tallies.compare_figure(q, ref, respondents)
+            row |= {
+                "comparable share: IT": _share(c.by_side["it"]),
+                "comparable share: marketing": _share(c.by_side["marketing"]),
+                "comparable share: everyone": _share(c.everyone),
             }
-        )
+        row["source"] = f"{ref.attribution}" + (f" ({ref.source})" if ref.source else "")
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def choice_frame(result: Result, respondents: Sequence[Respondent]) -> pd.DataFrame:
+    """Unscored choice questions ("who leads the digital, data and AI agenda"): how many on each
+    side chose each option, never part of a score."""
+    rows = []
+    for question in result.questionnaire.choice_questions:
+        tally = tallies.tally_choice(question, respondents)
+        for i, option in enumerate(tally.options):
+            rows.append(
+                {
+                    "question": question.text,
+                    "option": option,
+                    "IT": tally.counts["it"][i],
+                    "marketing": tally.counts["marketing"][i],
+                    "other": tally.counts["other"][i],
+                }
+            )
+    return pd.DataFrame(rows, columns=["question", "option", "IT", "marketing", "other"])
 
 
 def answer_options(q: Questionnaire, question_id: str) -> list[tuple[int, str]]:

@@ -81,12 +81,15 @@ else:
     if len(flagged):
         st.markdown(f"**{len(flagged)} dimension(s) with a gap of a full level or more:** "
                     + ", ".join(md_escape(t) for t in flagged["dimension"]))  # fmt: skip
+if released:
+    ui.choices_table(organisation)
 
 st.header("Priorities: what to do next")
 ui.priorities_panel(shown)
 
 st.header("You and the published surveys")
-refs = mine.references
+# The organisation's comparable shares once its results are shared; until then your own answer.
+refs = (organisation if released else mine).references
 if refs.empty:
     st.caption("This questionnaire version carries no published reference figures.")
 else:

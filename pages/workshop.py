@@ -81,6 +81,8 @@ with tabs[1]:
             name="Answers per question",
         )
 
+    ui.choices_table(scored)
+
 with tabs[2]:
     spread = views.spread_frame(result, list(scored.respondents))
     if spread.empty:

@@ -193,7 +193,7 @@ def test_method_page_lists_the_rules_and_sources(db_path):
     assert "fewer than **5 organisations is never shown" in text
 
 
-def test_invalid_questionnaire_file_stops_the_app_with_the_field(db_path, tmp_path, monkeypatch):
+def test_invalid_questionnaire_file_stops_the_app_and_logs_the_field(db_path, tmp_path, monkeypatch, caplog):
     from tests.conftest import REAL
 
     broken = tmp_path / "q"
@@ -201,8 +201,9 @@ def test_invalid_questionnaire_file_stops_the_app_with_the_field(db_path, tmp_pa
     (broken / "x.toml").write_text(REAL.read_text().replace('version = "1.0.0"', 'version = "1.0"', 1))
     monkeypatch.setenv("TANDEM_QUESTIONNAIRES", str(broken))
     at = app()
-    assert "A questionnaire file is invalid" in at.error[0].value
-    assert "version: expected MAJOR.MINOR.PATCH" in at.code[0].value
+    assert "Tandem is not available right now" in at.error[0].value
+    assert str(broken) not in at.error[0].value and not at.code  # no path or field for a visitor
+    assert "version: expected MAJOR.MINOR.PATCH" in caplog.text and str(broken) in caplog.text
 
 
 def test_database_from_a_newer_tandem_is_refused(db_path, caplog):

@@ -12,6 +12,7 @@ from html import escape
 from assessment import insight
 from assessment.numbers import NO_VALUE, fmt_number
 from assessment.questionnaire import SIDE_LABELS
+from assessment.report import tables
 from assessment.report.images import CHART_SCALE, Progress, chart_images
 from assessment.report.wording import (
     PROGRESS_HEADER,
@@ -275,24 +276,12 @@ def _dimensions(d: ScoredRound) -> str:
 def _references(d: ScoredRound) -> str:
     if d.references.empty:
         return ""
-    own = d.respondent_id is not None
-    sources = {ref.statement: ref.source for ref in d.questionnaire.references}
-    rows = [
-        [r["published figure"], r["population"], r["your answer"] if own else fmt_number(r["IT mean"]),
-         fmt_number(r["marketing mean"]), sources.get(r["published figure"], r["source"])]
-        for r in d.references.to_dict("records")
-    ]  # fmt: skip
-    header = [
-        "Published figure",
-        "Population",
-        "Your answer" if own else "IT mean",
-        "Marketing mean",
-        "Source",
-    ]
+    header, *rows = tables.reference_rows(d)
     return (
-        '<h1>You and the published surveys</h1><p class="muted">Survey figures quoted in the source '
-        "articles, beside the answers to the question that measures the same thing. Full citations are "
-        "in the Method appendix.</p>" + _table(header, rows, {3} if own else {2, 3})
+        '<h1>You and the published surveys</h1><p class="muted">Published survey figures beside the '
+        "comparable share of this organisation's own answers (for a figure about IT executives, read "
+        "the IT side). Full citations are in the Method appendix.</p>"
+        + _table(list(header), [list(r) for r in rows])
     )
 
 

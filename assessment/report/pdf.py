@@ -17,7 +17,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
 from assessment import insight
-from assessment.numbers import NO_VALUE, fmt_number
+from assessment.numbers import NO_VALUE
 from assessment.report import tables
 from assessment.report.images import Progress, chart_images
 from assessment.report.wording import (
@@ -423,18 +423,12 @@ def _references(pdf: _Report) -> None:
     if refs.empty:
         return
     pdf.h1("You and the published surveys")
-    pdf.para("Survey figures quoted in the source articles, beside the answers to the question that "
-             "measures the same thing. Full citations are in the Method appendix.", 9.5, color=MUTED)  # fmt: skip
+    pdf.para("Published survey figures beside the comparable share of this organisation's own answers "
+             "(for a figure about IT executives, read the IT side). Full citations are in the Method "
+             "appendix.", 9.5, color=MUTED)  # fmt: skip
     pdf.ln(2)
-    own = pdf.data.respondent_id is not None
-    rows = [("Published figure", "Population", "Your answer" if own else "IT mean", "Mkt mean", "Source")]
-    sources = {ref.statement: ref.source for ref in pdf.data.questionnaire.references}
-    for r in refs.to_dict("records"):
-        mine = r["your answer"] if own else fmt_number(r["IT mean"])
-        source = sources.get(r["published figure"], r["source"])
-        rows.append((r["published figure"], r["population"], mine, fmt_number(r["marketing mean"]), source))
-    widths = (54, 24, 36, 14, 46) if own else (66, 30, 15, 15, 48)
-    pdf.table(rows, widths, ("LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"))
+    rows = tables.reference_rows(pdf.data)
+    pdf.table(rows, (58, 30, 52, 34), ("LEFT", "LEFT", "LEFT", "LEFT"))
 
 
 

@@ -40,11 +40,20 @@ def priority_rows(d: ScoredRound) -> Rows:
 
 
 def reference_rows(d: ScoredRound) -> Rows:
+    """Each published figure beside the comparable share of the organisation's own answers
+    (per side, for a figure about one side), and who published it, when and among whom."""
     own = d.respondent_id is not None
-    rows: Rows = [("Published figure", "Population", "Your answer" if own else "IT mean", "Marketing mean", "Source")]
-    sources = {ref.statement: ref.source for ref in d.questionnaire.references}
+    header = ("Published figure", "Group surveyed", "Your answer" if own else "Your organisation", "Source")
+    rows: Rows = [header]
     for r in d.references.to_dict("records"):
-        mine = str(r["your answer"]) if own else fmt_number(r["IT mean"])
-        source = sources.get(r["published figure"], r["source"])
-        rows.append((r["published figure"], r["population"], mine, fmt_number(r["marketing mean"]), source))
+        if own:
+            mine = str(r["your answer"])
+        elif "comparable share: everyone" in r and isinstance(r["comparable share: everyone"], str):
+            mine = (
+                f"IT {r['comparable share: IT']}; marketing {r['comparable share: marketing']}; "
+                f"everyone {r['comparable share: everyone']}"
+            )
+        else:
+            mine = NO_VALUE
+        rows.append((r["published figure"], r["group surveyed"], mine, r["source"]))
     return rows

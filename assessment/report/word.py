@@ -323,7 +323,7 @@ def _references(w: _Doc) -> None:
     w.h1("You and the published surveys")
     w.para("Survey figures quoted in the source articles, beside the answers to the question that "
            "measures the same thing. Full citations are in the Method appendix.", muted=True)  # fmt: skip
-    w.table(reference_rows(w.data), (5.8, 2.8, 2.0, 2.0, 4.4), frozenset({3}))
+    w.table(reference_rows(w.data), (5.2, 3.2, 4.4, 4.2))
 
 
 def _method(w: _Doc) -> None:
