@@ -8,6 +8,7 @@ from assessment import codes
 from assessment.questionnaire import SIDES
 from assessment.store.database import Database, utcnow
 from assessment.store.records import InvalidInputError, Organisation, Round, clean_name
+from assessment.store.upkeep import ScoreUpkeep
 
 _ORG_COLS = "id, name, industry, size_band, region, synthetic, created_at, archived_at"
 _ROUND_COLS = (
@@ -17,6 +18,7 @@ _ROUND_COLS = (
 
 
 class EngagementQueries:
+    upkeep: ScoreUpkeep  # the store's shared score upkeep (assessment/store/upkeep.py)
     db: Database
 
     def organisations(self, *, include_archived: bool = False) -> list[Organisation]:
@@ -42,7 +44,7 @@ class EngagementQueries:
                 "UPDATE organisations SET archived_at = CASE WHEN ? THEN ? END WHERE id = ?",
                 [archived, utcnow(), org_id],
             )
-            self._refresh_peer_scores(cur, [org_id])  # type: ignore[attr-defined]
+            self.upkeep.peers(cur, [org_id])
 
     def rename_round(self, round_id: str, name: str) -> None:
         with self.db.transaction() as cur:
@@ -58,7 +60,7 @@ class EngagementQueries:
                 "UPDATE rounds SET status = 'closed', closed_at = coalesce(closed_at, ?) WHERE id = ?",
                 [utcnow(), round_id],
             )
-            self._refresh_round_scores(cur, [round_id])  # type: ignore[attr-defined]
+            self.upkeep.rounds(cur, [round_id])
 
     def rotate_join_code(self, round_id: str) -> str:
         """A new code for the round; the old one stops working at once."""
@@ -84,7 +86,7 @@ class EngagementQueries:
         if side not in SIDES:
             raise InvalidInputError(f"Side must be one of: {', '.join(SIDES)}.")
         with self.db.transaction() as cur:
-            self._check_open(cur, respondent_id)  # type: ignore[attr-defined]
+            self.upkeep.check_open(cur, respondent_id)
             cur.execute("UPDATE respondents SET side = ? WHERE id = ?", [side, respondent_id])
 
     def set_targets(self, round_id: str, targets: dict[str, float]) -> None:

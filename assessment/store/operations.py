@@ -17,6 +17,7 @@ import pandas as pd
 
 from assessment.store.database import Database, utcnow
 from assessment.store.records import InvalidInputError
+from assessment.store.upkeep import ScoreUpkeep
 
 ACTORS = ("console", "command line")
 
@@ -34,6 +35,7 @@ def _digest(configured_hash: str) -> str:
 
 
 class OperationsQueries:
+    upkeep: ScoreUpkeep  # the store's shared score upkeep (assessment/store/upkeep.py)
     db: Database
 
     # console password -------------------------------------------------------------------
@@ -90,7 +92,7 @@ class OperationsQueries:
                 f"{'name, ' if named else ''}role and personal link erased; scores recomputed"
             )
             self._audit(cur, actor, "erase respondent", respondent_id, detail)
-        self.refresh_round_scores([round_id])  # type: ignore[attr-defined]
+        self.upkeep.refresh_rounds([round_id])
         with self.db.transaction() as cur:
             # A round approved for the benchmark pool keeps a snapshot of its scores for the next
             # release: it is taken again without the erased person (published releases are
@@ -196,7 +198,7 @@ class OperationsQueries:
             )
             action = "archive organisation" if archived else "restore organisation from archive"
             self._audit(cur, actor, action, org_id, "peer benchmarks recomputed")
-        self.refresh_peer_scores([org_id])  # type: ignore[attr-defined]
+        self.upkeep.refresh_peers([org_id])
 
     # audit record -----------------------------------------------------------------------
 

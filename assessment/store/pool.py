@@ -19,6 +19,7 @@ import pandas as pd
 from assessment.disclosure import Key, Unit
 from assessment.store.database import Database, utcnow
 from assessment.store.records import InvalidInputError, Organisation
+from assessment.store.upkeep import ScoreUpkeep
 
 MAX_BY_LENGTH = 80
 _ORG_COLS = "o.id, o.name, o.industry, o.size_band, o.region, o.synthetic, o.created_at, o.archived_at"
@@ -60,6 +61,7 @@ _RELEASE_COLS = "id, questionnaire_id, questionnaire_version, published_at, publ
 
 
 class PoolQueries:
+    upkeep: ScoreUpkeep  # the store's shared score upkeep (assessment/store/upkeep.py)
     db: Database
 
     # organisations by kind -----------------------------------------------------------------
@@ -115,7 +117,7 @@ class PoolQueries:
         unless ``include_self_assessed`` (an operator's explicit choice), and for a round
         without a score in every dimension (releases need the same n in every dimension)."""
         actor = who(by)
-        self.refresh_round_scores([round_id])  # type: ignore[attr-defined]
+        self.upkeep.refresh_rounds([round_id])
         found = self.db.execute(
             "SELECT r.organisation_id, r.questionnaire_id, r.questionnaire_version, o.synthetic, o.is_test,"
             f" o.archived_at IS NOT NULL, {_SELF_ASSESSED} FROM rounds r"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -27,8 +26,9 @@ from assessment.store.records import (
     choice,
     clean_name,
 )
-from assessment.store.scores_sql import REFRESH_PEER_SCORES, REFRESH_ROUND_SCORES, SELECT_ROUND_SCORES
-from assessment.store.writer import CLOSED_MESSAGE, BatchWriter
+from assessment.store.scores_sql import SELECT_ROUND_SCORES
+from assessment.store.upkeep import ScoreUpkeep
+from assessment.store.writer import BatchWriter
 
 _ORG_COLS = "id, name, industry, size_band, region, synthetic, created_at, archived_at"
 _ROUND_COLS = (
@@ -46,7 +46,8 @@ class Store(
 
     def __init__(self, path: str | Path | None) -> None:
         self.db = Database(path)
-        self._writer = BatchWriter(self.db, rescore=self._refresh_round_scores)
+        self.upkeep = ScoreUpkeep(self.db)  # shared by every part of the store, passed explicitly
+        self._writer = BatchWriter(self.db, rescore=self.upkeep.rounds)
 
     @property
     def path(self) -> str:
@@ -196,18 +197,6 @@ class Store(
         rows = self.db.execute(f"SELECT {_RESP_COLS} FROM respondents WHERE id = ?", [respondent_id])
         return RespondentRecord(*rows[0]) if rows else None
 
-    def _check_open(self, cur: Any, respondent_id: str) -> tuple[str, str, str]:
-        rows = cur.execute(
-            "SELECT r.status, r.questionnaire_id, r.questionnaire_version FROM respondents p"
-            " JOIN rounds r ON r.id = p.round_id WHERE p.id = ?",
-            [respondent_id],
-        ).fetchall()
-        if not rows:
-            raise InvalidInputError("Unknown respondent.")
-        if rows[0][0] != "open":
-            raise RoundClosedError(CLOSED_MESSAGE)
-        return rows[0]
-
     def save_answer(self, respondent_id: str, question_id: str, level: int | None) -> None:
         """Upsert one answer (``None`` is "don't know"); returns once it is committed."""
         if level is not None and (isinstance(level, bool) or level not in (1, 2, 3, 4, 5)):
@@ -235,12 +224,12 @@ class Store(
         """Finishing makes the respondent count in the round's benchmark scores: the mark and
         the round's new scores commit together, so the scores are never behind the finishes."""
         with self.db.transaction() as cur:
-            self._check_open(cur, respondent_id)
+            self.upkeep.check_open(cur, respondent_id)
             round_id = cur.execute(
                 "UPDATE respondents SET completed_at = coalesce(completed_at, ?) WHERE id = ? RETURNING round_id",
                 [utcnow(), respondent_id],
             ).fetchall()[0][0]
-            self._refresh_round_scores(cur, [round_id])
+            self.upkeep.rounds(cur, [round_id])
 
     # reading a round --------------------------------------------------------------------
 
@@ -289,29 +278,7 @@ class Store(
 
     def refresh_round_scores(self, round_ids: Sequence[str] | None = None) -> None:
         """Recompute the stored per-round scores (all rounds when ``round_ids`` is None)."""
-        ids = list(round_ids) if round_ids is not None else None
-        with self.db.transaction() as cur:
-            self._refresh_round_scores(cur, ids)
-
-    def _refresh_round_scores(self, cur: Any, ids: list[str] | None) -> None:
-        if ids is None:
-            cur.execute("DELETE FROM round_scores")
-        else:
-            cur.execute("DELETE FROM round_scores WHERE list_contains(?, round_id)", [ids])
-        cur.execute(REFRESH_ROUND_SCORES, [sorted(profile.TEAM_ROLES), ids, ids])
-        orgs = None
-        if ids is not None:
-            orgs = [r[0] for r in cur.execute(
-                "SELECT DISTINCT organisation_id FROM rounds WHERE list_contains(?, id)", [ids]
-            ).fetchall()]  # fmt: skip
-        self._refresh_peer_scores(cur, orgs)
-
-    def _refresh_peer_scores(self, cur: Any, org_ids: list[str] | None) -> None:
-        if org_ids is None:
-            cur.execute("DELETE FROM peer_scores")
-        else:
-            cur.execute("DELETE FROM peer_scores WHERE list_contains(?, organisation_id)", [org_ids])
-        cur.execute(REFRESH_PEER_SCORES, [org_ids, org_ids])
+        self.upkeep.refresh_rounds(round_ids)
 
     def answer_count(self, round_id: str | None = None) -> int:
         """Stored answers, in one round or in all."""
@@ -356,8 +323,7 @@ class Store(
 
     def refresh_peer_scores(self, org_ids: list[str]) -> None:
         """After an organisation is archived or restored."""
-        with self.db.transaction() as cur:
-            self._refresh_peer_scores(cur, org_ids)
+        self.upkeep.refresh_peers(org_ids)
 
     def bulk_insert(self, frames: dict[str, pd.DataFrame]) -> None:
         """Insert whole DataFrames (demo and benchmark data) in one transaction."""
