@@ -21,8 +21,25 @@ def main(streamlit_args: list[str]) -> int:
     from streamlit.web import cli as streamlit_cli
 
     PagesManager.uses_pages_directory = False
+    _guard_uploads_from_the_start()
     # The web server believes X-Forwarded-For only from the proxies the operator names (the
     # throttle applies the same list, see assessment.throttle.client_key).
     os.environ.setdefault("FORWARDED_ALLOW_IPS", os.environ.get("TANDEM_TRUSTED_PROXIES", ""))
     sys.argv = ["streamlit", "run", str(config.ROOT / "app.py"), *streamlit_args]
     return streamlit_cli.main()
+
+
+def _guard_uploads_from_the_start() -> None:
+    """Install the upload guard as soon as Streamlit creates its runtime, before any session:
+    app.py installs it on its first run, which leaves the first session's first moments open."""
+    from streamlit.runtime import Runtime
+
+    from assessment import uploads
+
+    create = Runtime.__init__
+
+    def create_then_guard(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - Streamlit's signature
+        create(self, *args, **kwargs)
+        uploads.install()
+
+    Runtime.__init__ = create_then_guard

@@ -145,7 +145,7 @@ def server():
         store.close()
         port = _free_port()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, "-m", "assessment", "serve", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType",
              "none", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env={**os.environ, "TANDEM_DB": db, auth.ENV_VAR: auth.hash_password(CONSOLE_PASSWORD)},
