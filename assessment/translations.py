@@ -11,6 +11,7 @@ error naming the file and the field, so a questionnaire is never shown half tran
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -34,9 +35,18 @@ def translation_path(q: Questionnaire, lang: str) -> Path:
 
 def available(q: Questionnaire) -> list[str]:
     """The languages this questionnaire can be read in, the source's first."""
-    if not q.path:
-        return [SOURCE_LANGUAGE]
-    return [SOURCE_LANGUAGE] + [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE and translation_path(q, lang).exists()]
+    return list(_available(q.path))
+
+
+@functools.lru_cache(maxsize=64)
+def _available(path: str) -> tuple[str, ...]:
+    # Asked on every rerun (sidebar picker, questionnaire page); translations ship with the
+    # app, so the files are looked for once per source file and process.
+    if not path:
+        return (SOURCE_LANGUAGE,)
+    source = Path(path)
+    found = [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE and source.with_name(f"{source.stem}.{lang}.toml").exists()]
+    return (SOURCE_LANGUAGE, *found)
 
 
 class _Reader:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from assessment import config
 from assessment.backups import summary
+from assessment.commands import open_store
 from assessment.formats import spreadsheet_safe
 from assessment.store.backup import backup_file, restore_backup, verify_backup
 from assessment.text import terminal_safe
@@ -114,12 +115,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store(args: argparse.Namespace):
-    from assessment.store import Store
-
-    return Store(_db(args))
-
-
 def _confirm(question: str, expected: str) -> bool:
     """Ask on the terminal; without one, refuse (scripts pass --yes)."""
     if not sys.stdin.isatty():
@@ -143,7 +138,7 @@ def _print_frame(frame) -> None:
 
 def cmd_find_respondent(args: argparse.Namespace) -> int:
     token = args.link.rsplit("r=", 1)[-1].split("&", 1)[0].strip() if args.link else None
-    store = _store(args)
+    store = open_store(args)
     try:
         found = store.find_respondents(token=token, name=args.name)
     finally:
@@ -156,7 +151,7 @@ def cmd_find_respondent(args: argparse.Namespace) -> int:
 
 
 def cmd_erase_respondent(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     try:
         person = store.respondent(args.respondent)
         if person is None:
@@ -178,7 +173,7 @@ def cmd_erase_respondent(args: argparse.Namespace) -> int:
 
 
 def cmd_delete_organisation(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     try:
         removed = store.delete_organisation(
             args.organisation, actor="command line", confirm_name=args.confirm_name
@@ -190,7 +185,7 @@ def cmd_delete_organisation(args: argparse.Namespace) -> int:
 
 
 def cmd_delete_benchmark_set(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     try:
         found = store.benchmark_set(args.set_id)
         if found is None:
@@ -212,7 +207,7 @@ def cmd_delete_benchmark_set(args: argparse.Namespace) -> int:
 
 
 def cmd_archive(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     try:
         store.set_archived(args.organisation, not args.undo, actor="command line")
     finally:
@@ -222,7 +217,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     try:
         _print_frame(store.audit_log(args.limit))
     finally:
