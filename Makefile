@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test deps dev-deps system-packages test-tools bench
+.PHONY: run test deps dev-deps system-packages test-tools bench catalogs messages
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -11,9 +11,24 @@ $(PY):
 
 deps: $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
+	@$(MAKE) --no-print-directory catalogs
+
+## Compile the translations (assessment/locales/*/LC_MESSAGES/tandem.po → .mo) that gettext reads.
+catalogs:
+	@for po in assessment/locales/*/LC_MESSAGES/tandem.po; do \
+		[ -f "$$po" ] || continue; \
+		$(VENV)/bin/pybabel -q compile --statistics -D tandem -i "$$po" -o "$${po%.po}.mo" || exit 1; \
+	done
+
+## Re-extract the English source strings and merge them into every language's catalog.
+messages:
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --sort-output \
+		--project Tandem -o assessment/locales/tandem.pot .
+	$(VENV)/bin/pybabel -q update -D tandem -i assessment/locales/tandem.pot -d assessment/locales --no-fuzzy-matching
 
 dev-deps: $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@$(MAKE) --no-print-directory catalogs
 
 ## Install, check the database, load the labelled synthetic sample on first start, and serve the app.
 ## The web server believes X-Forwarded-For only from the proxies in TANDEM_TRUSTED_PROXIES.
