@@ -4,6 +4,9 @@ The same definitions serve the Streamlit pages and the exported report, so nothi
 Streamlit or sets a width: pages render with the container width, the report picks its own.
 Every builder copies only the columns it draws, so nothing else in the caller's frame (ids,
 names) is embedded in the chart spec, and an empty frame still yields a valid, empty chart.
+Layered charts take their title and height in ``alt.layer`` rather than ``.properties``, which
+validates each property against the JSON schema (a few ms per chart, paid on every page draw);
+the tests validate the whole spec instead.
 """
 
 from __future__ import annotations
@@ -167,7 +170,7 @@ def _benchmark_chart(
             .encode(x=_score_x("mean", levels=levels))
         )
         layers.insert(2, mean)
-    return alt.layer(*layers).properties(title=_title(title), height=_rows_height(len(dims)))
+    return alt.layer(*layers, title=_title(title), height=_rows_height(len(dims)))
 
 
 def build_benchmark_chart(
@@ -267,9 +270,7 @@ def build_gap_chart(
         .encode(x=x)
     )
     subtitle = "Bars point towards the side that rates higher; dashed lines mark a gap of one level."
-    return alt.layer(bars, zero, thresholds).properties(
-        title=_title(title, subtitle), height=_rows_height(len(dims))
-    )
+    return alt.layer(bars, zero, thresholds, title=_title(title, subtitle), height=_rows_height(len(dims)))
 
 
 PRIORITY_COLUMNS = ["dimension", "score", "importance", "priority", "rank"]
@@ -366,9 +367,7 @@ def build_priority_chart(
         .encode(x=x, y=y, text="quadrant:N")
     )
     subtitle = "Larger circles: more important and less mature (importance × (5 − score))."
-    return alt.layer(*rules, corner_text, circles, *names).properties(
-        title=_title(title, subtitle), height=420
-    )
+    return alt.layer(*rules, corner_text, circles, *names, title=_title(title, subtitle), height=420)
 
 
 def build_heatmap(df: pd.DataFrame, *, title: str = "Mean answer per question and side") -> alt.LayerChart:
@@ -422,9 +421,7 @@ def build_heatmap(df: pd.DataFrame, *, title: str = "Mean answer per question an
         .then(alt.value("white"))
         .otherwise(alt.value("black")),
     )
-    return alt.layer(blank, cells, labels).properties(
-        title=_title(title), height=_rows_height(n_questions, row=26)
-    )
+    return alt.layer(blank, cells, labels, title=_title(title), height=_rows_height(n_questions, row=26))
 
 
 def _spread_lanes(data: pd.DataFrame, sides: list[str]) -> pd.DataFrame:
@@ -477,7 +474,7 @@ def build_spread_chart(
     )
     subtitle = "Dots: individual answers, one per respondent; bars: the mean of each side."
     height = _rows_height(len(dims), row=int(n_lanes * lane_px / 0.65))
-    return alt.layer(dots, ticks).properties(title=_title(title, subtitle), height=height)
+    return alt.layer(dots, ticks, title=_title(title, subtitle), height=height)
 
 
 TREND_PANEL_WIDTH = 150  # px: four panels a row fit a laptop-width page

@@ -1,7 +1,8 @@
 """One scored round: the single read model every view of a round draws.
 
 ``load_round`` goes round → organisation → questionnaire → respondents → scores → the chosen
-benchmark → targets → the previous round, once, and returns a frozen ``ScoredRound``. The
+benchmark → targets → the previous round, once, and returns a frozen ``ScoredRound``
+(``load_round_and_own``: the round and one respondent's part of it from the same read). The
 results page, the workshop, the Benchmarks page, every report format, the CLI and the bench
 take that object; none of them re-reads or re-scores a round, so what a consultant shows on
 screen is what the downloaded report says.
@@ -227,12 +228,18 @@ def _segment_organisation(org: Organisation, choice: BenchmarkChoice) -> Organis
 
 
 def compare(
-    store: Store, result: Result, org: Organisation, choice: BenchmarkChoice
+    store: Store,
+    result: Result,
+    org: Organisation,
+    choice: BenchmarkChoice,
+    sources: list[Source] | None = None,
 ) -> tuple[list[Source], BenchmarkChoice, Comparison, str | None]:
     """The sources on offer, the resolved choice, the comparison shown and, when the requested
-    peer group is withheld, why (the comparison then falls back to all organisations)."""
+    peer group is withheld, why (the comparison then falls back to all organisations).
+    ``sources``: the sources on offer when the caller has just read them."""
     q = result.questionnaire
-    sources = benchmarks.available_sources(store, q.key)
+    if sources is None:
+        sources = benchmarks.available_sources(store, q.key)
     resolved = replace(choice, source=_pick_source(sources, choice.source))
     as_seen = _segment_organisation(org, resolved)
     wanted = (resolved.segment, "all") if resolved.segment != "all" else ("all",)
@@ -282,6 +289,42 @@ def load_round(
     """Read and score one round (only one respondent's answers when ``respondent_id`` is
     given), with the chosen benchmark, targets and the previous round. ``viewer_id`` names the
     respondent looking at it: the raw answers it hands out are then that person's only."""
+    return _scored(_read(store, questionnaires, round_id), respondent_id, choice, viewer_id)
+
+
+def load_round_and_own(
+    store: Store,
+    questionnaires: Mapping[tuple[str, str], Questionnaire],
+    round_id: str,
+    respondent_id: str,
+    *,
+    choice: BenchmarkChoice | None = None,
+) -> tuple[ScoredRound, ScoredRound]:
+    """The whole round as ``respondent_id`` sees it (their raw answers only) and their own part
+    of it: the same as ``load_round(..., viewer_id=respondent_id)`` and
+    ``load_round(..., respondent_id=respondent_id)``, from one read of the round."""
+    read = _read(store, questionnaires, round_id)
+    return _scored(read, None, choice, respondent_id), _scored(read, respondent_id, choice, None)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What every view of a round shares, read once."""
+
+    store: Store
+    round: Round
+    organisation: Organisation
+    questionnaire: Questionnaire
+    everyone: tuple[Respondent, ...]
+    sources: list[Source]
+    previous: PreviousRound | None
+    targets: dict[str, float]
+    targets_carried_from: str | None
+    finished: dict[str, int]
+    results_released: bool
+
+
+def _read(store: Store, questionnaires: Mapping[tuple[str, str], Questionnaire], round_id: str) -> _Read:
     rnd = store.round(round_id)
     if rnd is None:
         raise RoundError(f"No round {round_id}; `python -m assessment rounds` lists them.")
@@ -290,12 +333,6 @@ def load_round(
         raise RoundError(f"Round {round_id} belongs to no known organisation.")
     q = questionnaire_of(questionnaires, rnd)
     everyone = store.respondents_of(round_id)
-    if respondent_id is not None:
-        everyone = [r for r in everyone if r.id == respondent_id]
-        if not everyone:
-            raise RoundError(f"Respondent {respondent_id} did not take part in round {round_id}.")
-    result = score_round(q, everyone)
-    sources, resolved, shown, reason = compare(store, result, org, choice or BenchmarkChoice())
     previous = _previous(store, questionnaires, rnd, q)
     targets, carried = store.targets(rnd.id), None
     if not targets and previous is not None and previous.comparable:
@@ -304,29 +341,53 @@ def load_round(
         targets = {new: v for old, v in earlier if (new := previous.correspondence.dimension(old))}
         carried = previous.round.name if targets else None
     done = store.progress_by_side(round_id)
-    finished = dict(zip(done["side"], done["finished"], strict=True))
+    return _Read(
+        store=store,
+        round=rnd,
+        organisation=org,
+        questionnaire=q,
+        everyone=tuple(everyone),
+        sources=benchmarks.available_sources(store, q.key),
+        previous=previous,
+        targets=targets,
+        targets_carried_from=carried,
+        finished=dict(zip(done["side"], done["finished"], strict=True)),
+        results_released=store.results_released(round_id),
+    )
+
+
+def _scored(
+    read: _Read, respondent_id: str | None, choice: BenchmarkChoice | None, viewer_id: str | None
+) -> ScoredRound:
+    store, rnd, org, q = read.store, read.round, read.organisation, read.questionnaire
+    everyone, finished = read.everyone, read.finished
     if respondent_id is not None:
+        everyone = tuple(r for r in everyone if r.id == respondent_id)
+        if not everyone:
+            raise RoundError(f"Respondent {respondent_id} did not take part in round {rnd.id}.")
         record = store.respondent(respondent_id)
         finished = {record.side: 1} if record is not None and record.completed_at is not None else {}
+    result = score_round(q, list(everyone))
+    sources, resolved, shown, reason = compare(store, result, org, choice or BenchmarkChoice(), read.sources)
     return ScoredRound(
         organisation=org,
         round=rnd,
         questionnaire=q,
-        respondents=tuple(everyone),
+        respondents=everyone,
         respondent_id=respondent_id,
         result=result,
         sources=tuple(sources),
         choice=resolved,
         comparison=shown,
         fallback_reason=reason,
-        targets=targets,
-        targets_carried_from=carried,
-        previous=previous,
+        targets=read.targets,
+        targets_carried_from=read.targets_carried_from,
+        previous=read.previous,
         finished={side: int(finished.get(side, 0)) for side in SIDES},
         generated_at=datetime.now(UTC),
         store=store,
         viewer_id=viewer_id,
-        results_released=store.results_released(round_id),
+        results_released=read.results_released,
     )
 
 

@@ -5,12 +5,14 @@ The only module of ``assessment`` that imports Streamlit.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.elements import vega_charts as _vega
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assessment import (
@@ -22,6 +24,7 @@ from assessment import (
     config,
     console_session,
     insight,
+    memo,
     state,
     translations,
     uploads,
@@ -35,6 +38,7 @@ from assessment.rounds import (
     ScoredRound,
     load_history,
     load_round,
+    load_round_and_own,
     questionnaire_of,
 )
 from assessment.scoring import Result, maturity_level
@@ -453,6 +457,16 @@ def scored_round(
         st.stop()
 
 
+def scored_round_and_own(round_id: str, respondent_id: str, *, choice: BenchmarkChoice) -> tuple[ScoredRound, ScoredRound]:
+    """The round as the respondent sees it and their own part of it, from one read of the round
+    (or a clear message, and the page stops)."""
+    try:
+        return load_round_and_own(get_store(), get_questionnaires(), round_id, respondent_id, choice=choice)
+    except RoundError as exc:
+        st.error(md_escape(str(exc)))
+        st.stop()
+
+
 def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key: str) -> BenchmarkChoice:
     """The source and peer-group pickers; what they select travels with the round into reports."""
     sources = {s.key: s for s in benchmarks.available_sources(get_store(), q.key)}
@@ -522,10 +536,62 @@ def few_people_note(scored: ScoredRound) -> None:
 def chart(figure: alt.TopLevelMixin, text: tuple[str, pd.DataFrame], *, name: str, stretch: bool = True) -> None:
     """A chart with its text alternative: the summary is its accessible name (Vega's ARIA
     description), and its figures sit beside it as a plain table in a collapsed expander."""
-    summary, table = text
+    _draw(_vega_lite_spec(figure), text, name=name, stretch=stretch)
+
+
+def cached_chart(
+    build: Callable[..., alt.TopLevelMixin],
+    data: pd.DataFrame,
+    text: tuple[str, pd.DataFrame],
+    *,
+    name: str,
+    stretch: bool = True,
+    **options: object,
+) -> None:
+    """``chart(build(data, **options), ...)``, with the drawn spec kept by the content of its
+    inputs: a room finishing together draws the organisation's picture (and many people's
+    identical ones) once, not once per person. Content keys cannot go stale."""
+    try:
+        key = (build.__module__, build.__qualname__, memo.content_key(data, options))
+    except memo.Unkeyable:
+        return chart(build(data, **options), text, name=name, stretch=stretch)
+    spec = _SPECS.get(key, lambda: _vega_lite_spec(build(data, **options)))
+    _draw(spec, text, name=name, stretch=stretch)
+
+
+_SPECS = memo.Bounded(256)  # drawn chart specs, about 10-40 kB each
+
+
+def _vega_lite_spec(figure: alt.TopLevelMixin) -> dict:
+    """What ``st.altair_chart`` sends for ``figure``, built
+    the way Streamlit builds it but without Altair's JSON-schema validation of the whole spec,
+    which costs about as much again as building the chart (our builders are fixed code, checked
+    by the tests; ``tests/test_charts_drawn.py`` checks the two specs are identical)."""
+    lock = getattr(_vega, "_altair_globals_lock", None)
+    to_arrow = getattr(_vega, "_to_arrow_dataset", None)
+    if lock is None or to_arrow is None:  # another Streamlit: its own (validating) conversion
+        return _vega._convert_altair_to_vega_lite_spec(figure.configure_mark(aria=False))
+    datasets: dict = {}
+    alt.data_transformers.register("to_arrow_dataset", to_arrow)
+    # Altair's theme and data transformer are process-wide: Streamlit sets them under this lock.
+    with lock:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else contextlib.nullcontext()
+        with theme, alt.data_transformers.enable("to_arrow_dataset", datasets=datasets):
+            spec = figure.to_dict(validate=False)
+    existing = spec.get("datasets")
+    spec["datasets"] = {**existing, **datasets} if isinstance(existing, dict) else datasets
     # Marks without ARIA: Vega would expose each mark group as an unnamed image; the chart is
-    # named by the summary (alt) instead, and its axes and legends stay readable.
-    st.altair_chart(figure.configure_mark(aria=False), width="stretch" if stretch else "content", alt=summary)
+    # named by the summary (alt) instead, and its axes and legends stay readable. What
+    # ``figure.configure_mark(aria=False)`` would add, without its deep copy of the chart.
+    config = spec.setdefault("config", {})
+    config["mark"] = {**config.get("mark", {}), "aria": False}
+    return spec
+
+
+def _draw(spec: dict, text: tuple[str, pd.DataFrame], *, name: str, stretch: bool) -> None:
+    summary, table = text
+    # dict(spec): Streamlit takes the datasets out of the top level of the dict it is given.
+    st.vega_lite_chart(dict(spec), width="stretch" if stretch else "content", alt=summary)
     with st.expander(f"{name}: the figures as a table"):
         st.caption(md_escape(summary))
         st.table(table.round(2) if hasattr(table, "round") else table, hide_index=True)
@@ -535,10 +601,13 @@ def benchmark_section(scored: ScoredRound, *, score_label: str) -> None:
     """Scores against the chosen source and peer group, with the band each score falls in."""
     benchmark_caption(scored)
     levels = [lv.name for lv in scored.questionnaire.levels]
-    chart(
-        charts.build_distribution_chart(scored.benchmark_table, score_label=score_label, levels=levels),
+    cached_chart(
+        charts.build_distribution_chart,
+        scored.benchmark_table,
         chart_text.benchmark_summary(scored.benchmark_table),
         name="Against the benchmark",
+        score_label=score_label,
+        levels=levels,
     )
 
 
@@ -587,10 +656,12 @@ def priorities_panel(scored: ScoredRound) -> None:
         st.info("Priorities appear once at least one dimension has enough answers.")
         return
     levels = [lv.name for lv in scored.questionnaire.levels]
-    chart(
-        charts.build_priority_chart(scored.priorities, levels=levels),
+    cached_chart(
+        charts.build_priority_chart,
+        scored.priorities,
         chart_text.priority_summary(scored.priorities),
         name="Priorities",
+        levels=levels,
     )
     items = scored.recommendations
     tied = [md_escape(str(i["dimension"])) for i in items if i["tied"]]

@@ -20,8 +20,7 @@ st.caption(f"{md_escape(org.name)} · {md_escape(rnd.name)} · questionnaire {q.
 headline = st.container()  # filled once the round is scored with the benchmark picked below it
 st.header("Against the benchmark")
 choice = ui.benchmark_choice(org, q, key="results_bench")
-organisation = ui.scored_round(rnd.id, choice=choice, viewer_id=record.id)
-mine = ui.scored_round(rnd.id, respondent_id=record.id, choice=choice)
+organisation, mine = ui.scored_round_and_own(rnd.id, record.id, choice=choice)
 if not mine.has_answers:
     st.info("You have not answered any question yet.")
     st.page_link("pages/questionnaire.py", label="Go to the questionnaire")
@@ -76,7 +75,7 @@ elif gaps.empty:
     st.code(ui.join_link(rnd.join_code, side=other), language=None)
 else:
     ui.few_people_note(organisation)
-    ui.chart(charts.build_gap_chart(gaps), chart_text.gap_summary(gaps), name="Perception gap")
+    ui.cached_chart(charts.build_gap_chart, gaps, chart_text.gap_summary(gaps), name="Perception gap")
     flagged = gaps[gaps["flagged"]]
     if len(flagged):
         st.markdown(f"**{len(flagged)} dimension(s) with a gap of a full level or more:** "

@@ -17,6 +17,7 @@ import cProfile
 import io
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -85,6 +86,10 @@ def main() -> int:
     parser.add_argument(
         "--finish", action="store_true", help="answer everything and show the results page's run"
     )
+    parser.add_argument("--save", metavar="FILE", help="also keep the shown run's profile (pstats file)")
+    parser.add_argument(
+        "--callers", metavar="PATTERN", help="also print who called the functions matching PATTERN"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from assessment import loadtest
@@ -113,6 +118,10 @@ def main() -> int:
         text = io.StringIO()
         stats = pstats.Stats(str(last), stream=text)
         stats.sort_stats("cumulative").print_stats(args.top)
+        if args.callers:
+            stats.print_callers(args.callers)
+        if args.save:
+            shutil.copyfile(last, args.save)
         print(f"{last.name} of {len(list(prof_dir.glob('run-*.prof')))} runs")
         print(text.getvalue())
     return 0
