@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -22,16 +23,29 @@ class Unkeyable(TypeError):
     """An input the content key cannot digest (the caller then works without the cache)."""
 
 
+_PLAIN = (str, int, float, bool, type(None), np.generic)
+
+
+def _feed_frame(digest: Any, frame: pd.DataFrame) -> None:
+    digest.update(repr((list(frame.columns), [str(t) for t in frame.dtypes], frame.shape)).encode())
+    digest.update(pd.util.hash_pandas_object(frame.index, categorize=False).to_numpy().tobytes())
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == object:
+            # Each value with its type: pandas' own hashing reads mixed types as text ("1" == 1).
+            for value in column:
+                if not isinstance(value, _PLAIN) and value is not pd.NA:
+                    raise Unkeyable(f"no content key for a cell of type {type(value).__name__}")
+                digest.update(repr((type(value).__name__, value)).encode())
+        else:
+            digest.update(pd.util.hash_pandas_object(column, index=False, categorize=False).to_numpy().tobytes())
+
+
 def _feed(digest: Any, value: object) -> None:
     if isinstance(value, pd.DataFrame):
         digest.update(b"F")
-        digest.update(repr((list(value.columns), [str(t) for t in value.dtypes], value.shape)).encode())
-        try:
-            rows = pd.util.hash_pandas_object(value, index=True, categorize=False)
-        except TypeError as exc:  # cells holding lists or dicts
-            raise Unkeyable(str(exc)) from exc
-        digest.update(rows.to_numpy().tobytes())
-    elif isinstance(value, str | int | float | bool | type(None)):
+        _feed_frame(digest, value)
+    elif isinstance(value, _PLAIN):
         digest.update(repr((type(value).__name__, value)).encode())
     elif isinstance(value, list | tuple):
         digest.update(f"L{len(value)}".encode())

@@ -67,6 +67,37 @@ def test_same_choice_gives_the_same_tables(client, real):
     assert synthetic.benchmark.synthetic and not a.benchmark.synthetic
 
 
+FRAMES = ("dimensions", "benchmark_table", "gaps", "priorities", "question_gaps", "references", "choices")
+
+
+@pytest.mark.parametrize("choice", [BenchmarkChoice(SET_NAME, "industry"), BenchmarkChoice("synthetic")])
+def test_one_read_gives_the_round_and_ones_own_part(client, real, choice):
+    """The results page's single read equals the two loads it replaces, for each benchmark."""
+    store, _, rnd = client
+    qs = {real.key: real}
+    cio = next(r for r in store.respondents_of(rnd.id) if r.side == "it")
+    organisation, mine = rounds.load_round_and_own(store, qs, rnd.id, cio.id, choice=choice)
+    expected = (
+        load_round(store, qs, rnd.id, choice=choice, viewer_id=cio.id),
+        load_round(store, qs, rnd.id, respondent_id=cio.id, choice=choice),
+    )
+    for got, want in zip((organisation, mine), expected, strict=True):
+        for name in FRAMES:
+            pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name))
+        for name in ("respondent_id", "viewer_id", "choice", "finished", "targets", "results_released",
+                     "fallback_reason", "counts", "own_answers"):  # fmt: skip
+            assert getattr(got, name) == getattr(want, name), name
+        assert got.result.overall == want.result.overall
+        assert got.benchmark.label == want.benchmark.label
+    assert organisation.viewer_id == cio.id and organisation.respondent_id is None
+    assert mine.respondent_id == cio.id and [r.id for r in mine.respondents] == [cio.id]
+    assert mine.finished == {"it": 1, "marketing": 0, "other": 0}
+    assert organisation.finished == {"it": 1, "marketing": 1, "other": 0}
+    assert mine.result.overall != organisation.result.overall  # 4 everywhere against 4 and 2
+    with pytest.raises(RoundError, match="did not take part"):
+        rounds.load_round_and_own(store, qs, rnd.id, "R-NOBODY", choice=choice)
+
+
 def test_report_names_the_chosen_benchmark(client, real):
     store, _, rnd = client
     scored = load_round(store, {real.key: real}, rnd.id, choice=BenchmarkChoice(SET_NAME, "industry"))
