@@ -1,6 +1,6 @@
 """Profile the real server's reruns: which functions one answer click spends its time in.
 
-    python scripts/profile_rerun.py [--top 25]
+    python scripts/profile_rerun.py [--finish] [--cpu] [--top 25] [--save FILE] [--callers PATTERN]
 
 Starts the app in a child process whose script runner is wrapped in cProfile (each run's
 profile is written to a file), joins a round over the websocket like a phone, answers the
@@ -18,8 +18,10 @@ import io
 import os
 import pstats
 import shutil
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +39,9 @@ def serve(out_dir: str, argv: list[str]) -> None:
     counter = iter(range(1, 100_000))
 
     def profiled(self, rerun_data):  # type: ignore[no-untyped-def]
-        profile = cProfile.Profile()
+        # --cpu: this thread's CPU time (steadier on a shared machine; leaves out waits and
+        # DuckDB's own threads), otherwise wall-clock time.
+        profile = cProfile.Profile(time.thread_time) if os.environ.get("PROFILE_CPU") else cProfile.Profile()
         profile.enable()
         try:
             return original(self, rerun_data)
@@ -50,33 +54,72 @@ def serve(out_dir: str, argv: list[str]) -> None:
     cli.main()
 
 
-async def drive(origin: str, join_code: str, answers: int, finish: bool) -> None:
+def serve_plain(out_dir: str, argv: list[str]) -> None:
+    """The child, unprofiled, started as ``python -m assessment serve`` starts the app; each
+    script run's CPU time on its own thread is appended to out_dir/runs.txt."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.web import cli
+
+    PagesManager.uses_pages_directory = False
+    original = script_runner.ScriptRunner._run_script
+
+    def timed(self, rerun_data):  # type: ignore[no-untyped-def]
+        start = time.thread_time()
+        try:
+            return original(self, rerun_data)
+        finally:
+            with open(os.path.join(out_dir, "runs.txt"), "a") as out:
+                out.write(f"{time.thread_time() - start:.6f}\n")
+
+    script_runner.ScriptRunner._run_script = timed
+    sys.argv = ["streamlit", *argv]
+    cli.main()
+
+
+async def drive(
+    origin: str, join_code: str, answers: int, finish: bool, seed: int = 3, cpu=None, runs=None
+) -> dict:  # noqa: ANN001
+    """One phone; returns the click times and, with ``cpu`` (the server's CPU seconds so far),
+    the server CPU each Finish click cost."""
     import random
 
     from assessment.loadtest import http
     from assessment.loadtest.session import Session
 
+    cpu = cpu or (lambda: 0.0)
+    runs = runs or (lambda: 0)
+    out: dict[str, list[float]] = {"answer": [], "finish": [], "finish_cpu": []}
     browser = http.Browser(origin, http.Fetched())
     await http.open_page(browser, f"/?join={join_code}")
     session = Session(origin, "/", f"join={join_code}")
     await session.open()
     await session.click()
     await session.click(session.press(session.find("start_join")))
-    rng = random.Random(3)
+    rng = random.Random(seed)
     for widget in [w for w in session.widgets.values() if w.kind == "radio"][:answers]:
         took, _ = await session.click(session.choose(widget, rng.randrange(5)))
+        out["answer"].append(took)
         print(f"answer click {1000 * took:.0f} ms", file=sys.stderr)
     while finish:  # every step answered, then Finish: the last run is the results page
         for widget in [w for w in session.widgets.values() if w.kind == "radio"]:
             if not session.values[widget.id].HasField("string_value"):
                 await session.click(session.choose(widget, rng.randrange(5)))
         if session.find("qn_finish") is not None:
+            before = cpu()
+            out["finish_run"] = runs()
             took, _ = await session.click(session.press(session.find("qn_finish")))
-            print(f"finish click {1000 * took:.0f} ms", file=sys.stderr)
+            out["finish"].append(took)
+            out["finish_cpu"].append(cpu() - before)
+            print(
+                f"finish click {1000 * took:.0f} ms, server CPU {1000 * out['finish_cpu'][-1]:.0f} ms",
+                file=sys.stderr,
+            )
             break
         await session.click(session.press(session.find("qn_next")))
     await session.close()
     browser.close()
+    return out
 
 
 def main() -> int:
@@ -85,6 +128,17 @@ def main() -> int:
     parser.add_argument("--answers", type=int, default=4, help="answer clicks; the last is shown")
     parser.add_argument(
         "--finish", action="store_true", help="answer everything and show the results page's run"
+    )
+    parser.add_argument(
+        "--cpu", action="store_true", help="time by the script thread's CPU time instead of the wall clock"
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="no profiler: print each Finish click's time and the server's CPU for it (with --finish)",
+    )
+    parser.add_argument(
+        "--phones", type=int, default=1, help="phones, one after another (each with its own answers)"
     )
     parser.add_argument("--save", metavar="FILE", help="also keep the shown run's profile (pstats file)")
     parser.add_argument(
@@ -107,13 +161,45 @@ def main() -> int:
             "--server.port", str(port), "--browser.gatherUsageStats", "false",
         ]  # fmt: skip
         env = dict(os.environ, TANDEM_DB=db_path)
+        if args.cpu:
+            env["PROFILE_CPU"] = "1"
         code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from scripts.profile_rerun import serve; serve({str(prof_dir)!r}, {argv!r})"
+        if args.plain:
+            code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from scripts.profile_rerun import serve_plain; serve_plain({str(prof_dir)!r}, {argv!r})"
         process = servers.Process([sys.executable, "-c", code], env=env, log=work / "app.log")
         try:
             servers.wait_ready(f"http://127.0.0.1:{port}/_stcore/health", process)
-            asyncio.run(drive(f"http://127.0.0.1:{port}", join_code, args.answers, args.finish))
+            clicks = [
+                asyncio.run(
+                    drive(
+                        f"http://127.0.0.1:{port}",
+                        join_code,
+                        args.answers,
+                        args.finish,
+                        3 + n,
+                        process.cpu_seconds,
+                        lambda: (
+                            len((prof_dir / "runs.txt").read_text().split())
+                            if (prof_dir / "runs.txt").exists()
+                            else 0
+                        ),
+                    )
+                )
+                for n in range(args.phones)
+            ]
         finally:
             process.stop()
+        if args.plain:
+            finish = sorted(c for one in clicks for c in one["finish_cpu"])
+            runs = [float(x) for x in (prof_dir / "runs.txt").read_text().split()]
+            script = sorted(runs[i] for i in [one["finish_run"] for one in clicks] if i < len(runs))
+            if script:
+                print(f"Finish, the script run's own thread CPU (ms): median {1000 * statistics.median(script):.0f}, "
+                      f"all {[round(1000 * c) for c in script]}")  # fmt: skip
+            if finish:
+                print(f"Finish, server CPU per click (ms): median {1000 * statistics.median(finish):.0f}, "
+                      f"all {[round(1000 * c) for c in finish]} (/proc, 10 ms resolution)")  # fmt: skip
+            return 0
         last = sorted(prof_dir.glob("run-*.prof"))[-1]
         text = io.StringIO()
         stats = pstats.Stats(str(last), stream=text)
