@@ -1,12 +1,17 @@
 """Profile the real server's reruns: which functions one answer click spends its time in.
 
     python scripts/profile_rerun.py [--finish] [--cpu] [--top 25] [--save FILE] [--callers PATTERN]
+    python scripts/profile_rerun.py --finish --plain [--phones 5]
 
 Starts the app in a child process whose script runner is wrapped in cProfile (each run's
 profile is written to a file), joins a round over the websocket like a phone, answers the
 first step's questions, and prints the top functions by cumulative time for the last answer's
-rerun, or with --finish the results page drawn after Finish (which includes Streamlit's own work after the script, such as its forced garbage
-collection when runner.postScriptGC is on). Loopback only; stops what it starts.
+rerun, or with --finish the results page drawn after Finish (the run also holds Streamlit's own
+work after the script, such as its forced garbage collection when runner.postScriptGC is on).
+--cpu times by the script thread's CPU instead of the wall clock (steadier on a busy machine).
+--plain runs the app without the profiler and prints, per answer and per Finish click, the
+script thread's CPU and the server process's CPU (from /proc), over --phones phones one after
+another, each with its own answers. Loopback only; stops what it starts.
 """
 
 from __future__ import annotations
@@ -89,7 +94,7 @@ async def drive(
 
     cpu = cpu or (lambda: 0.0)
     runs = runs or (lambda: 0)
-    out: dict[str, list[float]] = {"answer": [], "finish": [], "finish_cpu": []}
+    out: dict[str, list] = {"answer": [], "answer_cpu": [], "answer_runs": [], "finish": [], "finish_cpu": []}
     browser = http.Browser(origin, http.Fetched())
     await http.open_page(browser, f"/?join={join_code}")
     session = Session(origin, "/", f"join={join_code}")
@@ -98,7 +103,10 @@ async def drive(
     await session.click(session.press(session.find("start_join")))
     rng = random.Random(seed)
     for widget in [w for w in session.widgets.values() if w.kind == "radio"][:answers]:
+        before = cpu()
+        out["answer_runs"].append(runs())
         took, _ = await session.click(session.choose(widget, rng.randrange(5)))
+        out["answer_cpu"].append(cpu() - before)
         out["answer"].append(took)
         print(f"answer click {1000 * took:.0f} ms", file=sys.stderr)
     while finish:  # every step answered, then Finish: the last run is the results page
@@ -192,7 +200,15 @@ def main() -> int:
         if args.plain:
             finish = sorted(c for one in clicks for c in one["finish_cpu"])
             runs = [float(x) for x in (prof_dir / "runs.txt").read_text().split()]
-            script = sorted(runs[i] for i in [one["finish_run"] for one in clicks] if i < len(runs))
+            script = sorted(
+                runs[one["finish_run"]] for one in clicks if one.get("finish_run", len(runs)) < len(runs)
+            )
+            answer_runs = sorted(runs[i] for one in clicks for i in one["answer_runs"] if i < len(runs))
+            answer_cpu = [c for one in clicks for c in one["answer_cpu"]]
+            if answer_runs:
+                print(f"Answer click: script thread CPU median {1000 * statistics.median(answer_runs):.1f} ms; "
+                      f"server CPU {1000 * sum(answer_cpu) / len(answer_cpu):.1f} ms a click "
+                      f"(mean of {len(answer_cpu)})")  # fmt: skip
             if script:
                 print(f"Finish, the script run's own thread CPU (ms): median {1000 * statistics.median(script):.0f}, "
                       f"all {[round(1000 * c) for c in script]}")  # fmt: skip
