@@ -158,6 +158,23 @@ def load_translation(q: Questionnaire, lang: str) -> Questionnaire:
     )  # fmt: skip
 
 
+_read: dict[tuple[str, str, str], Questionnaire] = {}
+_sources: dict[int, Questionnaire] = {}  # id of a translation in _read (kept for good) -> its source
+
+
+def displayed(q: Questionnaire, lang: str | None) -> Questionnaire:
+    """``q`` as a reader of ``lang`` reads it: its translation when one is installed (read and
+    validated once per process), else the source. Words only: ids and scoring are the source's."""
+    q = _sources.get(id(q), q)  # a translation read here: start again from its source
+    if not lang or lang == SOURCE_LANGUAGE or lang not in available(q):
+        return q
+    key = (q.path, q.version, lang)
+    if key not in _read:
+        _read[key] = load_translation(q, lang)
+        _sources[id(_read[key])] = q
+    return _read[key]
+
+
 def load_all_translations(questionnaires: dict[tuple[str, str], Questionnaire]) -> dict[tuple[str, str, str], Questionnaire]:
     """Every installed translation, validated, keyed by (id, version, language)."""
     out = {}
