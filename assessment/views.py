@@ -184,13 +184,15 @@ def recommendations(result: Result) -> list[dict[str, object]]:
         steps = []
         for step in p.recommendations:
             question = q.question(step.question_id)
+            # Words from the questionnaire shown (it may be a translation): scoring chose the step
+            # and the action by id and level; their text is read again here.
             steps.append(
                 {
                     "question": question.text,
                     "level": f"{step.level} · {q.level_name(step.level)}",
                     "next_level": f"{step.next_level} · {q.level_name(step.next_level)}" if step.next_level else None,
-                    "description": step.description,
-                    "action": _action(step.action),
+                    "description": question.describe(step.next_level) if step.next_level else step.description,
+                    "action": _action(question.action_for(step.level) if step.action is not None else None),
                     "it": _r(step.it),
                     "marketing": _r(step.marketing),
                     "it_says": question.describe(round(step.it)) if step.it is not None else None,
@@ -210,7 +212,7 @@ def recommendations(result: Result) -> list[dict[str, object]]:
                 "gap": _r(p.gap),
                 "importance": round(p.importance, 1),
                 "priority": round(p.priority, 2),
-                "reconcile": _action(p.reconcile),
+                "reconcile": _action(q.dimension(p.dimension_id).reconcile if p.reconcile is not None else None),
                 "steps": steps,
             }
         )
