@@ -339,7 +339,7 @@ def require_console() -> None:
             too_many(wait, "passwords")
             st.stop()
         store = get_store()
-        current = store.upgraded_console_hash(stored) or stored
+        current = store.operations.upgraded_console_hash(stored) or stored
         if auth.verify_password(password, current):
             record_success("password")
             _upgrade_hash(store, stored, current, password)
@@ -360,7 +360,7 @@ def _upgrade_hash(store: Store, configured: str, current: str, password: str) ->
     if not auth.needs_upgrade(current):
         return
     try:
-        store.save_upgraded_console_hash(configured, auth.hash_password(password, check_length=False))
+        store.operations.save_upgraded_console_hash(configured, auth.hash_password(password, check_length=False))
     except StoreError as exc:
         _LOG.error("the console password hash could not be upgraded: %s", exc)
         return
@@ -493,7 +493,7 @@ def benchmark_caption(scored: ScoredRound) -> None:
     if benchmark.synthetic:
         st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
     member = ""
-    if benchmark.release is not None and get_store().is_release_member(benchmark.release.id, scored.organisation.id):
+    if benchmark.release is not None and get_store().pool.is_release_member(benchmark.release.id, scored.organisation.id):
         member = " Your organisation's approved round is one of the organisations in this release."
     st.caption(
         f"Benchmark: {md_escape(benchmark.label)}.{member} Where you stand is a band read from the "
@@ -674,7 +674,7 @@ def branding_section() -> None:
     from assessment.branding import MAX_FOOTER, MAX_LOGO_PIXELS, MAX_NAME, BrandingError
 
     store = get_store()
-    current = store.branding()
+    current = store.branding.current()
     label = f"Report branding: {md_escape(current.name)}" if current.custom else "Report branding: Tandem (neutral)"
     with st.expander(label):
         st.caption(
@@ -696,7 +696,7 @@ def branding_section() -> None:
             drop = st.checkbox("Remove the logo", disabled=current.logo is None, key="console_branding_drop")
             if st.form_submit_button("Save branding", type="primary"):
                 try:
-                    store.set_branding(name, colour, footer, upload.getvalue() if upload else None, keep_logo=not drop)
+                    store.branding.save(name, colour, footer, upload.getvalue() if upload else None, keep_logo=not drop)
                 except BrandingError as exc:
                     st.error(md_escape(str(exc)))
                 else:
@@ -705,5 +705,5 @@ def branding_section() -> None:
         if st.session_state.pop("console_branding_saved", False):
             st.success("Branding saved: reports and decks made from now on use it.")
         if current.custom and st.button("Back to Tandem's neutral style", key="console_branding_clear"):
-            store.clear_branding()
+            store.branding.clear()
             st.rerun()

@@ -16,7 +16,7 @@ ui.branding_section()
 
 st.page_link("pages/pool.py", label="Benchmark pool: consent, self-assessments and releases", icon=":material/groups:")
 
-with st.expander("New client organisation", expanded=not store.client_organisations()):
+with st.expander("New client organisation", expanded=not store.pool.client_organisations()):
     with st.form("console_new_org", clear_on_submit=True):
         name = st.text_input("Organisation name", max_chars=profile.MAX_NAME_LENGTH)
         c1, c2, c3 = st.columns(3)
@@ -41,13 +41,13 @@ if ARCHIVED_KEY in st.session_state:
         f"Archived {md_escape(archived_name)}. It is out of this list and of the benchmarks; nothing was deleted."
     )
     if right.button("Undo", key="console_archive_undo"):
-        store.set_archived(archived_id, False, actor="console")
+        store.operations.set_archived(archived_id, False, actor="console")
         st.session_state.pop(ARCHIVED_KEY)
         st.session_state[state.CONSOLE_ORG] = st.session_state["console_pick"] = archived_id
         st.rerun()
 show_archived = st.toggle("Show archived organisations", key="console_show_archived")
 # public self-assessments are listed on the pool page
-organisations = store.client_organisations(include_archived=show_archived)
+organisations = store.pool.client_organisations(include_archived=show_archived)
 if not organisations:
     st.info("No client organisations yet. Create one above to start a round.")
     st.stop()
@@ -73,18 +73,18 @@ with st.expander("Rename or archive"):
     c1, c2 = st.columns(2)
     if c1.button("Rename", key="console_rename_go"):
         try:
-            store.rename_organisation(org.id, new_name)
+            store.engagements.rename_organisation(org.id, new_name)
             st.rerun()
         except InvalidInputError as exc:
             st.error(str(exc))
     if org.archived_at is not None:
         if c2.button("Restore from the archive", key="console_unarchive"):
-            store.set_archived(org.id, False, actor="console")
+            store.operations.set_archived(org.id, False, actor="console")
             st.rerun()
     else:
         sure = c2.checkbox("I want to archive this organisation", key="console_archive_confirm")
         if c2.button("Archive organisation", key="console_archive", disabled=not sure):
-            store.set_archived(org.id, True, actor="console")
+            store.operations.set_archived(org.id, True, actor="console")
             st.session_state[ARCHIVED_KEY] = (org.id, org.name)
             st.session_state.pop(state.CONSOLE_ORG, None)
             st.rerun()
@@ -94,7 +94,7 @@ with st.expander("Rename or archive"):
     )
 
 rounds = store.rounds_of(org.id)
-open_round = store.open_round_of(org.id)
+open_round = store.engagements.open_round_of(org.id)
 st.header("Rounds")
 if rounds:
     st.dataframe(
@@ -121,11 +121,11 @@ def new_round_form() -> None:
 
 @st.fragment(run_every=5)
 def live_progress(round_id: str) -> None:
-    progress = store.progress_by_side(round_id)
+    progress = store.engagements.progress_by_side(round_id)
     cols = st.columns(len(progress))
     for col, row in zip(cols, progress.itertuples(), strict=True):
         col.metric(f"{ui.side_label(row.side)}: finished", f"{row.finished} of {row.started} started")
-    named = store.named_respondents(round_id)
+    named = store.engagements.named_respondents(round_id)
     if len(named):
         st.caption("Respondents who chose to give a name (alphabetically; no side, role or answers):")
         st.dataframe(named, hide_index=True, width="stretch")
@@ -145,14 +145,14 @@ def open_round_panel(rnd) -> None:
         st.warning("This round has no join code: nobody new can join. Issue a new code to reopen joining.")
     c1, c2, c3 = st.columns(3)
     if c1.button("Issue a new code", key="console_rotate", help="The old code stops working at once."):
-        store.rotate_join_code(rnd.id)
+        store.engagements.rotate_join_code(rnd.id)
         st.rerun()
     if c2.button("Revoke the code", key="console_revoke", disabled=not rnd.join_code):
-        store.revoke_join_code(rnd.id)
+        store.engagements.revoke_join_code(rnd.id)
         st.rerun()
     confirm = c3.checkbox("I want to close this round", key="console_close_confirm")
     if c3.button("Close the round", key="console_close", disabled=not confirm, type="primary"):
-        store.close_round(rnd.id)
+        store.engagements.close_round(rnd.id)
         st.rerun()
     st.subheader("Live progress")
     live_progress(rnd.id)
@@ -175,10 +175,10 @@ st.download_button(
     mime="text/csv",
     key="console_export",
 )
-if store.results_released(latest.id):
+if store.pool.results_released(latest.id):
     st.caption(f"Respondents of {md_escape(latest.name)} can see the organisation's results.")
     if latest.kind == "consultant" and st.button("Hide the results from respondents again", key="console_unrelease"):
-        store.release_results(latest.id, None, released=False)
+        store.pool.release_results(latest.id, None, released=False)
         st.rerun()
 else:
     st.caption(
@@ -186,7 +186,7 @@ else:
         "organisation's results to them."
     )
     if st.button("Release the organisation's results to respondents", key="console_release"):
-        store.release_results(latest.id, None)
+        store.pool.release_results(latest.id, None)
         st.rerun()
 if st.button("Open the workshop view", key="console_workshop"):
     st.session_state[state.WORKSHOP_ROUND] = latest.id

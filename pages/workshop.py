@@ -14,7 +14,7 @@ ui.require_console()
 store = ui.get_store()
 st.title("Workshop")
 
-organisations = store.organisations()
+organisations = store.engagements.organisations()
 if not organisations:
     st.info("No client organisations yet: create one in the consultant console.")
     st.page_link("pages/console.py", label="Go to the console")
@@ -114,7 +114,7 @@ with tabs[4]:
             )
         if st.form_submit_button("Save targets"):
             try:
-                store.set_targets(rnd.id, entered)
+                store.engagements.set_targets(rnd.id, entered)
             except InvalidInputError as exc:
                 st.error(str(exc))
             else:

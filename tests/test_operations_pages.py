@@ -122,7 +122,7 @@ def test_erasing_a_respondent_from_the_administration_page(console_env, real):
     store = _live(console_env)
     assert store.respondent(ada.id) is None and store.respondent(anon.id) is not None
     assert store.round_scores(rnd.id)["overall"] == pytest.approx(1.0)
-    assert list(store.audit_log()["actor"]) == ["console"]
+    assert list(store.operations.audit_log()["actor"]) == ["console"]
     assert "Ada" not in " ".join(at.dataframe[0].value.astype(str).to_numpy().ravel())  # the audit table
 
 
@@ -157,5 +157,5 @@ def test_archive_asks_first_shows_archived_and_undoes(console_env, real):
     assert not at.exception
     assert _live(console_env).organisation(org.id).archived_at is None
     assert len(at.selectbox(key="console_pick").options) == 2
-    actions = list(_live(console_env).audit_log()["action"])
+    actions = list(_live(console_env).operations.audit_log()["action"])
     assert actions == ["restore organisation from archive", "archive organisation"]
