@@ -123,7 +123,7 @@ def benchmark_sentence(data: ReportData) -> str | None:
         peer = fmt_score(overall["mean"])
     text = text.format(score=overall_text(data), peer=peer, n=n)
     if isinstance(overall["band"], str):
-        return _("{sentence}: {band}.").format(sentence=text, band=overall["band"].lower())
+        return _("{sentence}: {band}.").format(sentence=text, band=overall["band"])
     return text + "."
 
 
@@ -194,7 +194,7 @@ def dimension_sections(data: ReportData) -> list[DimensionSection]:
                 min_orgs=MIN_ORGS
             )
         else:
-            band = f"; {row['band'].lower()}" if isinstance(row["band"], str) else ""
+            band = f"; {row['band']}" if isinstance(row["band"], str) else ""
             middle = (
                 _("Peer median {median} (middle half {p25} to {p75})").format(
                     median=fmt_score(row["median"]), p25=fmt_score(row["p25"]), p75=fmt_score(row["p75"])
@@ -352,7 +352,7 @@ def seed_citations(q: Questionnaire) -> list[tuple[str, str, str]]:
     return [(s, titles.get(s, ""), ", ".join(cited[s])) for s in sorted(cited)]
 
 
-PROGRESS_HEADER = (N_("Dimension"), N_("Score"), N_("Target"), N_("% of target"), N_("Previous round"), N_("Change"))
+PROGRESS_HEADER = (N_("Dimension"), N_("Score"), N_("Target"), N_("Target reached"), N_("Previous round"), N_("Change"))
 
 
 def progress_header() -> tuple[str, ...]:
