@@ -12,10 +12,11 @@ import pandas as pd
 
 from assessment import tallies
 from assessment.benchmarks import Benchmark, scores_of
+from assessment.i18n import N_, _
 from assessment.questionnaire import SIDE_LABELS, Questionnaire
 from assessment.scoring import Respondent, Result, maturity_level
 
-OVERALL_LABEL = "Overall"
+OVERALL_LABEL = N_("Overall")  # translated where a table is built
 
 
 def _r(value: float | None) -> float | None:
@@ -35,7 +36,7 @@ def dimension_table(result: Result) -> pd.DataFrame:
                 "score": _r(sb.value),
                 "level": q.level_name(maturity_level(sb.value))
                 if sb.value is not None
-                else "Insufficient answers",
+                else _("Insufficient answers"),
                 "basis": sb.basis,
                 "it": _r(sb.it),
                 "marketing": _r(sb.marketing),
@@ -51,7 +52,7 @@ def benchmark_frame(result: Result, benchmark: Benchmark | None) -> pd.DataFrame
     """Scores beside the benchmark's published figures and the band each score falls in,
     overall first (columns the benchmark and distribution charts take)."""
     q = result.questionnaire
-    titles = {"overall": OVERALL_LABEL, **{d.id: d.title for d in q.dimensions}}
+    titles = {"overall": _(OVERALL_LABEL), **{d.id: d.title for d in q.dimensions}}
     scores = scores_of(result)
     stats = benchmark.stats.set_index("dimension_id") if benchmark is not None else pd.DataFrame()
     rows = []
@@ -143,7 +144,7 @@ def heatmap_frame(result: Result) -> pd.DataFrame:
                     "question_id": qid,
                     "question": question.text,
                     "dimension": q.dimension(question.dimension_id).title,
-                    "side": SIDE_LABELS[side],
+                    "side": _(SIDE_LABELS[side]),
                     "mean": _r(mean),
                     "n": n,
                 }
@@ -159,14 +160,14 @@ def spread_frame(result: Result, respondents: list[Respondent]) -> pd.DataFrame:
         for d in q.dimensions:
             score = result.respondent_scores[r.id][d.id].score
             if score is not None:
-                rows.append({"dimension": d.title, "side": SIDE_LABELS[r.side], "score": round(score, 2)})
+                rows.append({"dimension": d.title, "side": _(SIDE_LABELS[r.side]), "score": round(score, 2)})
     return pd.DataFrame(rows, columns=["dimension", "side", "score"])
 
 
 def _action(action) -> dict[str, str] | None:  # noqa: ANN001 - questionnaire.Action or None
     if action is None:
         return None
-    owner = {"both": "CIO and CMO together"}.get(action.owner, action.owner)
+    owner = _("CIO and CMO together") if action.owner == "both" else action.owner
     return {"owner": owner, "action": action.action, "first_step": action.first_step, "measure": action.measure}
 
 
@@ -271,6 +272,6 @@ def answer_options(q: Questionnaire, question_id: str) -> list[tuple[int, str]]:
     options, unnumbered: they are not a scale), and 0 for don't know."""
     question = q.question(question_id)
     if not question.scored:
-        return [*enumerate(question.options, start=1), (0, "Don't know")]
+        return [*enumerate(question.options, start=1), (0, _("Don't know"))]
     options = [(lv, f"{lv} · {q.level_name(lv)} — {question.describe(lv)}") for lv in range(1, 6)]
-    return options + [(0, "Don't know")]
+    return options + [(0, _("Don't know"))]

@@ -137,7 +137,7 @@ with tabs[5]:
         ui.chart(charts.build_trend_chart(trend, levels=levels), chart_text.trend_summary(trend), name="Over time",
                  stretch=False)  # fmt: skip
         st.header("Compare two rounds")
-        names = {r.id: r.name for r, _ in history}
+        names = {r.id: r.name for r, _result in history}
         ids = list(names)
         a_col, b_col = st.columns(2)
         first = a_col.selectbox("Earlier round", ids, index=0, format_func=names.get, key="workshop_cmp_a")
@@ -149,7 +149,7 @@ with tabs[5]:
         st.caption("Changes of half a level or more are highlighted.")
         st.dataframe(
             table.drop(columns=["question_id"]).style.apply(
-                lambda row: ["background-color: #fde8c8" if row["highlight"] else "" for _ in row], axis=1
+                lambda row: ["background-color: #fde8c8" if row["highlight"] else "" for _cell in row], axis=1
             ).format({"earlier": "{:.2f}", "later": "{:.2f}", "change": "{:+.2f}"}, na_rep="—"),
             hide_index=True,
             width="stretch",

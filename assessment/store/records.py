@@ -61,6 +61,7 @@ class Round:
     join_code: str | None
     created_at: datetime
     closed_at: datetime | None = None
+    language: str | None = None  # the default language of the people it invites; None: their browser's
 
     @property
     def is_open(self) -> bool:

@@ -33,7 +33,7 @@ from assessment.store.writer import BatchWriter
 _ORG_COLS = "id, name, industry, size_band, region, synthetic, created_at, archived_at"
 _ROUND_COLS = (
     "id, organisation_id, name, questionnaire_id, questionnaire_version, kind, status, join_code,"
-    " created_at, closed_at"
+    " created_at, closed_at, language"
 )
 _BULK_TABLES = frozenset({"organisations", "rounds", "respondents", "answers", "importance"})
 _RESP_COLS = "id, token, round_id, side, role, display_name, created_at, completed_at"
@@ -135,10 +135,10 @@ class Store(
                     f"Round '{open_rounds[0][0]}' is still open: close it before starting another."
                 )
             cur.execute(
-                f"INSERT INTO rounds ({_ROUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO rounds ({_ROUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     rnd.id, rnd.organisation_id, rnd.name, rnd.questionnaire_id, rnd.questionnaire_version,
-                    rnd.kind, rnd.status, rnd.join_code, rnd.created_at, None,
+                    rnd.kind, rnd.status, rnd.join_code, rnd.created_at, None, None,
                 ],
             )  # fmt: skip
         return rnd
