@@ -425,7 +425,13 @@ def require_console() -> None:
     stored = auth.configured_hash(_secrets_hash())
     if stored is None:
         st.warning(_("The consultant console is locked: no console password has been configured."))
-        st.markdown(_(auth.HOW_TO))
+        st.markdown(
+            _(
+                "Set a console password: run `python -m assessment hash-password`, then put the printed hash "
+                'in the environment variable {variable}, or as {variable} = "..." in .streamlit/secrets.toml, '
+                "and restart Tandem."
+            ).format(variable=auth.ENV_VAR)
+        )
         st.stop()
     with st.form("console_login"):
         password = st.text_input(_("Console password"), type="password")

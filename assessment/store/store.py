@@ -22,9 +22,10 @@ from assessment.store.records import (
     Organisation,
     RespondentRecord,
     Round,
-    RoundClosedError,
     choice,
     clean_name,
+    closed_to_newcomers_error,
+    still_open_error,
 )
 from assessment.store.scores_sql import SELECT_ROUND_SCORES
 from assessment.store.upkeep import ScoreUpkeep
@@ -131,9 +132,7 @@ class Store(
                 "SELECT name FROM rounds WHERE organisation_id = ? AND status = 'open'", [organisation_id]
             ).fetchall()
             if open_rounds:
-                raise InvalidInputError(
-                    f"Round '{open_rounds[0][0]}' is still open: close it before starting another."
-                )
+                raise still_open_error(open_rounds[0][0])
             cur.execute(
                 f"INSERT INTO rounds ({_ROUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -180,7 +179,7 @@ class Store(
             if not status:
                 raise InvalidInputError("That round does not exist.")
             if status[0][0] != "open":
-                raise RoundClosedError("This round is closed and takes no new respondents.")
+                raise closed_to_newcomers_error()
             cur.execute(
                 f"INSERT INTO respondents ({_RESP_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [rec.id, rec.token, rec.round_id, rec.side, rec.role, rec.display_name, rec.created_at, None],
