@@ -7,22 +7,26 @@ from assessment import uploads
 uploads.install()  # first thing: only a signed-in consultant's session may upload a file
 
 from assessment import ui, warmup  # noqa: E402
+from assessment.i18n import _  # noqa: E402
 
-st.set_page_config(page_title="Tandem · CIO–CMO alignment", page_icon="🚲", layout="wide")
+# Once per run, before any word is shown: the link's ?lang=, the session's choice, the round's
+# default, the browser's locale, else English (see ui.choose_language).
+ui.choose_language()
+st.set_page_config(page_title=_("Tandem · CIO–CMO alignment"), page_icon="🚲", layout="wide")
 warmup.warm_and_freeze()  # first run only: keeps the garbage collector off the start-up heap
 
 ASSESSMENT = [
-    st.Page("pages/start.py", title="Start", default=True),
-    st.Page("pages/questionnaire.py", title="Questionnaire"),
-    st.Page("pages/results.py", title="Results"),
+    st.Page("pages/start.py", title=_("Start"), default=True),
+    st.Page("pages/questionnaire.py", title=_("Questionnaire")),
+    st.Page("pages/results.py", title=_("Results")),
 ]
-CONSOLE = st.Page("pages/console.py", title="Console")
-WORKSHOP = st.Page("pages/workshop.py", title="Workshop")
-ADMIN = st.Page("pages/admin.py", title="Administration")
-POOL = st.Page("pages/pool.py", title="Benchmark pool")
+CONSOLE = st.Page("pages/console.py", title=_("Console"))
+WORKSHOP = st.Page("pages/workshop.py", title=_("Workshop"))
+ADMIN = st.Page("pages/admin.py", title=_("Administration"))
+POOL = st.Page("pages/pool.py", title=_("Benchmark pool"))
 REFERENCE = [
-    st.Page("pages/benchmarks.py", title="Benchmarks"),
-    st.Page("pages/about.py", title="Method"),
+    st.Page("pages/benchmarks.py", title=_("Benchmarks")),
+    st.Page("pages/about.py", title=_("Method")),
 ]
 
 # Every page is routable (a direct link to a consultant page shows its sign-in), but the sidebar
@@ -34,19 +38,20 @@ ui.register_questionnaires()
 ui.backup_schedule()
 record = ui.current_respondent()
 with st.sidebar:
-    # The respondent's own round's questionnaire (an older version may exist in fewer languages).
-    ui.language_picker(ui.questionnaire_for(ui.get_store().round(record.round_id)) if record else ui.current_questionnaire())
-    ui.sidebar_links("Assessment", ASSESSMENT)
+    ui.language_picker()  # the whole app's language, the questionnaire's words included
+    ui.sidebar_links(_("Assessment"), ASSESSMENT)
     if ui.console_signed_in():
-        ui.sidebar_links("Consultant", [CONSOLE, WORKSHOP, POOL, ADMIN])
-    ui.sidebar_links("Reference", REFERENCE)
+        ui.sidebar_links(_("Consultant"), [CONSOLE, WORKSHOP, POOL, ADMIN])
+    ui.sidebar_links(_("Reference"), REFERENCE)
     if not ui.console_signed_in():
-        st.page_link(CONSOLE, label="Consultant sign-in")
-    elif st.button("Sign out of the console", key="console_sign_out"):
+        st.page_link(CONSOLE, label=_("Consultant sign-in"))
+    elif st.button(_("Sign out of the console"), key="console_sign_out"):
         ui.console_sign_out()
         st.rerun()
-    st.caption("Tandem measures how well IT and marketing work together, and where they disagree.")
+    st.caption(_("Tandem measures how well IT and marketing work together, and where they disagree."))
     if record is not None:
-        st.caption(f"Answering as {ui.side_label(record.side)} · {record.role}")
+        st.caption(
+            _("Answering as {side} · {role}").format(side=ui.side_label(record.side), role=ui.role_label(record.role))
+        )
     ui.console_cookie()  # last in the sidebar, so the page's own elements keep their places
 navigation.run()

@@ -8,6 +8,7 @@ import sys
 import time
 
 from assessment.commands import benchmark_csv as benchmark_commands
+from assessment.commands import catalogs as catalog_commands
 from assessment.commands import current_questionnaire, installed_questionnaires, open_store
 from assessment.commands import ops as ops_commands
 from assessment.commands import questionnaire as questionnaire_commands
@@ -45,7 +46,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 # Each module adds its commands through ``register(command)``, where ``command(name, help)``
 # returns a sub-parser that already takes --db.
-COMMAND_MODULES: list = [benchmark_commands, report_commands, questionnaire_commands, ops_commands]
+COMMAND_MODULES: list = [benchmark_commands, report_commands, questionnaire_commands, ops_commands, catalog_commands]
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:

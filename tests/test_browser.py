@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -409,8 +410,10 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
     expect(code_block).to_be_visible()
     join_link = code_block.inner_text().strip()
     assert join_link.startswith(base_url + "/?join="), join_link
-    code, _, side = join_link.split("?join=", 1)[1].partition("&side=")
+    params = urllib.parse.parse_qs(join_link.split("?", 1)[1])
+    code, side = params["join"][0], params["side"][0]
     assert side == "marketing"  # the invite is for the other side of the house
+    assert params["lang"] == ["en"]  # and in the language the sender reads
 
     other = browser.new_context(viewport={"width": 1280, "height": 900})  # a different person
     other.set_default_timeout(TIMEOUT)

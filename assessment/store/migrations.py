@@ -259,4 +259,10 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "languages: a round's default language for the people it invites (NULL: the browser's)",
+        """
+        ALTER TABLE rounds ADD COLUMN language VARCHAR;
+        """,
+    ),
 )

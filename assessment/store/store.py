@@ -22,9 +22,10 @@ from assessment.store.records import (
     Organisation,
     RespondentRecord,
     Round,
-    RoundClosedError,
     choice,
     clean_name,
+    closed_to_newcomers_error,
+    still_open_error,
 )
 from assessment.store.scores_sql import SELECT_ROUND_SCORES
 from assessment.store.upkeep import ScoreUpkeep
@@ -33,7 +34,7 @@ from assessment.store.writer import BatchWriter
 _ORG_COLS = "id, name, industry, size_band, region, synthetic, created_at, archived_at"
 _ROUND_COLS = (
     "id, organisation_id, name, questionnaire_id, questionnaire_version, kind, status, join_code,"
-    " created_at, closed_at"
+    " created_at, closed_at, language"
 )
 _BULK_TABLES = frozenset({"organisations", "rounds", "respondents", "answers", "importance"})
 _RESP_COLS = "id, token, round_id, side, role, display_name, created_at, completed_at"
@@ -142,14 +143,12 @@ class Store:
                 "SELECT name FROM rounds WHERE organisation_id = ? AND status = 'open'", [organisation_id]
             ).fetchall()
             if open_rounds:
-                raise InvalidInputError(
-                    f"Round '{open_rounds[0][0]}' is still open: close it before starting another."
-                )
+                raise still_open_error(open_rounds[0][0])
             cur.execute(
-                f"INSERT INTO rounds ({_ROUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO rounds ({_ROUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     rnd.id, rnd.organisation_id, rnd.name, rnd.questionnaire_id, rnd.questionnaire_version,
-                    rnd.kind, rnd.status, rnd.join_code, rnd.created_at, None,
+                    rnd.kind, rnd.status, rnd.join_code, rnd.created_at, None, None,
                 ],
             )  # fmt: skip
         return rnd
@@ -191,7 +190,7 @@ class Store:
             if not status:
                 raise InvalidInputError("That round does not exist.")
             if status[0][0] != "open":
-                raise RoundClosedError("This round is closed and takes no new respondents.")
+                raise closed_to_newcomers_error()
             cur.execute(
                 f"INSERT INTO respondents ({_RESP_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [rec.id, rec.token, rec.round_id, rec.side, rec.role, rec.display_name, rec.created_at, None],
