@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from assessment import translations
+from assessment import i18n, translations
 from assessment.questionnaire import QuestionnaireError, load_all, load_questionnaire
 from assessment.scoring import Respondent, score_round
 from tests.conftest import ROOT
@@ -116,19 +116,21 @@ def test_a_respondent_answers_in_the_language_of_the_link(tmp_path, monkeypatch,
     (tmp_path / "q.fr.toml").write_text(write_translation(q, "fr"))
     monkeypatch.setenv("TANDEM_QUESTIONNAIRES", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params["lang"] = "fr"
-    at.run()
-    assert not at.exception
-    assert at.selectbox(key="tandem_language_pick").value == "fr"
-    at.text_input(key="start_org").input("Lyon Co")
-    at.button(key="start_go").click().run()
-    assert not at.exception
-    first = q.dimensions[0]
-    assert any(s.value.endswith(f"[fr] {first.title}") for s in at.header)
-    radio = next(r for r in at.radio if r.key and r.key.startswith("qn_"))
-    assert all("[fr]" in o for o in radio.options[:-1])  # the last: "don't know", from the app's catalog
-    radio.set_value(3).run()
-    assert not at.exception
+    # AppTest formats widget options in the test's thread: read them in the page's language.
+    with i18n.using("fr"):
+        at.query_params["lang"] = "fr"
+        at.run()
+        assert not at.exception
+        assert at.selectbox(key="tandem_language_pick").value == "fr"
+        at.text_input(key="start_org").input("Lyon Co")
+        at.button(key="start_go").click().run()
+        assert not at.exception
+        first = q.dimensions[0]
+        assert any(s.value.endswith(f"[fr] {first.title}") for s in at.header)
+        radio = next(r for r in at.radio if r.key and r.key.startswith("qn_"))
+        assert all("[fr]" in o for o in radio.options[:-1])  # the last: "don't know", from the app's catalog
+        radio.set_value(3).run()
+        assert not at.exception
     # Back to English as the sidebar picker does it (AppTest's reruns skip app.py, which draws
     # the sidebar): the same answer, in English words.
     at.session_state["tandem_language"] = "en"
