@@ -26,6 +26,7 @@ from assessment import (
     i18n,
     insight,
     profile,
+    rounds,
     state,
     translations,
     uploads,
@@ -551,13 +552,14 @@ def scored_round(
     """The read model of a round, or a clear message (and the page stops) when it cannot be read.
     ``viewer_id``: the respondent looking, whose own answers are the only raw answers offered."""
     try:
-        return load_round(
+        scored = load_round(
             get_store(), get_questionnaires(), round_id, respondent_id=respondent_id, choice=choice,
             viewer_id=viewer_id,
         )  # fmt: skip
     except RoundError as exc:
         st.error(md_escape(str(exc)))
         st.stop()
+    return rounds.in_language(scored, i18n.current())  # the questionnaire's words, as the page reads
 
 
 def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key: str) -> BenchmarkChoice:
@@ -724,18 +726,18 @@ def report_downloads(scored: ScoredRound, *, key: str) -> None:
         _("Format"), report.FORMATS, format_func=lambda f: _(REPORT_LABELS[f]), horizontal=True, key=f"{key}_fmt"
     )
     # Captured now: the button's builder runs when clicked, outside this script run.
-    session, client = _session_id(), _client()
+    session, client, lang = _session_id(), _client(), i18n.current()
 
     def build() -> bytes:
         # Rationed per tab and per client, one at a time, rendered in the worker process so
         # that respondents' saves stay fast (assessment.workload).
         with _report_gate().slot(session, client):
-            return workload.render(scored, fmt)
+            return workload.render(scored, fmt, lang=lang)
 
     st.download_button(
         _(DOWNLOAD_LABELS[fmt]),
         data=build,  # built when clicked, not on every rerun
-        file_name=report.file_name(scored, fmt),
+        file_name=report.file_name(scored, fmt, lang),
         mime=report.MEDIA_TYPES[fmt],
         key=f"{key}_download_{fmt}",
         type="primary",
@@ -743,7 +745,7 @@ def report_downloads(scored: ScoredRound, *, key: str) -> None:
     )
     st.caption(
         _("Saved as {file}. The file is made when you click: allow a few seconds.").format(
-            file=report.file_name(scored, fmt)
+            file=report.file_name(scored, fmt, lang)
         )
     )
 

@@ -610,3 +610,77 @@ def test_reference_pages(base_url: str, page: Page) -> None:
         if name == "Benchmarks":
             expect_charts(page, 1)
         check_accessibility(page, name.lower())
+
+
+def said(lang: str, message: str, **values: object) -> str:
+    """What the app shows for ``message`` in ``lang``: read from the same compiled catalog."""
+    from assessment import i18n
+
+    with i18n.using(lang):
+        return i18n._(message).format(**values)
+
+
+def test_answer_in_french_then_read_results_and_report_in_german(base_url: str, page: Page) -> None:
+    """A respondent opens a French link, answers in French and finishes; then the sidebar's
+    picker turns the same results into German, and the PDF downloaded there is German too."""
+    from pypdf import PdfReader
+
+    from assessment import i18n
+    from assessment.translations import load_translation
+
+    french = load_translation(CURRENT, "fr")
+    page.goto(base_url + "/?lang=fr")
+    page.get_by_label(said("fr", "Organisation name")).fill("Lyon Conseil")
+    click(page, said("fr", "Start the assessment"))
+    done = 0
+    for step, d in enumerate(french.dimensions, start=1):
+        heading = said("fr", "Step {step} of {steps}: {dimension}", step=step, steps=STEPS, dimension=d.title)
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        if step == 1:
+            # The questions and their levels are the French translation's words.
+            expect(page.get_by_text(d.questions[0].text, exact=False).first).to_be_visible()
+        groups = page.get_by_test_id("stRadio")
+        expect(groups).to_have_count(PER_STEP[step - 1])
+        for i in range(PER_STEP[step - 1]):
+            option(groups.nth(i), 2 + (step + i) % 3).click()
+            done += 1
+            with i18n.using("fr"):
+                shown = i18n.ngettext(
+                    "{done} of {total} question answered", "{done} of {total} questions answered", TOTAL
+                ).format(done=done, total=TOTAL)
+            expect(page.get_by_text(shown, exact=True)).to_be_visible()
+            expect(page.locator("[data-stale='true']")).to_have_count(0)
+        if step == 1:
+            screenshot(page, "questionnaire-fr.png")
+        click(page, said("fr", "Next →") if step < STEPS else said("fr", "Finish and see results"))
+    expect(page.get_by_role("heading", name=said("fr", "Against the benchmark"))).to_be_visible()
+    expect_no_exception(page)
+    expect_charts(page, 2)
+    assert "lang=fr" in page.url
+    screenshot(page, "results-fr.png")
+
+    picker = page.get_by_test_id("stSidebar").get_by_label("Language · Langue · Sprache · Idioma")
+    picker.click()
+    page.get_by_role("option", name="Deutsch").click()
+    expect(page.get_by_role("heading", name=said("de", "Against the benchmark"))).to_be_visible()
+    expect_no_exception(page)
+    assert "lang=de" in page.url
+    german = load_translation(CURRENT, "de")
+    expect(page.get_by_text(german.dimensions[0].title, exact=False).first).to_be_visible()
+    expect_charts(page, 2)
+    screenshot(page, "results-de.png")
+    check_accessibility(page, "results in German")
+
+    formats = page.get_by_test_id("stRadio").filter(has_text=said("de", "Format"))
+    formats.get_by_text(said("de", "PDF report"), exact=True).click()
+    wait_for_rerun(page)
+    with page.expect_download() as info:
+        click(page, said("de", "Download the PDF report"))
+    assert info.value.suggested_filename.endswith("-de.pdf")
+    pdf = ARTIFACTS / "report-de.pdf"
+    info.value.save_as(pdf)
+    text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert said("de", "Board brief") in text
+    assert german.dimensions[0].title in text
+    assert "Lyon Conseil" in text
