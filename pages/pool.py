@@ -3,11 +3,11 @@ self-assessments kept apart, and the releases every comparison and export comes 
 
 import streamlit as st
 
-from assessment import exchange, releases, ui
+from assessment import accounts, exchange, releases, ui, ui_signin
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
 
-ui.require_console()
+account = ui_signin.require_account(admin=True)
 store = ui.get_store()
 q = ui.current_questionnaire()
 st.title("Benchmark pool")
@@ -16,12 +16,8 @@ st.caption(
     "consent; its scores are frozen at that moment. Public self-assessments count only if you include "
     "them here. Test organisations never count. Pages, reports and exports show published releases only."
 )
-by = st.text_input(
-    "Your name (recorded with each approval, withdrawal and release)",
-    max_chars=80,
-    key="pool_by",
-    placeholder="Left empty, the record says 'console'",
-)
+by = account.email[:80]  # recorded with each approval, withdrawal and release
+st.caption(f"Approvals, withdrawals and releases are recorded under your account, {md_escape(account.email)}.")
 
 
 def organisation_actions(kind: str, frame) -> None:
@@ -47,6 +43,7 @@ def organisation_actions(kind: str, frame) -> None:
         if st.button(action, key=f"pool_{kind}_approve", disabled=not agreed, type="primary"):
             try:
                 store.approve_round(round_id, by, include_self_assessed=self_assessed)
+                accounts.audit(store, account, "approve for the benchmark", round_id, org_id)
             except InvalidInputError as exc:
                 st.error(md_escape(str(exc)))
             else:
@@ -54,9 +51,11 @@ def organisation_actions(kind: str, frame) -> None:
     left, right = st.columns(2)
     if left.button("Withdraw from the benchmark", key=f"pool_{kind}_withdraw"):
         count = store.withdraw_organisation(org_id, by)
+        accounts.audit(store, account, "withdraw from the benchmark", org_id, f"{count} round(s)")
         st.info(f"Withdrew {count} round(s); the organisation leaves the next release.")
     if right.button("Mark as a test organisation", key=f"pool_{kind}_test"):
         store.set_test_organisation(org_id)
+        accounts.audit(store, account, "mark as test organisation", org_id)
         st.info("Marked as a test organisation: it never counts in the benchmark.")
 
 
@@ -96,6 +95,7 @@ if st.button(
 ):
     try:
         made = releases.publish_release(store, q, by)
+        accounts.audit(store, account, "publish release", str(made.id), f"{made.label}, {made.n_orgs} organisations")
     except releases.ReleaseRefusedError as exc:
         st.error(md_escape(str(exc)))
     else:

@@ -10,6 +10,7 @@ import pandas as pd
 from assessment import codes, profile
 from assessment.questionnaire import SIDES, Questionnaire
 from assessment.scoring import Respondent
+from assessment.store.accounts import AccountQueries
 from assessment.store.benchmark_sets import BenchmarkSetQueries
 from assessment.store.branding import BrandingQueries
 from assessment.store.database import Database, utcnow
@@ -48,6 +49,7 @@ class Store(
         self.db = Database(path)
         self.upkeep = ScoreUpkeep(self.db)  # shared by every part of the store, passed explicitly
         self._writer = BatchWriter(self.db, rescore=self.upkeep.rounds)
+        self.accounts = AccountQueries(self.db)  # accounts, ownership, shares, audit log
 
     @property
     def path(self) -> str:
