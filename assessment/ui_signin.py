@@ -123,6 +123,10 @@ def sign_in_panel() -> None:
         if st.button(label, key="signin_provider", type="primary"):
             st.login(name) if name else st.login()
     configured = configured_hash()
+    if name is None and configured is None and not ui.get_store().accounts.any_with_password():
+        st.warning("The consultant console is locked: no account and no console password has been configured.")
+        st.markdown(auth.HOW_TO)
+        return
     if name is None or configured is not None:
         if name is not None:
             st.caption("Or, with a local Tandem password:")
@@ -173,10 +177,8 @@ def _local_form(configured: str | None) -> None:
         st.rerun()
     lock = ui.record_failure("password")
     later = f" Wait {throttling.describe_wait(lock)} before the next try." if lock else ""
-    st.error(
-        f"That e-mail and password do not match an enabled account.{later} "
-        "Repeated wrong passwords lock this network out for longer."
-    )
+    what = "e-mail and password are" if email.strip() else "password is"
+    st.error(f"That {what} not right.{later} Repeated wrong passwords lock this network out for longer.")
 
 
 def sign_out(account: Account | None) -> None:

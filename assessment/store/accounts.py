@@ -61,6 +61,9 @@ class AccountQueries:
     def all(self) -> list[Account]:
         return [Account(*r) for r in self.db.execute(f"SELECT {_COLS} FROM accounts ORDER BY email")]
 
+    def any_with_password(self) -> bool:
+        return bool(self.db.execute("SELECT 1 FROM accounts WHERE password_hash IS NOT NULL LIMIT 1"))
+
     def add(
         self, email: str, name: str | None, role: str, password_hash: str | None, *, actor: str
     ) -> Account:
