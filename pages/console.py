@@ -107,7 +107,7 @@ with st.expander("Owner and sharing"):
     if accounts.can_share(store, account, org.id):
         colleague = st.text_input("Share with (a colleague's e-mail)", key=f"console_share_{org.id}")
         c1, c2 = st.columns(2)
-        if c1.button("Share", key="console_share_go", disabled=not colleague.strip()):
+        if c1.button("Share", key="console_share_go"):
             try:
                 email = accounts.share(store, account, org.id, colleague)
                 st.success(f"Shared with {md_escape(email)}.")
