@@ -11,20 +11,6 @@ from assessment import ui, ui_signin, warmup  # noqa: E402
 st.set_page_config(page_title="Tandem · CIO–CMO alignment", page_icon="🚲", layout="wide")
 warmup.warm_and_freeze()  # first run only: keeps the garbage collector off the start-up heap
 
-ASSESSMENT = [
-    st.Page("pages/start.py", title="Start", default=True),
-    st.Page("pages/questionnaire.py", title="Questionnaire"),
-    st.Page("pages/results.py", title="Results"),
-]
-CONSOLE = st.Page("pages/console.py", title="Console")
-WORKSHOP = st.Page("pages/workshop.py", title="Workshop")
-ADMIN = st.Page("pages/admin.py", title="Administration")
-POOL = st.Page("pages/pool.py", title="Benchmark pool")
-REFERENCE = [
-    st.Page("pages/benchmarks.py", title="Benchmarks"),
-    st.Page("pages/about.py", title="Method"),
-]
-
 # Navigation by role. Signed out, every consultant page is still routable, so that a direct link
 # shows its sign-in and nothing else; once signed in, a consultant's navigation holds the console
 # and the workshop, an administrator's also the pool and the administration pages. The sidebar is
@@ -32,6 +18,22 @@ REFERENCE = [
 # to a deep link would otherwise draw, and assessment pages stay routable for join links.
 ui.get_store()  # fail early, with a clear message, if the database cannot be opened
 account = ui_signin.current_account()
+# A signed-in consultant's home is the console (where the provider's sign-in returns to), unless
+# the link is a respondent's: a join code or a personal link.
+console_home = account is not None and not (st.query_params.get("join") or st.query_params.get(ui.PARAM))
+ASSESSMENT = [
+    st.Page("pages/start.py", title="Start", default=not console_home),
+    st.Page("pages/questionnaire.py", title="Questionnaire"),
+    st.Page("pages/results.py", title="Results"),
+]
+CONSOLE = st.Page("pages/console.py", title="Console", default=console_home)
+WORKSHOP = st.Page("pages/workshop.py", title="Workshop")
+ADMIN = st.Page("pages/admin.py", title="Administration")
+POOL = st.Page("pages/pool.py", title="Benchmark pool")
+REFERENCE = [
+    st.Page("pages/benchmarks.py", title="Benchmarks"),
+    st.Page("pages/about.py", title="Method"),
+]
 consultant_pages = [CONSOLE, WORKSHOP, POOL, ADMIN] if account is None or account.is_admin else [CONSOLE, WORKSHOP]
 navigation = st.navigation([*ASSESSMENT, *consultant_pages, *REFERENCE], position="hidden")
 ui.register_questionnaires()
