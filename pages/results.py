@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import chart_text, charts, formats, insight, ui
+from assessment import accounts, chart_text, charts, formats, insight, ui
 from assessment.text import md_escape
 
 store = ui.get_store()
@@ -108,7 +108,11 @@ scope = st.radio(
     horizontal=True,
     key="results_report_scope",
 )
-ui.report_downloads(organisation if scope == "organisation" else mine, key=f"results_report_{scope}")
+ui.report_downloads(
+    organisation if scope == "organisation" else mine,
+    key=f"results_report_{scope}",
+    on_build=lambda fmt: accounts.report_downloaded(store, None, rnd.id, f"{fmt}, {scope}"),  # actor "respondent"
+)
 st.download_button(
     "Download my answers (CSV)",
     # Built only when clicked, not on every rerun.
