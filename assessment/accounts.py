@@ -281,7 +281,7 @@ def local_sign_in(
         and auth.verify_password(password, account.password_hash)
     )
     if not ok:
-        # The typed e-mail is named only when it is an account's: a mistyped password in the
+        # The typed e-mail is named only when it is an account's: a password typed into the
         # e-mail field must not end up in the log.
         reason = (
             "no such account"
@@ -289,7 +289,7 @@ def local_sign_in(
             else ("disabled" if not account.enabled else "wrong password")
         )
         store.accounts.record(
-            account.email if account else "unknown",
+            "unknown",  # not signed in: the account tried is the subject, not the actor
             "failed sign-in",
             account.email if account else "",
             f"{where}: {reason}",

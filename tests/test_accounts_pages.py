@@ -102,7 +102,7 @@ def test_a_wrong_password_is_refused_and_recorded(two_clients, db_path):
     from assessment.ui import _open_store
 
     failed = _open_store(db_path).accounts.audit_entries(action="failed sign-in")
-    assert failed["actor"].tolist() == ["ana@example.com"]
+    assert failed["actor"].tolist() == ["unknown"] and failed["subject"].tolist() == ["ana@example.com"]
 
 
 def test_sharing_from_the_console_shows_the_client_to_a_colleague(two_clients, db_path):
