@@ -120,13 +120,13 @@ def create_round(store: Store, account: Account, organisation_id: str, name: str
 
 def close_round(store: Store, account: Account, round_id: str) -> None:
     rnd = _round(store, account, round_id)
-    store.close_round(round_id)
+    store.engagements.close_round(round_id)
     store.accounts.record(account.email, "close round", round_id, f"{rnd.organisation_id}: {rnd.name}")
 
 
 def issue_code(store: Store, account: Account, round_id: str) -> str:
     rnd = _round(store, account, round_id)
-    code = store.rotate_join_code(round_id)
+    code = store.engagements.rotate_join_code(round_id)
     store.accounts.record(
         account.email, "issue join code", round_id, f"{rnd.organisation_id}; old code stops"
     )
@@ -135,7 +135,7 @@ def issue_code(store: Store, account: Account, round_id: str) -> str:
 
 def revoke_code(store: Store, account: Account, round_id: str) -> None:
     rnd = _round(store, account, round_id)
-    store.revoke_join_code(round_id)
+    store.engagements.revoke_join_code(round_id)
     store.accounts.record(account.email, "revoke join code", round_id, rnd.organisation_id)
 
 
@@ -161,7 +161,7 @@ def report_downloaded(store: Store, account: Account | None, round_id: str, fmt:
 
 def set_archived(store: Store, account: Account, organisation_id: str, archived: bool) -> None:
     require(store, account, organisation_id)
-    store.set_archived(organisation_id, archived, actor=account.email)
+    store.operations.set_archived(organisation_id, archived, actor=account.email)
 
 
 def share(store: Store, account: Account, organisation_id: str, email: str) -> str:
@@ -254,7 +254,7 @@ def bootstrap_hash(store: Store, configured: str | None) -> str | None:
     """The hash that checks the bootstrap administrator's password (an upgraded one, if any)."""
     if configured is None:
         return None
-    return store.upgraded_console_hash(configured) or configured
+    return store.operations.upgraded_console_hash(configured) or configured
 
 
 def local_sign_in(
@@ -268,7 +268,7 @@ def local_sign_in(
         current = bootstrap_hash(store, configured)
         if current is not None and auth.verify_password(password, current):
             if auth.needs_upgrade(current):
-                store.save_upgraded_console_hash(configured, auth.hash_password(password, check_length=False))
+                store.operations.save_upgraded_console_hash(configured, auth.hash_password(password, check_length=False))
             store.accounts.record(BOOTSTRAP.email, "sign in", BOOTSTRAP.email, where)
             return BOOTSTRAP
         store.accounts.record("unknown", "failed sign-in", BOOTSTRAP.email, where)

@@ -108,7 +108,7 @@ class Comparison:
 
 
 def publishable_segments(segments: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``Store.peer_segments`` that may be shown (the live synthetic sample): the
+    """The rows of ``store.peers.peer_segments`` that may be shown (the live synthetic sample): the
     floor, differencing and complementary suppression of ``disclosure.suppressed_segments``, per
     dimension as well.
 
@@ -152,17 +152,17 @@ def segment_value(organisation: Organisation | None, segment_type: str) -> str |
 def available_sources(store: Store, qkey: tuple[str, str]) -> list[Source]:
     """The latest release of real organisations, each imported set for this questionnaire
     version, and the synthetic sample when there is one."""
-    release = store.latest_release(qkey)
+    release = store.pool.latest_release(qkey)
     if release is None:
         peers = Source(PEERS, "Real organisations: no benchmark release published yet", n_orgs=0, name=PEERS)
     else:
         label = f"{release.label} ({release.n_orgs} real organisations)"
         peers = Source(PEERS, label, n_orgs=release.n_orgs, name=PEERS, release=release)
     sources = [peers]
-    for row in store.list_benchmark_sets(qkey).itertuples():
+    for row in store.benchmark_sets.list_benchmark_sets(qkey).itertuples():
         label = _set_label(row.source, row.generated_at)
         sources.append(Source(f"{IMPORTED}{row.id}", label, is_synthetic(row.source), name=row.source))
-    n_synthetic = store.peer_count(qkey, synthetic=True)
+    n_synthetic = store.peers.peer_count(qkey, synthetic=True)
     if n_synthetic > 0:
         sources.append(Source(SYNTHETIC, SYNTHETIC_NAME, synthetic=True, n_orgs=n_synthetic, name=SYNTHETIC))
     return sources
@@ -255,7 +255,7 @@ def benchmark_panel(
     profile = None
     if organisation is not None:
         profile = (organisation.industry, organisation.size_band, organisation.region)
-    segments = store.peer_panel(qkey, synthetic=True, exclude_org=exclude, profile=profile, scores=clean)
+    segments = store.benchmark_sets.peer_panel(qkey, synthetic=True, exclude_org=exclude, profile=profile, scores=clean)
     published = publishable_segments(segments).rename(columns={"n_orgs": "n"})
     types, names = published["segment_type"].to_numpy(), published["segment_value"].to_numpy()
     overall = segments[segments["dimension_id"] == formats.OVERALL]
@@ -277,10 +277,10 @@ def benchmark_panel(
 def _released(
     store: Store, qkey: tuple[str, str], segment_type: str, value: str | None, scores: Mapping[str, float]
 ) -> Comparison:
-    release = store.latest_release(qkey)
+    release = store.pool.latest_release(qkey)
     if release is None:
         return Comparison(segment_type, value, None, NO_RELEASE)
-    stats = store.release_stats(release.id, segment_type, value)
+    stats = store.pool.release_stats(release.id, segment_type, value)
     if formats.OVERALL not in set(stats["dimension_id"]):
         return Comparison(segment_type, value, None, NO_RELEASE if segment_type == "all" else WITHHELD)
     source = f"{release.label}, real organisations"
@@ -297,12 +297,12 @@ def _imported(
     scores: Mapping[str, float],
 ) -> Comparison:
     try:
-        found = store.benchmark_set(int(source.removeprefix(IMPORTED)))
+        found = store.benchmark_sets.benchmark_set(int(source.removeprefix(IMPORTED)))
     except ValueError:
         found = None
     if found is None or found.questionnaire_key != tuple(qkey):
         raise ValueError(f"no imported benchmark set {source!r} for questionnaire {qkey[0]} {qkey[1]}")
-    stats = store.benchmark_set_stats(found.id, segment_type, value)
+    stats = store.benchmark_sets.benchmark_set_stats(found.id, segment_type, value)
     if formats.OVERALL not in set(stats["dimension_id"]):
         return Comparison(segment_type, value, None, NO_BENCHMARK if segment_type == "all" else NOT_IN_SET)
     label = _set_label(found.source, found.generated_at)

@@ -29,7 +29,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
             versions = ", ".join(v for i, v in sorted(installed) if i == questionnaire.id)
             raise ValueError(f"no questionnaire version {args.version} is installed (installed: {versions})")
         questionnaire = installed[(questionnaire.id, args.version)]
-    if args.if_empty and store.peer_count(questionnaire.key, synthetic=True) > 0:
+    if args.if_empty and store.peers.peer_count(questionnaire.key, synthetic=True) > 0:
         print(f"The synthetic sample is already in {store.path}; nothing to do.")
         return 0
     started = time.perf_counter()

@@ -182,7 +182,7 @@ class ScoredRound:
     @cached_property
     def branding(self) -> Branding:
         """The consultancy's name, logo, colour and footer for deliverables (neutral when unset)."""
-        return self.store.branding()
+        return self.store.branding.current()
 
     @cached_property
     def responses(self) -> pd.DataFrame:
@@ -297,13 +297,13 @@ def load_round(
     result = score_round(q, everyone)
     sources, resolved, shown, reason = compare(store, result, org, choice or BenchmarkChoice())
     previous = _previous(store, questionnaires, rnd, q)
-    targets, carried = store.targets(rnd.id), None
+    targets, carried = store.engagements.targets(rnd.id), None
     if not targets and previous is not None and previous.comparable:
         # Carried over where the dimension compares (another version: declared equivalents only).
-        earlier = store.targets(previous.round.id).items()
+        earlier = store.engagements.targets(previous.round.id).items()
         targets = {new: v for old, v in earlier if (new := previous.correspondence.dimension(old))}
         carried = previous.round.name if targets else None
-    done = store.progress_by_side(round_id)
+    done = store.engagements.progress_by_side(round_id)
     finished = dict(zip(done["side"], done["finished"], strict=True))
     if respondent_id is not None:
         record = store.respondent(respondent_id)
@@ -326,7 +326,7 @@ def load_round(
         generated_at=datetime.now(UTC),
         store=store,
         viewer_id=viewer_id,
-        results_released=store.results_released(round_id),
+        results_released=store.pool.results_released(round_id),
     )
 
 

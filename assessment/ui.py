@@ -398,7 +398,7 @@ def benchmark_caption(scored: ScoredRound) -> None:
     if benchmark.synthetic:
         st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
     member = ""
-    if benchmark.release is not None and get_store().is_release_member(benchmark.release.id, scored.organisation.id):
+    if benchmark.release is not None and get_store().pool.is_release_member(benchmark.release.id, scored.organisation.id):
         member = " Your organisation's approved round is one of the organisations in this release."
     st.caption(
         f"Benchmark: {md_escape(benchmark.label)}.{member} Where you stand is a band read from the "
@@ -581,7 +581,7 @@ def branding_section() -> None:
     from assessment.branding import MAX_FOOTER, MAX_LOGO_PIXELS, MAX_NAME, BrandingError
 
     store = get_store()
-    current = store.branding()
+    current = store.branding.current()
     label = f"Report branding: {md_escape(current.name)}" if current.custom else "Report branding: Tandem (neutral)"
     with st.expander(label):
         st.caption(
@@ -603,7 +603,7 @@ def branding_section() -> None:
             drop = st.checkbox("Remove the logo", disabled=current.logo is None, key="console_branding_drop")
             if st.form_submit_button("Save branding", type="primary"):
                 try:
-                    store.set_branding(name, colour, footer, upload.getvalue() if upload else None, keep_logo=not drop)
+                    store.branding.save(name, colour, footer, upload.getvalue() if upload else None, keep_logo=not drop)
                 except BrandingError as exc:
                     st.error(md_escape(str(exc)))
                 else:
@@ -612,5 +612,5 @@ def branding_section() -> None:
         if st.session_state.pop("console_branding_saved", False):
             st.success("Branding saved: reports and decks made from now on use it.")
         if current.custom and st.button("Back to Tandem's neutral style", key="console_branding_clear"):
-            store.clear_branding()
+            store.branding.clear()
             st.rerun()

@@ -72,7 +72,7 @@ if people:
             done(f"Enabled {md_escape(chosen)}.")
     except InvalidInputError as exc:
         st.error(md_escape(str(exc)))
-    owned = [o for o in store.organisations(include_archived=True) if store.accounts.owner(o.id) is None]
+    owned = [o for o in store.engagements.organisations(include_archived=True) if store.accounts.owner(o.id) is None]
     if owned:
         names = {o.id: one_line(o.name) for o in owned}
         org_pick = c3.selectbox("Client owned by nobody", list(names), format_func=names.get, key="admin_assign_org")
@@ -103,7 +103,7 @@ if recent:
     names = ", ".join(p.name for p in reversed(recent))
     st.caption(md_escape(f"Latest backups in {directory}: {names}"))
 
-organisations = store.organisations(include_archived=True)
+organisations = store.engagements.organisations(include_archived=True)
 labels = {o.id: one_line(o.name) + (" (archived)" if o.archived_at else "") for o in organisations}
 
 st.header("Erase a respondent")
@@ -114,12 +114,12 @@ st.caption(
 )
 link = st.text_input("Their personal link, if they sent it", key="admin_erase_link")
 if link.strip():
-    people = store.find_respondents(token=link.strip().rsplit("r=", 1)[-1].split("&", 1)[0])
+    people = store.operations.find_respondents(token=link.strip().rsplit("r=", 1)[-1].split("&", 1)[0])
 elif organisations:
     org_id = st.selectbox("Organisation", list(labels), format_func=labels.get, key="admin_erase_org")
     rounds = {r.id: one_line(r.name) for r in store.rounds_of(org_id)}
     round_id = st.selectbox("Round", list(rounds), format_func=rounds.get, key="admin_erase_round")
-    people = store.respondents_list(round_id) if round_id else None
+    people = store.operations.respondents_list(round_id) if round_id else None
 else:
     people = None
 if people is None or people.empty:
@@ -136,7 +136,7 @@ else:
     sure = st.checkbox(f"Erase {pid} for good", key=f"admin_erase_confirm_{pid}")
     if st.button("Erase this respondent", key="admin_erase_go", disabled=not sure, type="primary"):
         try:
-            removed = store.erase_respondent(pid, actor=account.email)
+            removed = store.operations.erase_respondent(pid, actor=account.email)
         except InvalidInputError as exc:
             st.error(md_escape(str(exc)))
         else:
@@ -155,14 +155,14 @@ if organisations:
     typed = st.text_input("Type its name to confirm", key=f"admin_delete_name_{doomed}")
     if st.button("Delete this organisation", key="admin_delete_go", disabled=not typed, type="primary"):
         try:
-            removed = store.delete_organisation(doomed, actor=account.email, confirm_name=typed)
+            removed = store.operations.delete_organisation(doomed, actor=account.email, confirm_name=typed)
         except InvalidInputError as exc:
             st.error(md_escape(str(exc)))
         else:
             done(f"Deleted {md_escape(labels[doomed])}: {md_escape(removed.detail)}.")
 
 st.header("Imported benchmark sets")
-sets = store.list_benchmark_sets()
+sets = store.benchmark_sets.list_benchmark_sets()
 if sets.empty:
     st.caption("None imported.")
 else:
@@ -174,7 +174,7 @@ else:
     set_id = st.selectbox("Set", list(set_labels), format_func=set_labels.get, key="admin_set_pick")
     sure = st.checkbox("Delete this set for good", key=f"admin_set_confirm_{set_id}")
     if st.button("Delete the set", key="admin_set_go", disabled=not sure):
-        removed = store.delete_benchmark_set(set_id, actor=account.email)
+        removed = store.operations.delete_benchmark_set(set_id, actor=account.email)
         done(f"Deleted benchmark set {md_escape(set_labels[set_id])}.")
 
 st.header("Audit log")

@@ -74,7 +74,7 @@ else:
         )
 
 st.header("Export")
-release = store.latest_release(q.key)
+release = store.pool.latest_release(q.key)
 if release is not None:
     st.download_button(
         f"Download {release.label} (CSV)",
@@ -120,7 +120,7 @@ if st.button("Import", key="bench_import_go", type="primary"):
     except (DuplicateBenchmarkSetError, ValueError) as exc:
         st.error(md_escape(str(exc)))
     else:
-        found = store.benchmark_set(set_id)
+        found = store.benchmark_sets.benchmark_set(set_id)
         accounts.audit(store, account, "import benchmark set", str(set_id), f"{found.source}, {found.rows} rows")
         where = (
             "It is now in the list of what to compare with."

@@ -18,7 +18,7 @@ if account.is_admin:
         "pages/pool.py", label="Benchmark pool: consent, self-assessments and releases", icon=":material/groups:"
     )
 
-with st.expander("New client organisation", expanded=not accounts.visible(store, account, store.client_organisations())):
+with st.expander("New client organisation", expanded=not accounts.visible(store, account, store.pool.client_organisations())):
     with st.form("console_new_org", clear_on_submit=True):
         name = st.text_input("Organisation name", max_chars=profile.MAX_NAME_LENGTH)
         c1, c2, c3 = st.columns(3)
@@ -50,7 +50,7 @@ if ARCHIVED_KEY in st.session_state:
 show_archived = st.toggle("Show archived organisations", key="console_show_archived")
 # public self-assessments are listed on the pool page
 # Administrators see every client; a consultant those they own or that were shared with them.
-organisations = accounts.visible(store, account, store.client_organisations(include_archived=show_archived))
+organisations = accounts.visible(store, account, store.pool.client_organisations(include_archived=show_archived))
 if not organisations:
     st.info("No client organisations of yours yet. Create one above to start a round.")
     st.stop()
@@ -77,7 +77,7 @@ with st.expander("Rename or archive"):
     if c1.button("Rename", key="console_rename_go"):
         try:
             accounts.require(store, account, org.id)
-            store.rename_organisation(org.id, new_name)
+            store.engagements.rename_organisation(org.id, new_name)
             st.rerun()
         except InvalidInputError as exc:
             st.error(str(exc))
@@ -120,7 +120,7 @@ with st.expander("Owner and sharing"):
                 st.rerun()
 
 rounds = store.rounds_of(org.id)
-open_round = store.open_round_of(org.id)
+open_round = store.engagements.open_round_of(org.id)
 st.header("Rounds")
 if rounds:
     st.dataframe(
@@ -147,11 +147,11 @@ def new_round_form() -> None:
 
 @st.fragment(run_every=5)
 def live_progress(round_id: str) -> None:
-    progress = store.progress_by_side(round_id)
+    progress = store.engagements.progress_by_side(round_id)
     cols = st.columns(len(progress))
     for col, row in zip(cols, progress.itertuples(), strict=True):
         col.metric(f"{ui.side_label(row.side)}: finished", f"{row.finished} of {row.started} started")
-    named = store.named_respondents(round_id)
+    named = store.engagements.named_respondents(round_id)
     if len(named):
         st.caption("Respondents who chose to give a name (alphabetically; no side, role or answers):")
         st.dataframe(named, hide_index=True, width="stretch")
@@ -202,10 +202,10 @@ st.download_button(
     key="console_export",
     on_click="ignore",
 )
-if store.results_released(latest.id):
+if store.pool.results_released(latest.id):
     st.caption(f"Respondents of {md_escape(latest.name)} can see the organisation's results.")
     if latest.kind == "consultant" and st.button("Hide the results from respondents again", key="console_unrelease"):
-        store.release_results(latest.id, account.email[:80], released=False)
+        store.pool.release_results(latest.id, account.email[:80], released=False)
         accounts.audit(store, account, "hide results from respondents", latest.id, org.id)
         st.rerun()
 else:
@@ -214,7 +214,7 @@ else:
         "organisation's results to them."
     )
     if st.button("Release the organisation's results to respondents", key="console_release"):
-        store.release_results(latest.id, account.email[:80])
+        store.pool.release_results(latest.id, account.email[:80])
         accounts.audit(store, account, "release results to respondents", latest.id, org.id)
         st.rerun()
 if st.button("Open the workshop view", key="console_workshop"):

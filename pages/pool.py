@@ -42,7 +42,7 @@ def organisation_actions(kind: str, frame) -> None:
         action = "Include in the benchmark" if self_assessed else "Approve for the benchmark"
         if st.button(action, key=f"pool_{kind}_approve", disabled=not agreed, type="primary"):
             try:
-                store.approve_round(round_id, by, include_self_assessed=self_assessed)
+                store.pool.approve_round(round_id, by, include_self_assessed=self_assessed)
                 accounts.audit(store, account, "approve for the benchmark", round_id, org_id)
             except InvalidInputError as exc:
                 st.error(md_escape(str(exc)))
@@ -50,17 +50,17 @@ def organisation_actions(kind: str, frame) -> None:
                 st.success(f"{md_escape(names[org_id])} counts from the next release.")
     left, right = st.columns(2)
     if left.button("Withdraw from the benchmark", key=f"pool_{kind}_withdraw"):
-        count = store.withdraw_organisation(org_id, by)
+        count = store.pool.withdraw_organisation(org_id, by)
         accounts.audit(store, account, "withdraw from the benchmark", org_id, f"{count} round(s)")
         st.info(f"Withdrew {count} round(s); the organisation leaves the next release.")
     if right.button("Mark as a test organisation", key=f"pool_{kind}_test"):
-        store.set_test_organisation(org_id)
+        store.pool.set_test_organisation(org_id)
         accounts.audit(store, account, "mark as test organisation", org_id)
         st.info("Marked as a test organisation: it never counts in the benchmark.")
 
 
 st.header("Clients")
-clients = store.pool_overview(self_assessed=False)
+clients = store.pool.pool_overview(self_assessed=False)
 if clients.empty:
     st.info("No client organisations yet: create one in the console.")
 else:
@@ -72,7 +72,7 @@ st.caption(
     "Started from the public Start page, by anyone, without signing in. They never count as peers "
     "unless you include one here after checking it is real and has agreed."
 )
-selfs = store.pool_overview(self_assessed=True)
+selfs = store.pool.pool_overview(self_assessed=True)
 if selfs.empty:
     st.info("No self-assessments yet.")
 else:
@@ -101,7 +101,7 @@ if st.button(
     else:
         st.success(f"Published {md_escape(made.label)} ({made.n_orgs} organisations).")
         st.rerun()
-for release in store.benchmark_releases(q.key):
+for release in store.pool.benchmark_releases(q.key):
     with st.container(border=True):
         st.markdown(
             f"**{md_escape(release.label)}** · {release.n_orgs} organisations · by {md_escape(release.published_by)}"

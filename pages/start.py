@@ -53,7 +53,7 @@ if record is not None:
             st.caption("Your answers are kept and count for the side you choose.")
             if st.button("Change my side", key="start_change_side_go", disabled=new_side == record.side):
                 try:
-                    store.change_side(record.id, new_side)
+                    store.engagements.change_side(record.id, new_side)
                 except (InvalidInputError, RoundClosedError) as exc:
                     st.error(str(exc))
                 else:

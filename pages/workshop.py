@@ -14,7 +14,7 @@ account = ui_signin.require_account()
 store = ui.get_store()
 st.title("Workshop")
 
-organisations = accounts.visible(store, account, store.organisations())
+organisations = accounts.visible(store, account, store.engagements.organisations())
 if not organisations:
     st.info("No client organisations of yours yet: create one in the consultant console.")
     st.page_link("pages/console.py", label="Go to the console")
@@ -116,7 +116,7 @@ with tabs[4]:
         if st.form_submit_button("Save targets"):
             try:
                 accounts.require(store, account, rnd.organisation_id)
-                store.set_targets(rnd.id, entered)
+                store.engagements.set_targets(rnd.id, entered)
             except InvalidInputError as exc:
                 st.error(str(exc))
             else:

@@ -35,7 +35,7 @@ def test_emails_are_lower_cased_and_checked(store):
 
 def test_consultants_see_their_own_clients_and_admins_see_all(people):
     store, admin, ana, bob, a_org, b_org = people
-    orgs = store.organisations()
+    orgs = store.engagements.organisations()
     assert [o.name for o in accounts.visible(store, ana, orgs)] == ["Ana Client"]
     assert [o.name for o in accounts.visible(store, bob, orgs)] == ["Bob Client"]
     assert len(accounts.visible(store, admin, orgs)) == 2
@@ -66,7 +66,7 @@ def test_sharing_gives_a_colleague_the_client_and_only_the_owner_shares(people):
     accounts.share(store, ana, a_org.id, "BOB@example.com")
     assert accounts.can_see(store, bob, a_org.id)
     assert not accounts.can_share(store, bob, a_org.id)  # shared with him, not his
-    assert {o.name for o in accounts.visible(store, bob, store.organisations())} == {"Ana Client", "Bob Client"}
+    assert {o.name for o in accounts.visible(store, bob, store.engagements.organisations())} == {"Ana Client", "Bob Client"}
     accounts.unshare(store, ana, a_org.id, "bob@example.com")
     assert not accounts.can_see(store, bob, a_org.id)
     actions = store.accounts.audit_entries(actor="ana@example.com")["action"].tolist()
@@ -153,7 +153,7 @@ def test_audit_filters_and_csv_escape_formulas(people):
 def test_deleting_an_organisation_removes_its_shares(people):
     store, admin, ana, bob, a_org, _ = people
     accounts.share(store, ana, a_org.id, "bob@example.com")
-    store.delete_organisation(a_org.id, actor=admin.email, confirm_name="Ana Client")
+    store.operations.delete_organisation(a_org.id, actor=admin.email, confirm_name="Ana Client")
     assert store.accounts.shared_with(a_org.id) == []
     assert store.accounts.audit_entries(action="delete organisation")["actor"].tolist() == ["admin@example.com"]
 

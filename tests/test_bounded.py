@@ -91,7 +91,7 @@ def test_an_oversized_import_is_refused_before_it_is_parsed(store, real, monkeyp
     monkeypatch.setattr(formats, "parse_benchmark_csv", lambda *a: parsed.append(a))
     with pytest.raises(formats.BenchmarkImportError, match="more than a benchmark CSV can be"):
         exchange.import_benchmarks(store, b"x" * (exchange.MAX_IMPORT_BYTES + 1), {real.key: real}, "Big")
-    assert parsed == [] and store.benchmark_row_count() == 0
+    assert parsed == [] and store.benchmark_sets.benchmark_row_count() == 0
 
 
 def test_importing_a_200_mb_file_stays_in_bounded_memory(tmp_path):

@@ -89,20 +89,20 @@ def test_administrator_sets_branding_once_and_bad_values_are_refused(console_env
     from assessment.ui import _open_store  # the app holds the file: read through its own store
 
     store = _open_store(console_env)
-    saved = store.branding()
+    saved = store.branding.current()
     assert (saved.name, saved.colour, saved.footer) == ("Northwind Advisory", "#7B2D8E", "Northwind · Confidential")
     assert any(e.label.startswith("Report branding: Northwind Advisory") for e in at.expander)
 
     next(t for t in at.text_input if t.label == "Consultancy name").input("   ")
     at.button(key="FormSubmitter:console_branding-Save branding").click().run()
     assert "cannot be empty" in at.error[0].value
-    assert store.branding().name == "Northwind Advisory"  # nothing changed
+    assert store.branding.current().name == "Northwind Advisory"  # nothing changed
 
-    store.set_branding("Northwind Advisory", "#7B2D8E", "", image_bytes())
+    store.branding.save("Northwind Advisory", "#7B2D8E", "", image_bytes())
     at.run()
     assert at.get("image")  # the current logo is shown
     at.button(key="console_branding_clear").click().run()
-    assert not store.branding().custom
+    assert not store.branding.current().custom
 
 
 def _round_with_two_sides(path, real, org_name="Workshop Co"):
@@ -143,7 +143,7 @@ def test_workshop_shows_the_gap_spread_and_priorities(console_env, real):
 def test_workshop_targets_and_second_round(console_env, real):
     org, first = _round_with_two_sides(console_env, real)
     store = Store(console_env)
-    store.close_round(first.id)
+    store.engagements.close_round(first.id)
     second = store.create_round(org.id, "2027 Q2", real, kind="consultant")
     person = sessions.join_round(store, second.join_code, side="it", role="CIO")
     for question in real.questions:
@@ -189,13 +189,13 @@ def test_pool_page_records_consent_keeps_self_assessments_apart_and_publishes(co
     at.button(key="pool_publish").click().run()
     assert not at.exception
     live = Store(console_env)
-    release = live.latest_release(current.key)
+    release = live.pool.latest_release(current.key)
     assert release.n_orgs == 5 and release.published_by == "bootstrap administrator"
-    entry = live.benchmark_entry(f"rnd-{selfs[0]}")
+    entry = live.pool.benchmark_entry(f"rnd-{selfs[0]}")
     assert entry["consent_by"] == "bootstrap administrator" and entry["self_assessed"]
     audit = live.accounts.audit_entries()
     assert (audit["action"] == "approve for the benchmark").sum() == 5
     assert audit["action"].tolist()[0] == "publish release"
-    assert live.benchmark_entry(f"rnd-{selfs[1]}") is None  # the other self-assessment never counts
+    assert live.pool.benchmark_entry(f"rnd-{selfs[1]}") is None  # the other self-assessment never counts
     live.close()
     assert any(b.proto.label == "Download (CSV)" for b in at.get("download_button"))

@@ -158,5 +158,5 @@ def test_archive_asks_first_shows_archived_and_undoes(console_env, real):
     assert not at.exception
     assert _live(console_env).organisation(org.id).archived_at is None
     assert len(at.selectbox(key="console_pick").options) == 2
-    actions = [a for a in _live(console_env).audit_log()["action"] if a != "sign in"]
+    actions = [a for a in _live(console_env).operations.audit_log()["action"] if a != "sign in"]
     assert actions == ["restore organisation from archive", "archive organisation"]

@@ -18,8 +18,9 @@ _ROUND_COLS = (
 
 
 class EngagementQueries:
-    upkeep: ScoreUpkeep  # the store's shared score upkeep (assessment/store/upkeep.py)
-    db: Database
+    def __init__(self, db: Database, upkeep: ScoreUpkeep) -> None:
+        self.db = db
+        self.upkeep = upkeep  # the store's one score upkeep, shared by its parts
 
     def organisations(self, *, include_archived: bool = False) -> list[Organisation]:
         """Real (non-synthetic) organisations, by name."""

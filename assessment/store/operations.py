@@ -35,8 +35,9 @@ def _digest(configured_hash: str) -> str:
 
 
 class OperationsQueries:
-    upkeep: ScoreUpkeep  # the store's shared score upkeep (assessment/store/upkeep.py)
-    db: Database
+    def __init__(self, db: Database, upkeep: ScoreUpkeep) -> None:
+        self.db = db
+        self.upkeep = upkeep  # the store's one score upkeep, shared by its parts
 
     # console password -------------------------------------------------------------------
 

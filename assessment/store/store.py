@@ -40,15 +40,26 @@ _BULK_TABLES = frozenset({"organisations", "rounds", "respondents", "answers", "
 _RESP_COLS = "id, token, round_id, side, role, display_name, created_at, completed_at"
 
 
-class Store(
-    EngagementQueries, PeerQueries, BenchmarkSetQueries, PoolQueries, BrandingQueries, OperationsQueries
-):
-    """All persistent state. ``Store(None)`` is an in-memory store for tests."""
+class Store:
+    """All persistent state. ``Store(None)`` is an in-memory store for tests.
+
+    The core (questionnaires, organisations, rounds, respondents, answers, scores) lives here;
+    everything else is a part with its own home, reached as an attribute: ``store.engagements``
+    (a consultant's rounds, codes, targets), ``store.peers``, ``store.benchmark_sets``,
+    ``store.pool`` (consent and releases), ``store.branding`` and ``store.operations`` (erasure,
+    deletion, audit). The parts share one database and one score upkeep and never call each other.
+    """
 
     def __init__(self, path: str | Path | None) -> None:
         self.db = Database(path)
-        self.upkeep = ScoreUpkeep(self.db)  # shared by every part of the store, passed explicitly
+        self.upkeep = ScoreUpkeep(self.db)
         self._writer = BatchWriter(self.db, rescore=self.upkeep.rounds)
+        self.engagements = EngagementQueries(self.db, self.upkeep)
+        self.peers = PeerQueries(self.db)
+        self.benchmark_sets = BenchmarkSetQueries(self.db)
+        self.pool = PoolQueries(self.db, self.upkeep)
+        self.branding = BrandingQueries(self.db)
+        self.operations = OperationsQueries(self.db, self.upkeep)
         self.accounts = AccountQueries(self.db)  # accounts, ownership, shares, audit log
 
     @property
