@@ -3,6 +3,7 @@ identity provider (``st.user``, with [auth] in a real .streamlit/secrets.toml)."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -153,12 +154,18 @@ server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
 
 
 @pytest.fixture
-def with_provider(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, two_clients) -> None:
+def with_provider(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, two_clients) -> Iterator[None]:
     """[auth] in a real .streamlit/secrets.toml of the working directory (AppTest's secrets
     are not enough for st.login)."""
     (tmp_path / ".streamlit").mkdir()
     (tmp_path / ".streamlit" / "secrets.toml").write_text(AUTH)
     monkeypatch.chdir(tmp_path)
+    from streamlit.runtime.secrets import secrets_singleton
+
+    secrets_singleton._reset()  # Streamlit keeps the secrets it read once per process
+    yield
+    monkeypatch.undo()
+    secrets_singleton._reset()  # later tests must not inherit this [auth]
 
 
 def test_with_a_provider_the_sign_in_is_its_button(with_provider):
