@@ -13,6 +13,7 @@ from assessment.commands import current_questionnaire, installed_questionnaires,
 from assessment.commands import ops as ops_commands
 from assessment.commands import questionnaire as questionnaire_commands
 from assessment.commands import reports as report_commands
+from assessment.commands import users as user_commands
 from assessment.questionnaire import QuestionnaireError
 from assessment.store import StoreError
 from assessment.text import terminal_safe
@@ -46,7 +47,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 # Each module adds its commands through ``register(command)``, where ``command(name, help)``
 # returns a sub-parser that already takes --db.
-COMMAND_MODULES: list = [benchmark_commands, report_commands, questionnaire_commands, ops_commands, catalog_commands]
+COMMAND_MODULES: list = [benchmark_commands, report_commands, questionnaire_commands, ops_commands, catalog_commands, user_commands]
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:

@@ -16,13 +16,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assessment import (
-    auth,
     backups,
     benchmarks,
     chart_text,
     charts,
     config,
-    console_session,
     i18n,
     insight,
     profile,
@@ -387,27 +385,7 @@ def too_many(wait: float, what: str) -> None:
 
 # consultant console --------------------------------------------------------------------
 
-CONSOLE_KEY = state.CONSOLE_UNLOCKED
-
-
-def _secrets_hash() -> str | None:
-    try:
-        value = st.secrets.get(auth.ENV_VAR)
-    except Exception:  # noqa: BLE001 - no secrets file is the normal case
-        return None
-    return str(value) if value else None
-
-
-def console_signed_in() -> bool:
-    """Signed in during this session, or earlier in this browser (a reload) within the session
-    cookie's lifetime."""
-    if st.session_state.get(CONSOLE_KEY):
-        return True
-    stored = auth.configured_hash(_secrets_hash())
-    if stored is not None and console_session.valid(st.context.cookies.get(console_session.COOKIE), stored):
-        st.session_state[CONSOLE_KEY] = True
-        return True
-    return False
+CONSOLE_KEY = state.CONSOLE_UNLOCKED  # set while an account is signed in (see assessment.ui_signin)
 
 
 def sidebar_links(section: str, pages: list) -> None:
@@ -415,84 +393,6 @@ def sidebar_links(section: str, pages: list) -> None:
     st.markdown(f"**{section}**")
     for page in pages:
         st.page_link(page)
-
-
-def require_console() -> None:
-    """Stop the page unless this session has signed in to the consultant console; a signed-in
-    consultant's reload is recognised by the session cookie until it expires."""
-    _through_router()
-    if console_signed_in():
-        return
-    stored = auth.configured_hash(_secrets_hash())
-    if stored is None:
-        st.warning(_("The consultant console is locked: no console password has been configured."))
-        st.markdown(
-            _(
-                "Set a console password: run `python -m assessment hash-password`, then put the printed hash "
-                'in the environment variable {variable}, or as {variable} = "..." in .streamlit/secrets.toml, '
-                "and restart Tandem."
-            ).format(variable=auth.ENV_VAR)
-        )
-        st.stop()
-    with st.form("console_login"):
-        password = st.text_input(_("Console password"), type="password")
-        submitted = st.form_submit_button(_("Sign in"), type="primary")
-    if submitted:
-        wait = throttle("password")
-        if wait:
-            too_many(wait, "password")
-            st.stop()
-        store = get_store()
-        current = store.operations.upgraded_console_hash(stored) or stored
-        if auth.verify_password(password, current):
-            record_success("password")
-            _upgrade_hash(store, stored, current, password)
-            st.session_state[CONSOLE_KEY] = True
-            st.session_state[_SET_COOKIE] = console_session.issue(stored)
-            st.rerun()
-        lock = record_failure("password")
-        st.error(
-            _(
-                "That password is not right. Wait {wait} before the next try. Repeated wrong passwords "
-                "lock this network out for longer."
-            ).format(wait=throttling.describe_wait(lock))
-            if lock
-            else _("That password is not right. Repeated wrong passwords lock this network out for longer.")
-        )
-    st.stop()
-
-
-def _upgrade_hash(store: Store, configured: str, current: str, password: str) -> None:
-    """A hash made with weaker parameters is replaced at sign-in by a stronger one, kept in the
-    database (the app cannot rewrite the environment or secrets.toml)."""
-    if not auth.needs_upgrade(current):
-        return
-    try:
-        store.operations.save_upgraded_console_hash(configured, auth.hash_password(password, check_length=False))
-    except StoreError as exc:
-        _LOG.error("the console password hash could not be upgraded: %s", exc)
-        return
-    _LOG.warning(
-        "The console password hash in %s used weaker scrypt parameters; a stronger one now verifies "
-        "sign-ins. Replace the configured hash with one from `python -m assessment hash-password`.",
-        auth.ENV_VAR,
-    )
-
-
-_SET_COOKIE = "console_cookie_pending"  # written by the first page drawn after signing in
-
-
-def console_cookie() -> None:
-    """Store a fresh sign-in in the browser, or forget it after signing out; the router calls
-    this on every run, so the script reaches the browser on the run after the change."""
-    token = st.session_state.pop(_SET_COOKIE, None)
-    if token == _SIGNED_OUT:
-        st.html(console_session.clear_cookie_script(), unsafe_allow_javascript=True)
-    elif token:
-        st.html(console_session.set_cookie_script(token), unsafe_allow_javascript=True)
-
-
-_SIGNED_OUT = "signed out"
 
 
 @st.cache_resource(show_spinner=False)
@@ -509,11 +409,6 @@ def allow_uploads() -> None:
     """Call where a signed-in consultant is shown an uploader: this session may upload."""
     if st.session_state.get(CONSOLE_KEY):
         uploads.allow(_session_id())
-
-
-def console_sign_out() -> None:
-    st.session_state.pop(CONSOLE_KEY, None)
-    st.session_state[_SET_COOKIE] = _SIGNED_OUT
 
 
 def sticky_select(
@@ -715,7 +610,7 @@ DOWNLOAD_LABELS = {  # whole sentences: a translator may need to inflect the for
 }
 
 
-def report_downloads(scored: ScoredRound, *, key: str) -> None:
+def report_downloads(scored: ScoredRound, *, key: str, on_build: Callable[[str], None] | None = None) -> None:
     """Choose a format, then one click gives the file: the button builds it on click (its own
     spinner shows while a PDF, Word or HTML report takes its second or two) and downloads it,
     without rerunning the page. The report renders the round exactly as the page drew it,
@@ -729,6 +624,8 @@ def report_downloads(scored: ScoredRound, *, key: str) -> None:
     session, client, lang = _session_id(), _client(), i18n.current()
 
     def build() -> bytes:
+        if on_build is not None:
+            on_build(fmt)  # the audit record of who downloaded what; may refuse
         # Rationed per tab and per client, one at a time, rendered in the worker process so
         # that respondents' saves stay fast (assessment.workload).
         with _report_gate().slot(session, client):

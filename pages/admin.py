@@ -1,13 +1,16 @@
-"""Administration: backups, erasure requests, deleting organisations and benchmark sets, audit."""
+"""Administration: accounts, backups, erasure requests, deleting organisations and benchmark sets,
+the audit log. Administrators only."""
+
+from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from assessment import backups, ui
+from assessment import accounts, backups, formats, ui, ui_signin
 from assessment.i18n import _
 from assessment.store import InvalidInputError, StoreError
 from assessment.text import md_escape, one_line
 
-ui.require_console()
+account = ui_signin.require_account(admin=True)
 store = ui.get_store()
 st.title(_("Administration"))
 DONE_KEY = "admin_done"  # the last change's message, shown after the rerun that refreshes lists
@@ -19,6 +22,64 @@ def done(message: str) -> None:
     st.session_state[DONE_KEY] = message
     st.rerun()
 
+
+st.header("Accounts")
+st.caption(
+    "Administrators see every client and manage accounts, imports, releases, backups and branding; "
+    "consultants see the clients they own or that were shared with them. With sign-in through your "
+    "identity provider, an account needs no password: its e-mail is matched."
+)
+people = store.accounts.all()
+if people:
+    st.dataframe(
+        [
+            {"e-mail": p.email, "name": p.name, "role": p.role, "password": bool(p.password_hash),
+             "disabled": p.disabled_at, "created": p.created_at, "by": p.created_by}
+            for p in people
+        ],
+        hide_index=True,
+        width="stretch",
+    )  # fmt: skip
+with st.form("admin_add_account", clear_on_submit=True):
+    c1, c2, c3 = st.columns([2, 2, 1])
+    new_email = c1.text_input("E-mail", key="admin_account_email")
+    new_name = c2.text_input("Name", key="admin_account_name", max_chars=80)
+    new_role = c3.selectbox("Role", ["consultant", "admin"], key="admin_account_role")
+    new_password = st.text_input(
+        "Password (optional: for local sign-in, at least 10 characters)", type="password", key="admin_account_password"
+    )
+    if st.form_submit_button("Add account"):
+        try:
+            made = accounts.add_account(store, account, new_email, new_role, new_name, new_password or None)
+        except (InvalidInputError, ValueError) as exc:
+            st.error(md_escape(str(exc)))
+        else:
+            done(f"Added {md_escape(made.email)} as {made.role}.")
+if people:
+    emails = [p.email for p in people]
+    chosen = st.selectbox("Account", emails, key="admin_account_pick")
+    person = next(p for p in people if p.email == chosen)
+    c1, c2, c3 = st.columns(3)
+    other_role = "consultant" if person.role == "admin" else "admin"
+    try:
+        if c1.button(f"Make {other_role}", key="admin_account_role_go"):
+            accounts.set_role(store, account, chosen, other_role)
+            done(f"{md_escape(chosen)} is now {other_role}.")
+        if person.enabled and c2.button("Disable", key="admin_account_disable"):
+            accounts.set_enabled(store, account, chosen, False)
+            done(f"Disabled {md_escape(chosen)}: signed out at their next click.")
+        if not person.enabled and c2.button("Enable", key="admin_account_enable"):
+            accounts.set_enabled(store, account, chosen, True)
+            done(f"Enabled {md_escape(chosen)}.")
+    except InvalidInputError as exc:
+        st.error(md_escape(str(exc)))
+    owned = [o for o in store.engagements.organisations(include_archived=True) if store.accounts.owner(o.id) is None]
+    if owned:
+        names = {o.id: one_line(o.name) for o in owned}
+        org_pick = c3.selectbox("Client owned by nobody", list(names), format_func=names.get, key="admin_assign_org")
+        if c3.button(f"Give it to {chosen}", key="admin_assign_go"):
+            accounts.assign_owner(store, account, org_pick, chosen)
+            done(f"{md_escape(names[org_pick])} is now owned by {md_escape(chosen)}.")
 
 st.header(_("Backups"))
 schedule = ui.backup_schedule()
@@ -86,7 +147,7 @@ else:
     sure = st.checkbox(_("Erase {respondent} for good").format(respondent=pid), key=f"admin_erase_confirm_{pid}")
     if st.button(_("Erase this respondent"), key="admin_erase_go", disabled=not sure, type="primary"):
         try:
-            removed = store.operations.erase_respondent(pid, actor="console")
+            removed = store.operations.erase_respondent(pid, actor=account.email)
         except InvalidInputError as exc:
             st.error(md_escape(str(exc)))
         else:
@@ -107,7 +168,7 @@ if organisations:
     typed = st.text_input(_("Type its name to confirm"), key=f"admin_delete_name_{doomed}")
     if st.button(_("Delete this organisation"), key="admin_delete_go", disabled=not typed, type="primary"):
         try:
-            removed = store.operations.delete_organisation(doomed, actor="console", confirm_name=typed)
+            removed = store.operations.delete_organisation(doomed, actor=account.email, confirm_name=typed)
         except InvalidInputError as exc:
             st.error(md_escape(str(exc)))
         else:
@@ -129,15 +190,39 @@ else:
         )  # fmt: skip
         for r in sets.itertuples()
     }
-    set_id = st.selectbox(_("Set"), list(set_labels), format_func=set_labels.get, key="admin_set_pick")
-    sure = st.checkbox(_("Delete this set for good"), key=f"admin_set_confirm_{set_id}")
-    if st.button(_("Delete the set"), key="admin_set_go", disabled=not sure):
-        removed = store.operations.delete_benchmark_set(set_id, actor="console")
-        done(_("Deleted benchmark set {set}.").format(set=md_escape(set_labels[set_id])))
+    set_id = st.selectbox("Set", list(set_labels), format_func=set_labels.get, key="admin_set_pick")
+    sure = st.checkbox("Delete this set for good", key=f"admin_set_confirm_{set_id}")
+    if st.button("Delete the set", key="admin_set_go", disabled=not sure):
+        removed = store.operations.delete_benchmark_set(set_id, actor=account.email)
+        done(f"Deleted benchmark set {md_escape(set_labels[set_id])}.")
 
-st.header(_("Audit record"))
-audit = store.operations.audit_log()
-if audit.empty:
-    st.caption(_("No erasure, deletion or archiving yet."))
+st.header("Audit log")
+st.caption("Who did what and when: sign-ins, clients, rounds, codes, exports, reports, imports, releases, "
+           "deletions, erasures and account changes. Nobody can edit or delete it from the app.")  # fmt: skip
+actors, actions = store.accounts.audit_choices()
+c1, c2, c3 = st.columns(3)
+actor_pick = c1.selectbox("Who", ["everyone", *actors], key="admin_audit_actor")
+action_pick = c2.selectbox("Action", ["every action", *actions], key="admin_audit_action")
+today = date.today()
+period = c3.date_input("From, to", (today - timedelta(days=30), today), key="admin_audit_dates")
+# While a range is being picked the widget holds one date: show that day.
+start, end = (period[0], period[-1]) if isinstance(period, tuple) and period else (period, period)
+entries = store.accounts.audit_entries(
+    actor=None if actor_pick == "everyone" else actor_pick,
+    action=None if action_pick == "every action" else action_pick,
+    since=datetime.combine(start, time.min),
+    until=datetime.combine(end + timedelta(days=1), time.min),
+)
+if entries.empty:
+    st.caption("Nothing recorded for this choice.")
 else:
-    ui.dataframe(audit)
+    st.caption(f"{len(entries)} entries, newest first (times in UTC).")
+    st.dataframe(entries, hide_index=True, width="stretch")
+    st.download_button(
+        "Download these entries (CSV)",
+        data=lambda: formats.audit_csv(entries),
+        file_name=f"tandem-audit-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+        mime="text/csv",
+        key="admin_audit_csv",
+        on_click="ignore",
+    )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import benchmarks, chart_text, charts, disclosure, exchange, formats, ui
+from assessment import accounts, benchmarks, chart_text, charts, disclosure, exchange, formats, ui, ui_signin
 from assessment.i18n import _
 from assessment.rounds import load_peers
 from assessment.store import DuplicateBenchmarkSetError
@@ -109,9 +109,11 @@ else:
 st.header(_("Import a benchmark set"))
 if IMPORTED_KEY in st.session_state:
     st.success(st.session_state.pop(IMPORTED_KEY))
-if not st.session_state.get(ui.CONSOLE_KEY):
-    st.caption(_("Consultants signed in to the console can import a benchmark CSV here."))
-    st.page_link("pages/console.py", label=_("Go to the console"))
+account = ui_signin.current_account()
+if account is None or not account.is_admin:
+    st.caption(_("Administrators signed in to the console can import a benchmark CSV here."))
+    if account is None:
+        st.page_link("pages/console.py", label=_("Go to the console"))
     st.stop()
 ui.allow_uploads()
 upload = st.file_uploader(_("Benchmark CSV"), type=["csv"], key="bench_upload")
@@ -136,6 +138,7 @@ if st.button(_("Import"), key="bench_import_go", type="primary"):
         st.error(md_escape(str(exc)))
     else:
         found = store.benchmark_sets.benchmark_set(set_id)
+        accounts.audit(store, account, "import benchmark set", str(set_id), f"{found.source}, {found.rows} rows")
         where = (
             _("It is now in the list of what to compare with.")
             if found.questionnaire_key == q.key

@@ -5,22 +5,22 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from assessment import formats, i18n, profile, state, ui
+from assessment import accounts, i18n, profile, state, ui, ui_signin
 from assessment.i18n import _
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
 
-ui.require_console()
+account = ui_signin.require_account()
 store = ui.get_store()
 questionnaire = ui.current_questionnaire()
-st.title(_("Consultant console"))
-ui.branding_section()
+st.title("Consultant console")
+if account.is_admin:
+    ui.branding_section()
+    st.page_link(
+        "pages/pool.py", label="Benchmark pool: consent, self-assessments and releases", icon=":material/groups:"
+    )
 
-st.page_link(
-    "pages/pool.py", label=_("Benchmark pool: consent, self-assessments and releases"), icon=":material/groups:"
-)
-
-with st.expander(_("New client organisation"), expanded=not store.pool.client_organisations()):
+with st.expander("New client organisation", expanded=not accounts.visible(store, account, store.pool.client_organisations())):
     with st.form("console_new_org", clear_on_submit=True):
         name = st.text_input(_("Organisation name"), max_chars=profile.MAX_NAME_LENGTH)
         c1, c2, c3 = st.columns(3)
@@ -29,7 +29,7 @@ with st.expander(_("New client organisation"), expanded=not store.pool.client_or
         region = c3.selectbox(_("Region"), profile.REGIONS, index=2, format_func=ui.choice_label)
         if st.form_submit_button(_("Create organisation"), type="primary"):
             try:
-                org = store.create_organisation(name, industry, size_band, region)
+                org = accounts.create_organisation(store, account, name, industry, size_band, region)
             except InvalidInputError as exc:
                 st.error(str(exc))
             else:
@@ -47,16 +47,17 @@ if ARCHIVED_KEY in st.session_state:
             organisation=md_escape(archived_name)
         )
     )
-    if right.button(_("Undo"), key="console_archive_undo"):
-        store.operations.set_archived(archived_id, False, actor="console")
+    if right.button("Undo", key="console_archive_undo"):
+        accounts.set_archived(store, account, archived_id, False)
         st.session_state.pop(ARCHIVED_KEY)
         st.session_state[state.CONSOLE_ORG] = st.session_state["console_pick"] = archived_id
         st.rerun()
 show_archived = st.toggle(_("Show archived organisations"), key="console_show_archived")
 # public self-assessments are listed on the pool page
-organisations = store.pool.client_organisations(include_archived=show_archived)
+# Administrators see every client; a consultant those they own or that were shared with them.
+organisations = accounts.visible(store, account, store.pool.client_organisations(include_archived=show_archived))
 if not organisations:
-    st.info(_("No client organisations yet. Create one above to start a round."))
+    st.info("No client organisations of yours yet. Create one above to start a round.")
     st.stop()
 
 ids = [o.id for o in organisations]
@@ -83,18 +84,19 @@ with st.expander(_("Rename or archive")):
     c1, c2 = st.columns(2)
     if c1.button(_("Rename"), key="console_rename_go"):
         try:
+            accounts.require(store, account, org.id)
             store.engagements.rename_organisation(org.id, new_name)
             st.rerun()
         except InvalidInputError as exc:
             st.error(str(exc))
     if org.archived_at is not None:
-        if c2.button(_("Restore from the archive"), key="console_unarchive"):
-            store.operations.set_archived(org.id, False, actor="console")
+        if c2.button("Restore from the archive", key="console_unarchive"):
+            accounts.set_archived(store, account, org.id, False)
             st.rerun()
     else:
-        sure = c2.checkbox(_("I want to archive this organisation"), key="console_archive_confirm")
-        if c2.button(_("Archive organisation"), key="console_archive", disabled=not sure):
-            store.operations.set_archived(org.id, True, actor="console")
+        sure = c2.checkbox("I want to archive this organisation", key="console_archive_confirm")
+        if c2.button("Archive organisation", key="console_archive", disabled=not sure):
+            accounts.set_archived(store, account, org.id, True)
             st.session_state[ARCHIVED_KEY] = (org.id, org.name)
             st.session_state.pop(state.CONSOLE_ORG, None)
             st.rerun()
@@ -104,6 +106,28 @@ with st.expander(_("Rename or archive")):
             "restored. Erasing a person or deleting an organisation is on the Administration page."
         )
     )
+
+with st.expander("Owner and sharing"):
+    owner = store.accounts.owner(org.id)
+    shared = store.accounts.shared_with(org.id)
+    st.caption(
+        f"Owner: {md_escape(owner or 'nobody (administrators only)')}. "
+        + (f"Shared with: {md_escape(', '.join(shared))}." if shared else "Not shared with anyone.")
+    )
+    if accounts.can_share(store, account, org.id):
+        colleague = st.text_input("Share with (a colleague's e-mail)", key=f"console_share_{org.id}")
+        c1, c2 = st.columns(2)
+        if c1.button("Share", key="console_share_go"):
+            try:
+                email = accounts.share(store, account, org.id, colleague)
+                st.success(f"Shared with {md_escape(email)}.")
+            except InvalidInputError as exc:
+                st.error(md_escape(str(exc)))
+        if shared:
+            gone = c2.selectbox("Stop sharing with", shared, key=f"console_unshare_{org.id}")
+            if c2.button("Stop sharing", key="console_unshare_go"):
+                accounts.unshare(store, account, org.id, gone)
+                st.rerun()
 
 rounds = store.rounds_of(org.id)
 open_round = store.engagements.open_round_of(org.id)
@@ -125,7 +149,7 @@ def new_round_form() -> None:
         round_name = st.text_input(_("Round name"), value=f"{today.year} Q{(today.month - 1) // 3 + 1}")
         if st.form_submit_button(_("Open a new round"), type="primary"):
             try:
-                store.create_round(org.id, round_name, questionnaire, kind="consultant")
+                accounts.create_round(store, account, org.id, round_name, questionnaire)
                 st.rerun()
             except InvalidInputError as exc:
                 st.error(str(exc))
@@ -181,15 +205,15 @@ def open_round_panel(rnd) -> None:
         st.warning(_("This round has no join code: nobody new can join. Issue a new code to reopen joining."))
     default_language(rnd)
     c1, c2, c3 = st.columns(3)
-    if c1.button(_("Issue a new code"), key="console_rotate", help=_("The old code stops working at once.")):
-        store.engagements.rotate_join_code(rnd.id)
+    if c1.button("Issue a new code", key="console_rotate", help="The old code stops working at once."):
+        accounts.issue_code(store, account, rnd.id)
         st.rerun()
-    if c2.button(_("Revoke the code"), key="console_revoke", disabled=not rnd.join_code):
-        store.engagements.revoke_join_code(rnd.id)
+    if c2.button("Revoke the code", key="console_revoke", disabled=not rnd.join_code):
+        accounts.revoke_code(store, account, rnd.id)
         st.rerun()
-    confirm = c3.checkbox(_("I want to close this round"), key="console_close_confirm")
-    if c3.button(_("Close the round"), key="console_close", disabled=not confirm, type="primary"):
-        store.engagements.close_round(rnd.id)
+    confirm = c3.checkbox("I want to close this round", key="console_close_confirm")
+    if c3.button("Close the round", key="console_close", disabled=not confirm, type="primary"):
+        accounts.close_round(store, account, rnd.id)
         st.rerun()
     st.subheader(_("Live progress"))
     live_progress(rnd.id)
@@ -206,16 +230,18 @@ if not rounds:
 st.header(_("Exports and workshop"))
 latest = rounds[-1]
 st.download_button(
-    _("Raw responses of {round} (CSV)").format(round=md_escape(latest.name)),
-    data=formats.format_responses_csv(store.responses_frame(latest.id)),
+    f"Raw responses of {md_escape(latest.name)} (CSV)",
+    data=lambda: accounts.export_responses(store, account, latest.id),  # checked and recorded on click
     file_name=f"tandem-responses-{latest.id}.csv",
     mime="text/csv",
     key="console_export",
+    on_click="ignore",
 )
 if store.pool.results_released(latest.id):
-    st.caption(_("Respondents of {round} can see the organisation's results.").format(round=md_escape(latest.name)))
-    if latest.kind == "consultant" and st.button(_("Hide the results from respondents again"), key="console_unrelease"):
-        store.pool.release_results(latest.id, None, released=False)
+    st.caption(f"Respondents of {md_escape(latest.name)} can see the organisation's results.")
+    if latest.kind == "consultant" and st.button("Hide the results from respondents again", key="console_unrelease"):
+        store.pool.release_results(latest.id, account.email[:80], released=False)
+        accounts.audit(store, account, "hide results from respondents", latest.id, org.id)
         st.rerun()
 else:
     st.caption(
@@ -224,8 +250,9 @@ else:
             "results to them."
         ).format(round=md_escape(latest.name))
     )
-    if st.button(_("Release the organisation's results to respondents"), key="console_release"):
-        store.pool.release_results(latest.id, None)
+    if st.button("Release the organisation's results to respondents", key="console_release"):
+        store.pool.release_results(latest.id, account.email[:80])
+        accounts.audit(store, account, "release results to respondents", latest.id, org.id)
         st.rerun()
 if st.button(_("Open the workshop view"), key="console_workshop"):
     st.session_state[state.WORKSHOP_ROUND] = latest.id

@@ -3,12 +3,12 @@ self-assessments kept apart, and the releases every comparison and export comes 
 
 import streamlit as st
 
-from assessment import exchange, releases, ui
+from assessment import accounts, exchange, releases, ui, ui_signin
 from assessment.i18n import _, ngettext
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
 
-ui.require_console()
+account = ui_signin.require_account(admin=True)
 store = ui.get_store()
 q = ui.current_questionnaire()
 st.title(_("Benchmark pool"))
@@ -19,11 +19,11 @@ st.caption(
         "them here. Test organisations never count. Pages, reports and exports show published releases only."
     )
 )
-by = st.text_input(
-    _("Your name (recorded with each approval, withdrawal and release)"),
-    max_chars=80,
-    key="pool_by",
-    placeholder=_("Left empty, the record says 'console'"),
+by = account.email[:80]  # recorded with each approval, withdrawal and release
+st.caption(
+    _("Approvals, withdrawals and releases are recorded under your account, {email}.").format(
+        email=md_escape(account.email)
+    )
 )
 
 
@@ -55,6 +55,7 @@ def organisation_actions(kind: str, frame) -> None:
         if st.button(action, key=f"pool_{kind}_approve", disabled=not agreed, type="primary"):
             try:
                 store.pool.approve_round(round_id, by, include_self_assessed=self_assessed)
+                accounts.audit(store, account, "approve for the benchmark", round_id, org_id)
             except InvalidInputError as exc:
                 st.error(md_escape(str(exc)))
             else:
@@ -62,6 +63,7 @@ def organisation_actions(kind: str, frame) -> None:
     left, right = st.columns(2)
     if left.button(_("Withdraw from the benchmark"), key=f"pool_{kind}_withdraw"):
         count = store.pool.withdraw_organisation(org_id, by)
+        accounts.audit(store, account, "withdraw from the benchmark", org_id, f"{count} round(s)")
         st.info(
             ngettext(
                 "Withdrew {count} round; the organisation leaves the next release.",
@@ -71,6 +73,7 @@ def organisation_actions(kind: str, frame) -> None:
         )
     if right.button(_("Mark as a test organisation"), key=f"pool_{kind}_test"):
         store.pool.set_test_organisation(org_id)
+        accounts.audit(store, account, "mark as test organisation", org_id)
         st.info(_("Marked as a test organisation: it never counts in the benchmark."))
 
 
@@ -116,6 +119,7 @@ if st.button(
 ):
     try:
         made = releases.publish_release(store, q, by)
+        accounts.audit(store, account, "publish release", str(made.id), f"{made.label}, {made.n_orgs} organisations")
     except releases.ReleaseRefusedError as exc:
         st.error(md_escape(str(exc)))
     else:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import chart_text, charts, formats, i18n, insight, ui
+from assessment import accounts, chart_text, charts, formats, i18n, insight, ui
 from assessment.i18n import _, ngettext
 from assessment.numbers import fmt_score
 from assessment.text import md_escape
@@ -137,7 +137,11 @@ scope = st.radio(
     horizontal=True,
     key="results_report_scope",
 )
-ui.report_downloads(organisation if scope == "organisation" else mine, key=f"results_report_{scope}")
+ui.report_downloads(
+    organisation if scope == "organisation" else mine,
+    key=f"results_report_{scope}",
+    on_build=lambda fmt: accounts.report_downloaded(store, None, rnd.id, f"{fmt}, {scope}"),  # actor "respondent"
+)
 st.download_button(
     _("Download my answers (CSV)"),
     # Built only when clicked, not on every rerun.

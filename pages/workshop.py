@@ -3,7 +3,7 @@ the spread of answers, priorities, targets, and change since earlier rounds."""
 
 import streamlit as st
 
-from assessment import chart_text, charts, insight, progress, state, ui, views
+from assessment import accounts, chart_text, charts, insight, progress, state, ui, ui_signin, views
 from assessment.i18n import _
 from assessment.numbers import fmt_percent, fmt_score
 from assessment.store import InvalidInputError
@@ -11,13 +11,13 @@ from assessment.text import md_escape
 
 SAVED_KEY = "workshop_targets_saved"  # survives the rerun that reads the saved targets
 
-ui.require_console()
+account = ui_signin.require_account()
 store = ui.get_store()
 st.title(_("Workshop"))
 
-organisations = store.engagements.organisations()
+organisations = accounts.visible(store, account, store.engagements.organisations())
 if not organisations:
-    st.info(_("No client organisations yet: create one in the consultant console."))
+    st.info(_("No client organisations of yours yet: create one in the consultant console."))
     st.page_link("pages/console.py", label=_("Go to the console"))
     st.stop()
 org_id = ui.sticky_select(
@@ -36,6 +36,7 @@ round_id = ui.sticky_select(
     default_last=True,
 )  # fmt: skip
 rnd = store.round(round_id)
+accounts.require(store, account, rnd.organisation_id)  # the one rule, also for a round carried over
 q = ui.questionnaire_for(rnd)
 headline = st.container()  # filled once the round is scored with the comparison chosen below
 choice = ui.benchmark_choice(store.organisation(org_id), q, key="workshop_bench")
@@ -127,6 +128,7 @@ with tabs[4]:
             )
         if st.form_submit_button(_("Save targets")):
             try:
+                accounts.require(store, account, rnd.organisation_id)
                 store.engagements.set_targets(rnd.id, entered)
             except InvalidInputError as exc:
                 st.error(str(exc))
@@ -182,4 +184,8 @@ with tabs[6]:
             "the comparison chosen above."
         )
     )
-    ui.report_downloads(scored, key=f"workshop_report_{rnd.id}")
+    ui.report_downloads(
+        scored,
+        key=f"workshop_report_{rnd.id}",
+        on_build=lambda fmt: accounts.report_downloaded(store, account, rnd.id, fmt),
+    )

@@ -190,7 +190,7 @@ def test_a_signed_in_consultant_uploads_a_benchmark_csv(server):
         page.goto(url)
         sidebar = page.get_by_test_id("stSidebar")
         sidebar.get_by_role("link", name="Consultant sign-in").click()
-        page.get_by_label("Console password").fill(CONSOLE_PASSWORD)
+        page.get_by_label("Password", exact=True).fill(CONSOLE_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("heading", name="Consultant console").wait_for()
         sidebar.get_by_role("link", name="Benchmarks").click()

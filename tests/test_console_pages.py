@@ -22,7 +22,7 @@ def open_page(page: str) -> AppTest:
 
 
 def sign_in(at: AppTest, password: str = PASSWORD) -> AppTest:
-    at.text_input[0].input(password)
+    at.text_input(key="console_login_password").input(password)
     at.button(key="FormSubmitter:console_login-Sign in").click().run()
     return at
 
@@ -175,7 +175,7 @@ def test_pool_page_records_consent_keeps_self_assessments_apart_and_publishes(co
     assert sorted(tables[1]["Organisation"]) == ["Public 0", "Public 1"]  # listed apart from clients
     assert set(tables[1]["Benchmark"]) == {"Not in the benchmark"}
     assert any("a release needs at least 5" in w.value for w in at.warning)
-    at.text_input(key="pool_by").input("Ada Lovelace").run()
+    assert not at.text_input  # approvals and releases are recorded under the signed-in account
     for org_id in clients:
         at.selectbox(key="pool_client_org").set_value(org_id).run()
         assert at.button(key="pool_client_approve").disabled  # consent first
@@ -190,9 +190,12 @@ def test_pool_page_records_consent_keeps_self_assessments_apart_and_publishes(co
     assert not at.exception
     live = Store(console_env)
     release = live.pool.latest_release(current.key)
-    assert release.n_orgs == 5 and release.published_by == "Ada Lovelace"
+    assert release.n_orgs == 5 and release.published_by == "bootstrap administrator"
     entry = live.pool.benchmark_entry(f"rnd-{selfs[0]}")
-    assert entry["consent_by"] == "Ada Lovelace" and entry["self_assessed"]
+    assert entry["consent_by"] == "bootstrap administrator" and entry["self_assessed"]
+    audit = live.accounts.audit_entries()
+    assert (audit["action"] == "approve for the benchmark").sum() == 5
+    assert audit["action"].tolist()[0] == "publish release"
     assert live.pool.benchmark_entry(f"rnd-{selfs[1]}") is None  # the other self-assessment never counts
     live.close()
     assert any(b.proto.label == "Download (CSV)" for b in at.get("download_button"))

@@ -134,7 +134,7 @@ def _console(db_path):
 
 
 def _sign_in(at, password):
-    at.text_input[0].input(password)
+    at.text_input(key="console_login_password").input(password)
     at.button(key="FormSubmitter:console_login-Sign in").click().run()
     return at
 

@@ -10,6 +10,7 @@ import pandas as pd
 from assessment import codes, profile
 from assessment.questionnaire import SIDES, Questionnaire
 from assessment.scoring import Respondent
+from assessment.store.accounts import AccountQueries
 from assessment.store.benchmark_sets import BenchmarkSetQueries
 from assessment.store.branding import BrandingQueries
 from assessment.store.database import Database, utcnow
@@ -60,6 +61,7 @@ class Store:
         self.pool = PoolQueries(self.db, self.upkeep)
         self.branding = BrandingQueries(self.db)
         self.operations = OperationsQueries(self.db, self.upkeep)
+        self.accounts = AccountQueries(self.db)  # accounts, ownership, shares, audit log
 
     @property
     def path(self) -> str:
