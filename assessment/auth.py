@@ -23,9 +23,11 @@ CONCURRENT_CHECKS = 2
 _checks = threading.BoundedSemaphore(CONCURRENT_CHECKS)
 MIN_LENGTH = 10
 HOW_TO = (
-    "Set a console password: run `python -m assessment hash-password`, then put the printed hash "
-    f'in the environment variable {ENV_VAR}, or as {ENV_VAR} = "..." in .streamlit/secrets.toml, '
-    "and restart Tandem."
+    "Add an account: `python -m assessment users add EMAIL --role admin --password-stdin`; or set "
+    "the bootstrap administrator's password: run `python -m assessment hash-password`, then put the "
+    f'printed hash in the environment variable {ENV_VAR}, or as {ENV_VAR} = "..." in '
+    ".streamlit/secrets.toml, and restart Tandem. Sign-in through your identity provider is set up "
+    "under [auth] in .streamlit/secrets.toml (see the README)."
 )
 
 

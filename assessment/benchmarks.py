@@ -23,35 +23,38 @@ import pandas as pd
 
 from assessment import disclosure, formats
 from assessment.disclosure import MIN_ORGS, QUARTILE_MIN, suppressed_segments
+from assessment.i18n import N_, _
 from assessment.scoring import Result
 from assessment.store import Organisation, Release, Store
 
-SEGMENT_LABELS = {"all": "All organisations", "industry": "Industry", "size": "Size band", "region": "Region"}
+# Module-level words are marked (N_) and translated where they are shown.
+SEGMENT_LABELS = {"all": N_("All organisations"), "industry": N_("Industry"), "size": N_("Size band"),
+                  "region": N_("Region")}  # fmt: skip
 SEGMENT_TYPES = tuple(SEGMENT_LABELS)
-SYNTHETIC_LABEL = "synthetic sample"  # how every page and report names generated demo data
+SYNTHETIC_LABEL = N_("synthetic sample")  # how every page and report names generated demo data
 PEERS = "peers"
 SYNTHETIC = "synthetic"
 IMPORTED = "imported:"
 STATS_COLUMNS = ["dimension_id", "n", "mean", "p25", "median", "p75", "band"]
 QUARTILES = ["p25", "median", "p75"]
-SYNTHETIC_NAME = "Synthetic sample (generated demo data, not real organisations)"
+SYNTHETIC_NAME = N_("Synthetic sample (generated demo data, not real organisations)")
 
-TOO_FEW = "Not enough peers in this segment (fewer than 5 organisations); showing all organisations instead."
-DIFFERENCING = (
+TOO_FEW = N_("Not enough peers in this segment (fewer than 5 organisations); showing all organisations instead.")
+DIFFERENCING = N_(
     "This segment is withheld to protect anonymity: so few organisations lie outside it that their "
     "scores could be worked out by subtraction. Showing all organisations instead."
 )
-WITHHELD = (
+WITHHELD = N_(
     "This peer group is not in the benchmark release: it has fewer than 5 organisations, or publishing "
     "it would let a few organisations' scores be worked out by subtraction. Showing all organisations "
     "instead."
 )
-NO_RELEASE = (
+NO_RELEASE = N_(
     "No benchmark release of real organisations has been published for this questionnaire version yet "
     "(a consultant publishes one from the console once at least 5 clients have agreed to take part)."
 )
-NOT_IN_SET = "The imported set has no figures for this segment; showing all organisations instead."
-NO_BENCHMARK = (
+NOT_IN_SET = N_("The imported set has no figures for this segment; showing all organisations instead.")
+NO_BENCHMARK = N_(
     "Fewer than 5 organisations have finished this questionnaire version in this source, so there is "
     "no benchmark to show yet."
 )
@@ -77,12 +80,20 @@ class Benchmark:
 
     @property
     def segment(self) -> str:
-        label = SEGMENT_LABELS[self.segment_type]
-        return f"{label}: {self.segment_value}" if self.segment_value else label
+        """ "Industry: Retail", in the language in force."""
+        label = _(SEGMENT_LABELS[self.segment_type])
+        return _("{segment}: {value}").format(segment=label, value=_(self.segment_value)) if self.segment_value else label
+
+    @property
+    def source_text(self) -> str:
+        """Where the figures come from, in the language in force (``source`` keeps the English)."""
+        if self.release is not None:
+            return _("{release}, real organisations").format(release=self.release.label)
+        return _(self.source)
 
     @property
     def label(self) -> str:
-        return f"{self.source} · {self.segment} · n = {self.n_orgs}"
+        return f"{self.source_text} · {self.segment} · n = {self.n_orgs}"
 
 
 @dataclass(frozen=True)
@@ -108,7 +119,7 @@ class Comparison:
 
 
 def publishable_segments(segments: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``Store.peer_segments`` that may be shown (the live synthetic sample): the
+    """The rows of ``store.peers.peer_segments`` that may be shown (the live synthetic sample): the
     floor, differencing and complementary suppression of ``disclosure.suppressed_segments``, per
     dimension as well.
 
@@ -152,17 +163,17 @@ def segment_value(organisation: Organisation | None, segment_type: str) -> str |
 def available_sources(store: Store, qkey: tuple[str, str]) -> list[Source]:
     """The latest release of real organisations, each imported set for this questionnaire
     version, and the synthetic sample when there is one."""
-    release = store.latest_release(qkey)
+    release = store.pool.latest_release(qkey)
     if release is None:
         peers = Source(PEERS, "Real organisations: no benchmark release published yet", n_orgs=0, name=PEERS)
     else:
         label = f"{release.label} ({release.n_orgs} real organisations)"
         peers = Source(PEERS, label, n_orgs=release.n_orgs, name=PEERS, release=release)
     sources = [peers]
-    for row in store.list_benchmark_sets(qkey).itertuples():
+    for row in store.benchmark_sets.list_benchmark_sets(qkey).itertuples():
         label = _set_label(row.source, row.generated_at)
         sources.append(Source(f"{IMPORTED}{row.id}", label, is_synthetic(row.source), name=row.source))
-    n_synthetic = store.peer_count(qkey, synthetic=True)
+    n_synthetic = store.peers.peer_count(qkey, synthetic=True)
     if n_synthetic > 0:
         sources.append(Source(SYNTHETIC, SYNTHETIC_NAME, synthetic=True, n_orgs=n_synthetic, name=SYNTHETIC))
     return sources
@@ -255,7 +266,7 @@ def benchmark_panel(
     profile = None
     if organisation is not None:
         profile = (organisation.industry, organisation.size_band, organisation.region)
-    segments = store.peer_panel(qkey, synthetic=True, exclude_org=exclude, profile=profile, scores=clean)
+    segments = store.benchmark_sets.peer_panel(qkey, synthetic=True, exclude_org=exclude, profile=profile, scores=clean)
     published = publishable_segments(segments).rename(columns={"n_orgs": "n"})
     types, names = published["segment_type"].to_numpy(), published["segment_value"].to_numpy()
     overall = segments[segments["dimension_id"] == formats.OVERALL]
@@ -277,13 +288,13 @@ def benchmark_panel(
 def _released(
     store: Store, qkey: tuple[str, str], segment_type: str, value: str | None, scores: Mapping[str, float]
 ) -> Comparison:
-    release = store.latest_release(qkey)
+    release = store.pool.latest_release(qkey)
     if release is None:
         return Comparison(segment_type, value, None, NO_RELEASE)
-    stats = store.release_stats(release.id, segment_type, value)
+    stats = store.pool.release_stats(release.id, segment_type, value)
     if formats.OVERALL not in set(stats["dimension_id"]):
         return Comparison(segment_type, value, None, NO_RELEASE if segment_type == "all" else WITHHELD)
-    source = f"{release.label}, real organisations"
+    source = f"{release.label}, real organisations"  # Benchmark.source_text says it in the reader's language
     benchmark = Benchmark(source, False, segment_type, value, with_bands(stats, scores), release=release)
     return Comparison(segment_type, value, benchmark)
 
@@ -297,12 +308,12 @@ def _imported(
     scores: Mapping[str, float],
 ) -> Comparison:
     try:
-        found = store.benchmark_set(int(source.removeprefix(IMPORTED)))
+        found = store.benchmark_sets.benchmark_set(int(source.removeprefix(IMPORTED)))
     except ValueError:
         found = None
     if found is None or found.questionnaire_key != tuple(qkey):
         raise ValueError(f"no imported benchmark set {source!r} for questionnaire {qkey[0]} {qkey[1]}")
-    stats = store.benchmark_set_stats(found.id, segment_type, value)
+    stats = store.benchmark_sets.benchmark_set_stats(found.id, segment_type, value)
     if formats.OVERALL not in set(stats["dimension_id"]):
         return Comparison(segment_type, value, None, NO_BENCHMARK if segment_type == "all" else NOT_IN_SET)
     label = _set_label(found.source, found.generated_at)

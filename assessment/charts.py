@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from assessment.i18n import N_, _
 from assessment.scoring import GAP_FLAG
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -34,24 +35,34 @@ MISSING_COLOR = "#EEEEEE"
 DIMENSION_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 HEATMAP_SCHEME = "viridis"  # sequential, perceptually uniform and colour-blind safe
 
-IQR_LABEL = "Peer interquartile range"
-MEDIAN_LABEL = "Peer median"
-MEAN_LABEL = "Peer mean"
+# Words on the charts are marked here (N_) and translated when a chart is built.
+IQR_LABEL = N_("Peer interquartile range")
+MEDIAN_LABEL = N_("Peer median")
+MEAN_LABEL = N_("Peer mean")
 MEAN_COLOR = "#56B4E9"
 GAP_DIRECTION_COLORS = {
-    "IT rates higher": SIDE_COLORS["IT"],
-    "Marketing rates higher": SIDE_COLORS["Marketing"],
+    N_("IT rates higher"): SIDE_COLORS["IT"],
+    N_("Marketing rates higher"): SIDE_COLORS["Marketing"],
 }
-FLAG_LABELS = ("Gap of 1 level or more (flagged)", "Gap under 1 level")
+FLAG_LABELS = (N_("Gap of 1 level or more (flagged)"), N_("Gap under 1 level"))
 # Quadrant names sit in the corners, away from where points usually cluster; "fix first" is
 # important but immature, top left.
 QUADRANTS = (
-    ("Fix first", 1.05, 4.9),
-    ("Keep strong", 3.05, 4.9),
-    ("Watch", 1.05, 1.1),
-    ("Do not over-invest", 3.05, 1.1),
+    (N_("Fix first"), 1.05, 4.9),
+    (N_("Keep strong"), 3.05, 4.9),
+    (N_("Watch"), 1.05, 1.1),
+    (N_("Do not over-invest"), 3.05, 1.1),
 )
-PRIORITY_COLORS = {"Top 3 priorities": SCORE_COLOR, "Other dimensions": MEDIAN_COLOR}
+PRIORITY_COLORS = {N_("Top 3 priorities"): SCORE_COLOR, N_("Other dimensions"): MEDIAN_COLOR}
+
+
+def _side_order() -> list[str]:
+    """The sides as the tables name them (``views`` translates them): IT, Marketing, Other."""
+    return [_(s) for s in SIDE_ORDER]
+
+
+def _translated(colours: dict[str, str]) -> dict[str, str]:
+    return {_(k): v for k, v in colours.items()}
 
 ROW_HEIGHT = 36  # px per dimension row: room for a band, a tick and a 120 px² marker
 LABEL_LIMIT = 260  # px; dimension titles are long and must not be cut too early
@@ -83,7 +94,9 @@ def _js(value: object) -> str:
 
 
 def _title(text: str, subtitle: str | None = None) -> alt.Title:
-    return alt.Title(text, subtitle=subtitle or alt.Undefined, anchor="start")
+    # Titles are translated here: the builders' default titles are marked with N_, and a title a
+    # caller passes is looked up too (unchanged when the catalog does not have it).
+    return alt.Title(_(text), subtitle=_(subtitle) if subtitle else alt.Undefined, anchor="start")
 
 
 def _dimension_y(dims: list[str], padding: float = 0.15) -> alt.Y:
@@ -103,7 +116,7 @@ def _level_axis(title: str, levels: Sequence[str] = ()) -> alt.Axis:
     )
 
 
-def _score_x(field: str, title: str = "Score", levels: Sequence[str] = ()) -> alt.X:
+def _score_x(field: str, title: str = N_("Score"), levels: Sequence[str] = ()) -> alt.X:
     return alt.X(f"{field}:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=_level_axis(title, levels))
 
 
@@ -128,31 +141,32 @@ def _benchmark_chart(
     """Band p25..p75, median tick and score marker per dimension (and the mean, a thinner tick,
     for peer groups too small for quartiles); shared by two builders."""
     dims = _order(df, "dimension")
-    domain, colors = [IQR_LABEL, MEDIAN_LABEL, score_label], [BAND_COLOR, MEDIAN_COLOR, SCORE_COLOR]
+    score_label = _(score_label)
+    domain, colors = [_(IQR_LABEL), _(MEDIAN_LABEL), score_label], [BAND_COLOR, MEDIAN_COLOR, SCORE_COLOR]
     if with_mean:
-        domain.insert(2, MEAN_LABEL)
+        domain.insert(2, _(MEAN_LABEL))
         colors.insert(2, MEAN_COLOR)
     series = alt.Color(
         "series:N", scale=alt.Scale(domain=domain, range=colors), legend=alt.Legend(title=None, orient="top")
     )
     tooltips = [
-        alt.Tooltip("dimension:N", title="Dimension"),
+        alt.Tooltip("dimension:N", title=_("Dimension")),
         alt.Tooltip("score:Q", title=score_label, format=".2f"),
-        alt.Tooltip("median:Q", title="Peer median", format=".2f"),
-        alt.Tooltip("p25:Q", title="Peer 25th percentile", format=".2f"),
-        alt.Tooltip("p75:Q", title="Peer 75th percentile", format=".2f"),
-        alt.Tooltip("n:Q", title="Organisations in benchmark", format="d"),
+        alt.Tooltip("median:Q", title=_("Peer median"), format=".2f"),
+        alt.Tooltip("p25:Q", title=_("Peer 25th percentile"), format=".2f"),
+        alt.Tooltip("p75:Q", title=_("Peer 75th percentile"), format=".2f"),
+        alt.Tooltip("n:Q", title=_("Organisations in benchmark"), format="d"),
         *extra_tooltips,
     ]
     base = alt.Chart(df).encode(y=_dimension_y(dims), color=series, tooltip=tooltips)
     # Each layer names its own series so one colour scale (and one legend) explains all three.
     band = (
-        base.transform_calculate(series=_js(IQR_LABEL))
+        base.transform_calculate(series=_js(_(IQR_LABEL)))
         .mark_bar(height=alt.RelativeBandSize(0.45), cornerRadius=2)
         .encode(x=_score_x("p25", levels=levels), x2="p75:Q")
     )
     median = (
-        base.transform_calculate(series=_js(MEDIAN_LABEL))
+        base.transform_calculate(series=_js(_(MEDIAN_LABEL)))
         .mark_tick(thickness=3, size=ROW_HEIGHT * 0.7)
         .encode(x=_score_x("median", levels=levels))
     )
@@ -165,7 +179,7 @@ def _benchmark_chart(
     layers = [band, median, score]
     if with_mean:
         mean = (
-            base.transform_calculate(series=_js(MEAN_LABEL))
+            base.transform_calculate(series=_js(_(MEAN_LABEL)))
             .mark_tick(thickness=2, size=ROW_HEIGHT * 0.5)
             .encode(x=_score_x("mean", levels=levels))
         )
@@ -176,8 +190,8 @@ def _benchmark_chart(
 def build_benchmark_chart(
     df: pd.DataFrame,
     *,
-    title: str = "Your alignment against the benchmark",
-    score_label: str = "Your score",
+    title: str = N_("Your alignment against the benchmark"),
+    score_label: str = N_("Your score"),
     levels: Sequence[str] = (),
 ) -> alt.LayerChart:
     """Score per dimension against the peers' interquartile band and median.
@@ -191,8 +205,8 @@ def build_benchmark_chart(
 def build_distribution_chart(
     df: pd.DataFrame,
     *,
-    title: str = "Where you sit among your peers",
-    score_label: str = "Your score",
+    title: str = N_("Where you sit among your peers"),
+    score_label: str = N_("Your score"),
     levels: Sequence[str] = (),
 ) -> alt.LayerChart:
     """The benchmark chart plus the peer mean and, in the tooltip, the band the score falls in
@@ -202,14 +216,14 @@ def build_distribution_chart(
     band (may be NA).
     """
     data = _select(df, [*_BENCHMARK_COLUMNS, "mean", "band"], "build_distribution_chart")
-    extra = [alt.Tooltip("mean:Q", title=MEAN_LABEL, format=".2f"), alt.Tooltip("band:N", title="Where you stand")]
+    extra = [alt.Tooltip("mean:Q", title=_(MEAN_LABEL), format=".2f"), alt.Tooltip("band:N", title=_("Where you stand"))]
     return _benchmark_chart(
         data, title=title, score_label=score_label, levels=levels, extra_tooltips=extra, with_mean=True
     )
 
 
 def build_gap_chart(
-    df: pd.DataFrame, *, title: str = "Where IT and marketing see things differently"
+    df: pd.DataFrame, *, title: str = N_("Where IT and marketing see things differently")
 ) -> alt.LayerChart:
     """Diverging bars of gap = marketing mean - IT mean, flagged gaps outlined and opaque.
 
@@ -221,11 +235,12 @@ def build_gap_chart(
         "gap:Q",
         scale=alt.Scale(domain=GAP_DOMAIN),
         axis=alt.Axis(
-            title="Gap in levels (marketing mean − IT mean)",
+            title=_("Gap in levels (marketing mean − IT mean)"),
             values=list(range(GAP_DOMAIN[0], GAP_DOMAIN[1] + 1)),
             labelExpr="datum.value > 0 ? '+' + datum.value : datum.value",
         ),
     )
+    flags, directions = [_(f) for f in FLAG_LABELS], _translated(GAP_DIRECTION_COLORS)
     # A neutral fill in the legend so it shows only what the flag changes: outline and opacity.
     flag = alt.Legend(title=None, orient="top", symbolFillColor=MEDIAN_COLOR, symbolStrokeColor="black")
     bars = (
@@ -233,9 +248,9 @@ def build_gap_chart(
         .transform_filter("isValid(datum.gap)")
         # A zero gap draws a zero-length bar, so its direction colour is never seen.
         .transform_calculate(
-            direction="datum.gap > 0 ? 'Marketing rates higher' : 'IT rates higher'",
-            flag_label=f"datum.flagged ? {_js(FLAG_LABELS[0])} : {_js(FLAG_LABELS[1])}",
-            flagged_text="datum.flagged ? 'Yes' : 'No'",
+            direction=f"datum.gap > 0 ? {_js(_('Marketing rates higher'))} : {_js(_('IT rates higher'))}",
+            flag_label=f"datum.flagged ? {_js(flags[0])} : {_js(flags[1])}",
+            flagged_text=f"datum.flagged ? {_js(_('Yes'))} : {_js(_('No'))}",
         )
         .mark_bar(height=alt.RelativeBandSize(0.6), stroke="black")
         .encode(
@@ -243,23 +258,23 @@ def build_gap_chart(
             y=_dimension_y(dims),
             color=alt.Color(
                 "direction:N",
-                scale=alt.Scale(domain=list(GAP_DIRECTION_COLORS), range=list(GAP_DIRECTION_COLORS.values())),
+                scale=alt.Scale(domain=list(directions), range=list(directions.values())),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             # Opacity and outline carry the flag, so it survives greyscale printing; same field and
             # title, so Vega-Lite merges both into one legend.
             opacity=alt.Opacity(
-                "flag_label:N", scale=alt.Scale(domain=list(FLAG_LABELS), range=[1, 0.45]), legend=flag
+                "flag_label:N", scale=alt.Scale(domain=flags, range=[1, 0.45]), legend=flag
             ),
             strokeWidth=alt.StrokeWidth(
-                "flag_label:N", scale=alt.Scale(domain=list(FLAG_LABELS), range=[1.5, 0]), legend=flag
+                "flag_label:N", scale=alt.Scale(domain=flags, range=[1.5, 0]), legend=flag
             ),
             tooltip=[
-                alt.Tooltip("dimension:N", title="Dimension"),
-                alt.Tooltip("it:Q", title="IT mean", format=".2f"),
-                alt.Tooltip("marketing:Q", title="Marketing mean", format=".2f"),
-                alt.Tooltip("gap:Q", title="Gap (marketing − IT)", format="+.2f"),
-                alt.Tooltip("flagged_text:N", title="Flagged"),
+                alt.Tooltip("dimension:N", title=_("Dimension")),
+                alt.Tooltip("it:Q", title=_("IT mean"), format=".2f"),
+                alt.Tooltip("marketing:Q", title=_("Marketing mean"), format=".2f"),
+                alt.Tooltip("gap:Q", title=_("Gap (marketing − IT)"), format="+.2f"),
+                alt.Tooltip("flagged_text:N", title=_("Flagged")),
             ],
         )
     )
@@ -269,7 +284,7 @@ def build_gap_chart(
         .mark_rule(color=RULE_COLOR, strokeDash=[4, 4])
         .encode(x=x)
     )
-    subtitle = "Bars point towards the side that rates higher; dashed lines mark a gap of one level."
+    subtitle = N_("Bars point towards the side that rates higher; dashed lines mark a gap of one level.")
     return alt.layer(bars, zero, thresholds, title=_title(title, subtitle), height=_rows_height(len(dims)))
 
 
@@ -292,11 +307,13 @@ def _priority_labels(data: pd.DataFrame) -> pd.DataFrame:
 
 def _group_label(names: pd.Series) -> str:
     names = list(names)
-    return " + ".join(names) if len(names) <= 2 else f"{names[0]} + {len(names) - 1} more at this spot"
+    if len(names) <= 2:
+        return " + ".join(names)
+    return _("{name} + {count} more at this spot").format(name=names[0], count=len(names) - 1)
 
 
 def build_priority_chart(
-    df: pd.DataFrame, *, title: str = "Where to act first", levels: Sequence[str] = ()
+    df: pd.DataFrame, *, title: str = N_("Where to act first"), levels: Sequence[str] = ()
 ) -> alt.LayerChart:
     """Maturity (x) against importance (y), sized by priority; the top three are named.
 
@@ -305,18 +322,19 @@ def build_priority_chart(
     """
     extra = ["rank_label"] if "rank_label" in df.columns else []
     data = _select(df, PRIORITY_COLUMNS + extra, "build_priority_chart")
-    x = _score_x("score", title="Maturity (score)", levels=levels)
+    tiers = _translated(PRIORITY_COLORS)
+    x = _score_x("score", title=_("Maturity (score)"), levels=levels)
     importance_axis = alt.Axis(
-        title="Importance (1 hardly – 5 critically)",
+        title=_("Importance (1 hardly – 5 critically)"),
         values=list(LEVELS),
-        labelExpr="datum.value == 1 ? '1 hardly' : datum.value == 3 ? '3 moderately' : "
-        "datum.value == 5 ? '5 critically' : datum.value",
+        labelExpr=f"datum.value == 1 ? {_js(_('1 hardly'))} : datum.value == 3 ? {_js(_('3 moderately'))} : "
+        f"datum.value == 5 ? {_js(_('5 critically'))} : datum.value",
     )
     y = alt.Y("importance:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=importance_axis)
     points = (
         alt.Chart(data)
         .transform_filter("isValid(datum.score) && isValid(datum.importance)")
-        .transform_calculate(tier=f"{_TOP3} ? {_js('Top 3 priorities')} : {_js('Other dimensions')}")
+        .transform_calculate(tier=f"{_TOP3} ? {_js(_('Top 3 priorities'))} : {_js(_('Other dimensions'))}")
     )
     circles = points.mark_circle(opacity=0.8, stroke="white", strokeWidth=1).encode(
         x=x,
@@ -325,19 +343,19 @@ def build_priority_chart(
         size=alt.Size(
             "priority:Q",
             scale=alt.Scale(domain=[0, 20], range=[30, 900]),
-            legend=alt.Legend(title="Priority", orient="bottom"),  # below: the plot keeps its width on a phone
+            legend=alt.Legend(title=_("Priority"), orient="bottom"),  # below: the plot keeps its width on a phone
         ),
         color=alt.Color(
             "tier:N",
-            scale=alt.Scale(domain=list(PRIORITY_COLORS), range=list(PRIORITY_COLORS.values())),
+            scale=alt.Scale(domain=list(tiers), range=list(tiers.values())),
             legend=alt.Legend(title=None, orient="bottom"),
         ),
         tooltip=[
-            alt.Tooltip("dimension:N", title="Dimension"),
-            alt.Tooltip("score:Q", title="Maturity", format=".2f"),
-            alt.Tooltip("importance:Q", title="Importance", format=".2f"),
-            alt.Tooltip("priority:Q", title="Priority", format=".1f"),
-            alt.Tooltip("rank:Q", title="Rank", format="d"),
+            alt.Tooltip("dimension:N", title=_("Dimension")),
+            alt.Tooltip("score:Q", title=_("Maturity"), format=".2f"),
+            alt.Tooltip("importance:Q", title=_("Importance"), format=".2f"),
+            alt.Tooltip("priority:Q", title=_("Priority"), format=".1f"),
+            alt.Tooltip("rank:Q", title=_("Rank"), format="d"),
         ],
     )
     # Names of points in the right half go to their left so they stay inside the plot; each
@@ -360,17 +378,17 @@ def build_priority_chart(
         .mark_rule(color=RULE_COLOR, strokeDash=[4, 4])
         .encode(y=y),
     ]
-    quadrants = pd.DataFrame(QUADRANTS, columns=["quadrant", "score", "importance"])
+    quadrants = pd.DataFrame([(_(q), x, y) for q, x, y in QUADRANTS], columns=["quadrant", "score", "importance"])
     corner_text = (
         alt.Chart(quadrants)
         .mark_text(align="left", baseline="middle", color=MEDIAN_COLOR, fontStyle="italic")
         .encode(x=x, y=y, text="quadrant:N")
     )
-    subtitle = "Larger circles: more important and less mature (importance × (5 − score))."
+    subtitle = N_("Larger circles: more important and less mature (importance × (5 − score)).")
     return alt.layer(*rules, corner_text, circles, *names, title=_title(title, subtitle), height=420)
 
 
-def build_heatmap(df: pd.DataFrame, *, title: str = "Mean answer per question and side") -> alt.LayerChart:
+def build_heatmap(df: pd.DataFrame, *, title: str = N_("Mean answer per question and side")) -> alt.LayerChart:
     """Question (rows) by side (columns), coloured by the mean answer on the 1..5 scale.
 
     Columns: question_id, question, dimension, side, mean (may be NA, e.g. too few answers), n.
@@ -390,18 +408,18 @@ def build_heatmap(df: pd.DataFrame, *, title: str = "Mean answer per question an
         # The label is computed in Vega, so order rows by each question's first row.
         .transform_window(question_order="row_number()")
         .encode(
-            x=alt.X("side:N", sort=list(SIDE_ORDER), axis=alt.Axis(title=None, orient="top", labelAngle=0)),
+            x=alt.X("side:N", sort=_side_order(), axis=alt.Axis(title=None, orient="top", labelAngle=0)),
             y=alt.Y(
                 "question_label:N",
                 sort=alt.EncodingSortField(field="question_order", op="min"),
                 axis=alt.Axis(title=None, labelLimit=QUESTION_LABEL_LIMIT),
             ),
             tooltip=[
-                alt.Tooltip("question:N", title="Question"),
-                alt.Tooltip("dimension:N", title="Dimension"),
-                alt.Tooltip("side:N", title="Side"),
-                alt.Tooltip("mean:Q", title="Mean", format=".2f"),
-                alt.Tooltip("n:Q", title="Answers", format="d"),
+                alt.Tooltip("question:N", title=_("Question")),
+                alt.Tooltip("dimension:N", title=_("Dimension")),
+                alt.Tooltip("side:N", title=_("Side")),
+                alt.Tooltip("mean:Q", title=_("Mean"), format=".2f"),
+                alt.Tooltip("n:Q", title=_("Answers"), format="d"),
             ],
         )
     )
@@ -411,7 +429,7 @@ def build_heatmap(df: pd.DataFrame, *, title: str = "Mean answer per question an
         color=alt.Color(
             "mean:Q",
             scale=alt.Scale(domain=SCORE_DOMAIN, scheme=HEATMAP_SCHEME),
-            legend=alt.Legend(title="Mean score", orient="top", values=list(LEVELS)),
+            legend=alt.Legend(title=_("Mean score"), orient="top", values=list(LEVELS)),
         )
     )
     # Viridis is dark below the middle of the scale: white text there, black above.
@@ -438,7 +456,7 @@ def _spread_lanes(data: pd.DataFrame, sides: list[str]) -> pd.DataFrame:
 
 
 def build_spread_chart(
-    df: pd.DataFrame, *, title: str = "How individual answers spread", levels: Sequence[str] = ()
+    df: pd.DataFrame, *, title: str = N_("How individual answers spread"), levels: Sequence[str] = ()
 ) -> alt.LayerChart:
     """One dot per anonymous respondent per dimension, a lane per side, a tick at each side's mean.
 
@@ -447,7 +465,8 @@ def build_spread_chart(
     data = _select(df, ["dimension", "side", "score"], "build_spread_chart")
     dims = _order(data, "dimension")
     present = _order(data, "side")
-    sides = [s for s in SIDE_ORDER if s in present] + [s for s in present if s not in SIDE_ORDER]
+    order = _side_order()
+    sides = [s for s in order if s in present] + [s for s in present if s not in order]
     points = _spread_lanes(data, sides)
     means = data.groupby(["dimension", "side"], sort=False, as_index=False)["score"].mean().dropna()
     means["lane"] = means["side"].map({s: i + 0.5 for i, s in enumerate(sides)})
@@ -457,22 +476,22 @@ def build_spread_chart(
     y_offset = alt.YOffset("lane:Q", scale=alt.Scale(domain=[0, n_lanes]))
     color = alt.Color(
         "side:N",
-        scale=alt.Scale(domain=list(SIDE_COLORS), range=list(SIDE_COLORS.values())),
-        legend=alt.Legend(title="Side", orient="top"),
+        scale=alt.Scale(domain=list(_translated(SIDE_COLORS)), range=list(SIDE_COLORS.values())),
+        legend=alt.Legend(title=_("Side"), orient="top"),
     )
     shared = {"x": _score_x("score", levels=levels), "y": y, "yOffset": y_offset, "color": color}
-    side_tip = alt.Tooltip("side:N", title="Side")
+    side_tip = alt.Tooltip("side:N", title=_("Side"))
     dots = (
         alt.Chart(points)
         .mark_circle(size=45, opacity=0.6)
-        .encode(**shared, tooltip=[side_tip, alt.Tooltip("score:Q", title="Score", format=".2f")])
+        .encode(**shared, tooltip=[side_tip, alt.Tooltip("score:Q", title=_("Score"), format=".2f")])
     )
     ticks = (
         alt.Chart(means)
         .mark_tick(thickness=3, size=lane_px, opacity=1)
-        .encode(**shared, tooltip=[side_tip, alt.Tooltip("score:Q", title="Mean score", format=".2f")])
+        .encode(**shared, tooltip=[side_tip, alt.Tooltip("score:Q", title=_("Mean score"), format=".2f")])
     )
-    subtitle = "Dots: individual answers, one per respondent; bars: the mean of each side."
+    subtitle = N_("Dots: individual answers, one per respondent; bars: the mean of each side.")
     height = _rows_height(len(dims), row=int(n_lanes * lane_px / 0.65))
     return alt.layer(dots, ticks, title=_title(title, subtitle), height=height)
 
@@ -486,9 +505,9 @@ def _trend_line(data: pd.DataFrame, rounds: list[str], y: alt.Y, color: str, fmt
         x=alt.X("round:O", sort=rounds, axis=alt.Axis(title=None, labelAngle=0, labelLimit=70)),
         y=y,
         tooltip=[
-            alt.Tooltip("round:O", title="Round"),
-            alt.Tooltip("panel:N", title="Measure"),
-            alt.Tooltip("value:Q", title="Value", format=fmt),
+            alt.Tooltip("round:O", title=_("Round")),
+            alt.Tooltip("panel:N", title=_("Measure")),
+            alt.Tooltip("value:Q", title=_("Value"), format=fmt),
         ],
     )
     line = base.mark_line(color=color, strokeWidth=2)
@@ -497,7 +516,7 @@ def _trend_line(data: pd.DataFrame, rounds: list[str], y: alt.Y, color: str, fmt
 
 
 def build_trend_chart(
-    df: pd.DataFrame, *, title: str = "Change across rounds", levels: Sequence[str] = ()
+    df: pd.DataFrame, *, title: str = N_("Change across rounds"), levels: Sequence[str] = ()
 ) -> alt.VConcatChart:
     """Overall score and alignment index per round, then one small panel per dimension, so
     eight dimensions do not overlap in one plot.
@@ -514,9 +533,9 @@ def build_trend_chart(
     alignment = data[data["kind"] == "alignment"]
     dims = data[data["kind"] == "dimension"]
     top = alt.hconcat(
-        _trend_line(headline, rounds, score_y, SCORE_COLOR, ".2f").properties(title="Overall score (1–5)"),
+        _trend_line(headline, rounds, score_y, SCORE_COLOR, ".2f").properties(title=_("Overall score (1–5)")),
         _trend_line(alignment, rounds, align_y, SIDE_COLORS["IT"], ".0f").properties(
-            title="Alignment index (0–100)"
+            title=_("Alignment index (0–100)")
         ),
     )
     panels = (
@@ -526,8 +545,11 @@ def build_trend_chart(
             columns=4,
         )
     )
-    subtitle = "Scores on the 1–5 scale" + (
-        " (" + ", ".join(f"{i} {name}" for i, name in enumerate(levels, start=1)) + ")" if levels else ""
-    )
+    if levels:
+        subtitle = _("Scores on the 1–5 scale ({levels})").format(
+            levels=", ".join(f"{i} {name}" for i, name in enumerate(levels, start=1))
+        )
+    else:
+        subtitle = _("Scores on the 1–5 scale")
     return alt.vconcat(top, panels).properties(title=_title(title, subtitle))
 

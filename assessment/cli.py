@@ -8,10 +8,12 @@ import sys
 import time
 
 from assessment.commands import benchmark_csv as benchmark_commands
+from assessment.commands import catalogs as catalog_commands
 from assessment.commands import current_questionnaire, installed_questionnaires, open_store
 from assessment.commands import ops as ops_commands
 from assessment.commands import questionnaire as questionnaire_commands
 from assessment.commands import reports as report_commands
+from assessment.commands import users as user_commands
 from assessment.questionnaire import QuestionnaireError
 from assessment.store import StoreError
 from assessment.text import terminal_safe
@@ -28,7 +30,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
             versions = ", ".join(v for i, v in sorted(installed) if i == questionnaire.id)
             raise ValueError(f"no questionnaire version {args.version} is installed (installed: {versions})")
         questionnaire = installed[(questionnaire.id, args.version)]
-    if args.if_empty and store.peer_count(questionnaire.key, synthetic=True) > 0:
+    if args.if_empty and store.peers.peer_count(questionnaire.key, synthetic=True) > 0:
         print(f"The synthetic sample is already in {store.path}; nothing to do.")
         return 0
     started = time.perf_counter()
@@ -45,7 +47,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 # Each module adds its commands through ``register(command)``, where ``command(name, help)``
 # returns a sub-parser that already takes --db.
-COMMAND_MODULES: list = [benchmark_commands, report_commands, questionnaire_commands, ops_commands]
+COMMAND_MODULES: list = [benchmark_commands, report_commands, questionnaire_commands, ops_commands, catalog_commands, user_commands]
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:

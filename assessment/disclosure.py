@@ -68,6 +68,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from assessment.i18n import N_
+
 MIN_ORGS = 5
 QUARTILE_MIN = 10
 NOISE_SCALE = 1.0  # noise on a segment's sum, in score points: at most ±1 / n on its mean
@@ -80,8 +82,9 @@ OVERALL = "overall"
 Key = tuple[str, str]  # (segment_type, segment_value); ("all", "") for everyone
 ALL: Key = ("all", "")
 
-BANDS = ("Bottom quarter", "Second quarter", "Third quarter", "Top quarter")
-ABOVE_MEAN, BELOW_MEAN, AT_MEAN = "Above the peer mean", "Below the peer mean", "At the peer mean"
+# Kept in English in the data; translated where shown (views.benchmark_frame).
+BANDS = (N_("Bottom quarter"), N_("Second quarter"), N_("Third quarter"), N_("Top quarter"))
+ABOVE_MEAN, BELOW_MEAN, AT_MEAN = N_("Above the peer mean"), N_("Below the peer mean"), N_("At the peer mean")
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ class NotEnoughPeersError(ValueError):
 
 def export_release(store: Store, release: Release) -> str:
     """One release as benchmark CSV (format 2): its figures, id and publication time."""
-    rows = store.release_rows(release.id)
+    rows = store.pool.release_rows(release.id)
     source = RELEASE_SOURCE.format(id=release.id, n=release.n_orgs)
     return formats.format_benchmark_csv(
         rows, source=source, generated_at=release.published_at, release_id=release.id
@@ -51,7 +51,7 @@ def export_benchmarks(
     synthetic sample (read live, labelled, quartiles only from 10 organisations). Only aggregates;
     no names or ids. Raises NotEnoughPeersError when there is nothing that may be exported."""
     if not synthetic:
-        release = store.latest_release(qkey)
+        release = store.pool.latest_release(qkey)
         if release is None:
             raise NotEnoughPeersError(
                 f"no benchmark release has been published for {qkey[0]} {qkey[1]}, so there is nothing "
@@ -59,7 +59,7 @@ def export_benchmarks(
                 "`python -m assessment publish-benchmark`)"
             )
         return export_release(store, release)
-    rows = publishable_segments(store.peer_segments(qkey, synthetic=True))
+    rows = publishable_segments(store.peers.peer_segments(qkey, synthetic=True))
     rows.insert(0, "questionnaire_version", qkey[1])
     rows.insert(0, "questionnaire_id", qkey[0])
     rows = rows.loc[:, list(formats.ROW_COLUMNS)]
@@ -73,15 +73,15 @@ def export_benchmarks(
 
 def can_export(store: Store, qkey: tuple[str, str]) -> bool:
     """Whether a release of real organisations exists to export."""
-    return store.latest_release(qkey) is not None
+    return store.pool.latest_release(qkey) is not None
 
 
 def export_benchmark_set(store: Store, set_id: int) -> str:
     """An imported set written back out as benchmark CSV, with its own source, date and release."""
-    found = store.benchmark_set(set_id)
+    found = store.benchmark_sets.benchmark_set(set_id)
     if found is None:
         raise ValueError(f"no imported benchmark set {set_id}")
-    rows = store.benchmark_set_rows(set_id)
+    rows = store.benchmark_sets.benchmark_set_rows(set_id)
     return formats.format_benchmark_csv(
         rows, source=found.source, generated_at=found.generated_at, release_id=found.release_id
     )
@@ -109,4 +109,4 @@ def import_benchmarks(
         name = table.source
     elif is_synthetic(table.source) and not is_synthetic(name):
         name = f"{name} (from '{table.source}')"  # a synthetic set stays labelled as such
-    return store.import_benchmark_set(table, name)
+    return store.benchmark_sets.import_benchmark_set(table, name)

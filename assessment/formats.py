@@ -475,3 +475,16 @@ def format_responses_csv(df: pd.DataFrame) -> str:
     cells["level"] = ["" if _missing(v) else str(int(v)) for v in df["level"].tolist()]
     cells["answered_at"] = ["" if _missing(v) else v for v in stamps.tolist()]
     return _write_csv(RESPONSE_COLUMNS, zip(*(cells[c] for c in RESPONSE_COLUMNS), strict=True))
+
+
+AUDIT_COLUMNS = ("happened_at", "actor", "action", "subject", "detail")
+
+
+def audit_csv(df: pd.DataFrame) -> str:
+    """The audit log as CSV: times in ISO 8601 UTC, every text cell through ``spreadsheet_safe``
+    (an actor or subject typed as "=cmd()" stays text in a spreadsheet)."""
+    stamps = [
+        "" if _missing(v) else _iso_utc(pd.Timestamp(v).to_pydatetime()) for v in df["happened_at"].tolist()
+    ]
+    text = {c: [_text_cell(v) for v in df[c].tolist()] for c in AUDIT_COLUMNS[1:]}
+    return _write_csv(AUDIT_COLUMNS, zip(stamps, *(text[c] for c in AUDIT_COLUMNS[1:]), strict=True))

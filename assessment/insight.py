@@ -13,19 +13,21 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from assessment import views
-from assessment.numbers import fmt_gap, fmt_score
+from assessment.i18n import N_, _
+from assessment.numbers import NO_VALUE, fmt_gap, fmt_number, fmt_score
 from assessment.questionnaire import SIDE_LABELS
-from assessment.scoring import GAP_FLAG, Result, maturity_level
+from assessment.scoring import GAP_FLAG, NEAR_TIE, Result, maturity_level
 
 if TYPE_CHECKING:
     from assessment.rounds import ScoredRound
 
 STRENGTH_FROM = 3.4  # level 4 and above, where the sides agree: worth protecting
 VERDICT_WORDS = {
-    "aligned": "IT and marketing see the partnership alike",
-    "partly aligned": "IT and marketing see the partnership somewhat differently",
-    "serious disagreement": "IT and marketing see the partnership very differently",
+    "aligned": N_("IT and marketing see the partnership alike"),
+    "partly aligned": N_("IT and marketing see the partnership somewhat differently"),
+    "serious disagreement": N_("IT and marketing see the partnership very differently"),
 }
+BOTH = N_("CIO and CMO together")
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,15 @@ class Headline:
     disagreements: tuple[tuple[str, float, float, float], ...]  # (dimension, IT, marketing, gap)
 
 
+def side_score(result: Result, side: str) -> str:
+    """ "4.60 · Partners": one side's overall score and the level it bands into."""
+    score = result.sides[side]
+    return f"{fmt_score(score)} · {result.questionnaire.level_name(maturity_level(score))}"
+
+
 def side_view(result: Result, side: str) -> str:
     """ "IT sees 4.60 · Partners" """
-    score = result.sides[side]
-    name = result.questionnaire.level_name(maturity_level(score))
-    return f"{SIDE_LABELS[side]} sees {fmt_score(score)} · {name}"
+    return _("{side} sees {view}").format(side=_(SIDE_LABELS[side]), view=side_score(result, side))
 
 
 def headline(result: Result) -> Headline:
@@ -52,22 +58,33 @@ def headline(result: Result) -> Headline:
         key=lambda row: -abs(row[3]),
     )[:3]  # fmt: skip
     index = result.alignment_index
-    alignment_text = "—" if index is None else f"{index:.0f} / 100 · {result.alignment}"
+    alignment_text = NO_VALUE if index is None else f"{fmt_number(index, '.0f')} / 100 · {_(result.alignment)}"
     if result.split:
-        sides = f"{side_view(result, 'it')}; {side_view(result, 'marketing').replace('Marketing', 'marketing', 1)}"
-        where = ", ".join(title for title, *_ in flagged)
-        text = (
-            f"{sides}. Balanced, that is {fmt_score(result.overall)}, but the two sides are a level or "
-            f"more apart{f', most on {where}' if where else ''}: agree on the facts before improving."
-        )
-    elif result.overall is None:
-        text = "Fewer than half of the dimensions have enough answers for an overall score."
-    else:
-        level = f"level {result.level} · {q.level_name(result.level)} ({fmt_score(result.overall)} of 5)"
-        if result.alignment is None:
-            text = f"The partnership stands at {level}."
+        it, marketing = side_score(result, "it"), side_score(result, "marketing")
+        where = ", ".join(title for title, *_rest in flagged)
+        if where:
+            text = _(
+                "IT sees {it}; marketing sees {marketing}. Balanced, that is {overall}, but the two sides are "
+                "a level or more apart, most on {where}: agree on the facts before improving."
+            )
         else:
-            text = f"{VERDICT_WORDS[result.alignment]}: the partnership stands at {level}."
+            text = _(
+                "IT sees {it}; marketing sees {marketing}. Balanced, that is {overall}, but the two sides are "
+                "a level or more apart: agree on the facts before improving."
+            )
+        text = text.format(it=it, marketing=marketing, overall=fmt_score(result.overall), where=where)
+    elif result.overall is None:
+        text = _("Fewer than half of the dimensions have enough answers for an overall score.")
+    else:
+        level = _("level {level} · {name} ({score} of 5)").format(
+            level=result.level, name=q.level_name(result.level), score=fmt_score(result.overall)
+        )
+        if result.alignment is None:
+            text = _("The partnership stands at {level}.").format(level=level)
+        else:
+            text = _("{verdict}: the partnership stands at {level}.").format(
+                verdict=_(VERDICT_WORDS[result.alignment]), level=level
+            )
     return Headline(result.split, text, result.alignment, alignment_text, tuple(flagged))
 
 
@@ -77,12 +94,14 @@ def caveats(scored: ScoredRound) -> list[str]:
     counts = scored.counts
     present = [s for s in ("it", "marketing") if counts[s]]
     if scored.respondent_id is None and len(present) == 1:
-        missing = "marketing" if present == ["it"] else "IT"
-        out.append(f"Only {SIDE_LABELS[present[0]]} has answered: nobody from {missing} yet, so there is no gap.")
+        if present == ["it"]:
+            out.append(_("Only IT has answered: nobody from marketing yet, so there is no gap."))
+        else:
+            out.append(_("Only Marketing has answered: nobody from IT yet, so there is no gap."))
     if scored.few_people_note:
         out.append(scored.few_people_note)
     if scored.benchmark is not None and scored.benchmark.synthetic:
-        out.append("The benchmark is a synthetic sample (generated demo data), not real organisations.")
+        out.append(_("The benchmark is a synthetic sample (generated demo data), not real organisations."))
     return out
 
 
@@ -112,11 +131,12 @@ def _decision(item: dict) -> Decision:
         if action:
             return Decision(f"{dimension}: {action['action']}", action["owner"], action["first_step"], action["measure"])
         return Decision(
-            f"{dimension}: establish the facts together before improving (the sides are {fmt_gap(item['gap'])} "
-            "levels apart)",
-            "CIO and CMO together",
-            "Put the questions the sides answered most differently on the agenda of a joint meeting.",
-            "Both sides answer those questions again within a level of each other.",
+            _("{dimension}: establish the facts together before improving (the sides are {gap} levels apart)").format(
+                dimension=dimension, gap=fmt_gap(item["gap"])
+            ),
+            _(BOTH),
+            _("Put the questions the sides answered most differently on the agenda of a joint meeting."),
+            _("Both sides answer those questions again within a level of each other."),
         )
     step = item["steps"][0] if item["steps"] else None
     if step and step["action"]:
@@ -124,12 +144,14 @@ def _decision(item: dict) -> Decision:
         return Decision(f"{dimension}: {a['action']}", a["owner"], a["first_step"], a["measure"])
     if step and step["next_level"]:
         return Decision(
-            f"{dimension}: reach {step['next_level']} on “{step['question']}”",
-            "CIO and CMO together",
+            _("{dimension}: reach {level} on “{question}”").format(
+                dimension=dimension, level=step["next_level"], question=step["question"]
+            ),
+            _(BOTH),
             step["description"],
-            f"In 90 days, this question is answered at {step['next_level']} or above.",
+            _("In 90 days, this question is answered at {level} or above.").format(level=step["next_level"]),
         )
-    return Decision(f"{dimension}: keep it at the top level", "CIO and CMO together", "", "")
+    return Decision(_("{dimension}: keep it at the top level").format(dimension=dimension), _(BOTH), "", "")
 
 
 def board_brief(scored: ScoredRound) -> BoardBrief:
@@ -142,8 +164,13 @@ def board_brief(scored: ScoredRound) -> BoardBrief:
         for stat in ("median", "mean"):
             value = overall.get(stat)
             if overall["n"] and value is not None and pd.notna(value):
-                above = "above" if result.overall > value else "at or below"
-                verdict += f" That is {above} the peer {stat} of {fmt_score(value)}."
+                sentence = {
+                    (True, "median"): _("That is above the peer median of {value}."),
+                    (False, "median"): _("That is at or below the peer median of {value}."),
+                    (True, "mean"): _("That is above the peer mean of {value}."),
+                    (False, "mean"): _("That is at or below the peer mean of {value}."),
+                }[(bool(result.overall > value), stat)]
+                verdict += " " + sentence.format(value=fmt_score(value))
                 break
     risk = None
     top = result.top_disagreements(1)
@@ -151,17 +178,23 @@ def board_brief(scored: ScoredRound) -> BoardBrief:
         qid, sb = top[0]
         question = q.question(qid)
         it, mk = round(sb.it), round(sb.marketing)
-        risk = (
-            f"On “{question.text}” IT says “{question.describe(it)}” ({fmt_score(sb.it)}), while marketing "
-            f"says “{question.describe(mk)}” ({fmt_score(sb.marketing)})."
-        )
+        risk = _(
+            "On “{question}” IT says “{it_says}” ({it}), while marketing says “{marketing_says}” ({marketing})."
+        ).format(
+            question=question.text, it_says=question.describe(it), it=fmt_score(sb.it),
+            marketing_says=question.describe(mk), marketing=fmt_score(sb.marketing),
+        )  # fmt: skip
         if abs(sb.gap or 0) < GAP_FLAG:
             risk = None  # under a level apart, no disagreement is worth a board's attention
     items = views.recommendations(result)
     decisions = tuple(_decision(item) for item in items[:3])
     tied = [item["dimension"] for item in items if item["tied"]]
     equal_note = (
-        f"{', '.join(tied)} are equal priorities (within 0.1): their order is not a ranking." if tied else None
+        _("{dimensions} are equal priorities (within {tie}): their order is not a ranking.").format(
+            dimensions=", ".join(tied), tie=fmt_number(NEAR_TIE, "g")
+        )
+        if tied
+        else None
     )
     strengths = tuple(
         f"{q.dimension(did).title} ({fmt_score(sb.value)} · {q.level_name(maturity_level(sb.value))})"
@@ -173,7 +206,9 @@ def board_brief(scored: ScoredRound) -> BoardBrief:
         row = scored.change.set_index("dimension_id")
         moved = row.loc["overall", "change"] if "overall" in row.index else None
         if moved == moved and moved is not None:
-            change = f"Overall {fmt_gap(moved)} since {scored.previous.round.name}."
+            change = _("Overall {change} since {round}.").format(change=fmt_gap(moved), round=scored.previous.round.name)
         else:
-            change = f"Compared with {scored.previous.round.name} dimension by dimension (another questionnaire version)."
+            change = _(
+                "Compared with {round} dimension by dimension (another questionnaire version)."
+            ).format(round=scored.previous.round.name)
     return BoardBrief(verdict, risk, decisions, equal_note, strengths, change, tuple(caveats(scored)))

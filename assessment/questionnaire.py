@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assessment import profile
+from assessment.i18n import N_
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
 LEVELS = (1, 2, 3, 4, 5)
 STEPS = (1, 2, 3, 4)  # step n is the move from level n to level n + 1
 SIDES = ("it", "marketing", "other")
-SIDE_LABELS = {"it": "IT", "marketing": "Marketing", "other": "Other"}
+SIDE_LABELS = {"it": N_("IT"), "marketing": N_("Marketing"), "other": N_("Other")}  # translate where shown
 OWNERS = ("CIO", "CMO", "both")
 AUDIENCES = ("all", "leaders")  # leaders: the CIO, the CMO and other executives; not team members
 KINDS = ("scale", "choice")  # choice: unscored, five named options instead of five levels

@@ -1,7 +1,7 @@
 """Publishing a benchmark release: the only way real organisations' figures reach a page, a
 report or an export.
 
-``publish_release`` takes the consented pool (``Store.pool_units``), applies the disclosure rule
+``publish_release`` takes the consented pool (``store.pool.pool_units``), applies the disclosure rule
 (``assessment.disclosure``) against every earlier release of the same questionnaire version, and
 stores the published figures with an id and a date. ``plan_release`` does the same without
 storing, so the console can say beforehand what a release would publish, or why it cannot.
@@ -38,9 +38,9 @@ class ReleasePlan:
 
 
 def plan_release(store: Store, questionnaire: Questionnaire) -> ReleasePlan:
-    units = store.pool_units(questionnaire.key, questionnaire.dimension_ids)
+    units = store.pool.pool_units(questionnaire.key, questionnaire.dimension_ids)
     candidates = disclosure.segments_of(units)
-    earlier = store.release_members(questionnaire.key)
+    earlier = store.pool.release_members(questionnaire.key)
     withheld = disclosure.choose_segments(candidates, earlier)
     published = {key: members for key, members in candidates.items() if key not in withheld}
     refusal = None
@@ -66,7 +66,7 @@ def plan_release(store: Store, questionnaire: Questionnaire) -> ReleasePlan:
     rows = pd.DataFrame(columns=disclosure.RELEASE_COLUMNS)
     if refusal is None:
         rows = disclosure.release_table(
-            units, published, questionnaire.dimension_ids, store.benchmark_secret(), questionnaire.key
+            units, published, questionnaire.dimension_ids, store.pool.benchmark_secret(), questionnaire.key
         )
     return ReleasePlan(len(units), published, withheld, rows, refusal)
 
@@ -76,8 +76,8 @@ def publish_release(store: Store, questionnaire: Questionnaire, by: str | None) 
     plan = plan_release(store, questionnaire)
     if plan.refusal is not None:
         raise ReleaseRefusedError(plan.refusal)
-    release_id = store.save_release(questionnaire.key, by, plan.rows, plan.published)
-    found = store.release(release_id)
+    release_id = store.pool.save_release(questionnaire.key, by, plan.rows, plan.published)
+    found = store.pool.release(release_id)
     assert found is not None
     return found
 
@@ -93,7 +93,7 @@ def _status(row: pd.Series) -> str:
 
 
 def pool_table(overview: pd.DataFrame) -> pd.DataFrame:
-    """``Store.pool_overview`` as the console lists it: who, profile, finished respondents, and
+    """``store.pool.pool_overview`` as the console lists it: who, profile, finished respondents, and
     the benchmark status in words (who recorded consent, when)."""
     return pd.DataFrame(
         {

@@ -17,11 +17,12 @@ from functools import cached_property
 
 import pandas as pd
 
-from assessment import benchmarks, progress, views
+from assessment import benchmarks, progress, translations, views
 from assessment.benchmarks import Benchmark, Comparison, Source
 from assessment.branding import Branding
+from assessment.i18n import _, ngettext
 from assessment.profile import INDUSTRIES, REGIONS, SIZE_BANDS
-from assessment.questionnaire import SIDE_LABELS, SIDES, Correspondence, Questionnaire, correspondence
+from assessment.questionnaire import SIDES, Correspondence, Questionnaire, correspondence
 from assessment.scoring import Respondent, Result, score_round
 from assessment.store import Organisation, Round, Store
 
@@ -49,7 +50,7 @@ class BenchmarkChoice:
     @classmethod
     def parse(cls, source: str | None, segment: str | None) -> BenchmarkChoice:
         """From the CLI's ``--benchmark`` and ``--segment TYPE[:VALUE]``; errors list the valid forms."""
-        kind, _, value = (segment or "all").partition(":")
+        kind, _sep, value = (segment or "all").partition(":")
         if kind not in benchmarks.SEGMENT_TYPES:
             raise RoundError(
                 f"Unknown segment type {kind!r}: choose one of {', '.join(benchmarks.SEGMENT_TYPES)} "
@@ -114,8 +115,9 @@ class ScoredRound:
     @property
     def scope(self) -> str:
         if self.respondent_id is None:
-            return f"All {len(self.respondents)} respondents of the round"
-        return f"One respondent's answers ({self.respondent_id})"
+            n = len(self.respondents)
+            return ngettext("All {n} respondent of the round", "All {n} respondents of the round", n).format(n=n)
+        return _("One respondent's answers ({respondent})").format(respondent=self.respondent_id)
 
     @property
     def own_answers(self) -> Mapping[str, int | None] | None:
@@ -131,11 +133,16 @@ class ScoredRound:
         """"The IT side is one person's view." for every side of one or two respondents."""
         if self.respondent_id is not None or not self.few_people:
             return None
-        words = {1: "one person's", 2: "two people's"}
-        names = {side: SIDE_LABELS[side] if side == "it" else side for side in SIDES}
-        parts = [f"the {names[side]} side is {words[n]} view" for side, n in self.few_people.items()]
-        text = "; ".join(parts)
-        return text[0].upper() + text[1:] + ", not a team's: read it as such."
+        views = {
+            ("it", 1): _("the IT side is one person's view"),
+            ("it", 2): _("the IT side is two people's view"),
+            ("marketing", 1): _("the marketing side is one person's view"),
+            ("marketing", 2): _("the marketing side is two people's view"),
+            ("other", 1): _("the other side is one person's view"),
+            ("other", 2): _("the other side is two people's view"),
+        }
+        parts = "; ".join(views[(side, n)] for side, n in self.few_people.items())
+        return _("{sides}, not a team's: read it as such.").format(sides=parts[0].upper() + parts[1:])
 
     @property
     def has_answers(self) -> bool:
@@ -183,7 +190,7 @@ class ScoredRound:
     @cached_property
     def branding(self) -> Branding:
         """The consultancy's name, logo, colour and footer for deliverables (neutral when unset)."""
-        return self.store.branding()
+        return self.store.branding.current()
 
     @cached_property
     def responses(self) -> pd.DataFrame:
@@ -208,6 +215,22 @@ class ScoredRound:
         if self.previous is None or not self.previous.comparable:
             return progress.empty_change()
         return progress.dimension_change(self.previous.result, self.result, self.previous.correspondence)
+
+
+_CARRIED = ("responses", "branding")  # read from the store: kept, a portable copy has no store
+
+
+def in_language(scored: ScoredRound, lang: str | None) -> ScoredRound:
+    """The same scored round, to be read in ``lang``: the questionnaire's words (dimension
+    titles, levels, questions, actions, figures) from its translation for that language, the
+    tables rebuilt on first use in the language then in force. Nothing is re-read or re-scored:
+    a translation changes words only, so every figure is the one the round was scored with."""
+    q = translations.displayed(scored.questionnaire, lang)
+    twin = replace(scored, questionnaire=q, result=replace(scored.result, questionnaire=q))
+    for name in _CARRIED:
+        if name in scored.__dict__:
+            twin.__dict__[name] = scored.__dict__[name]
+    return twin
 
 
 def _pick_source(sources: list[Source], wanted: str | None) -> str:
@@ -334,13 +357,13 @@ def _read(store: Store, questionnaires: Mapping[tuple[str, str], Questionnaire],
     q = questionnaire_of(questionnaires, rnd)
     everyone = store.respondents_of(round_id)
     previous = _previous(store, questionnaires, rnd, q)
-    targets, carried = store.targets(rnd.id), None
+    targets, carried = store.engagements.targets(rnd.id), None
     if not targets and previous is not None and previous.comparable:
         # Carried over where the dimension compares (another version: declared equivalents only).
-        earlier = store.targets(previous.round.id).items()
+        earlier = store.engagements.targets(previous.round.id).items()
         targets = {new: v for old, v in earlier if (new := previous.correspondence.dimension(old))}
         carried = previous.round.name if targets else None
-    done = store.progress_by_side(round_id)
+    done = store.engagements.progress_by_side(round_id)
     return _Read(
         store=store,
         round=rnd,
@@ -352,7 +375,7 @@ def _read(store: Store, questionnaires: Mapping[tuple[str, str], Questionnaire],
         targets=targets,
         targets_carried_from=carried,
         finished=dict(zip(done["side"], done["finished"], strict=True)),
-        results_released=store.results_released(round_id),
+        results_released=store.pool.results_released(round_id),
     )
 
 

@@ -31,6 +31,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from assessment.i18n import N_
 from assessment.questionnaire import Action, Dimension, Questionnaire
 
 MIN_COVERAGE = 0.5
@@ -130,14 +131,14 @@ class SideBalanced:
     @property
     def basis(self) -> str:
         if self.it is not None and self.marketing is not None:
-            return "both sides"
+            return N_("both sides")
         if self.it is not None:
-            return "IT only"
+            return N_("IT only")
         if self.marketing is not None:
-            return "marketing only"
+            return N_("marketing only")
         if self.other is not None:
-            return "other respondents only"
-        return "insufficient answers"
+            return N_("other respondents only")
+        return N_("insufficient answers")
 
     @property
     def gap(self) -> float | None:
@@ -257,10 +258,10 @@ def alignment_verdict(mean_gap: float | None) -> str | None:
     if mean_gap is None:
         return None
     if mean_gap < ALIGNED_BELOW:
-        return "aligned"
+        return N_("aligned")
     if mean_gap < GAP_FLAG:
-        return "partly aligned"
-    return "serious disagreement"
+        return N_("partly aligned")
+    return N_("serious disagreement")
 
 
 def balanced_importance(questionnaire: Questionnaire, respondents: Sequence[Respondent]) -> dict[str, float]:

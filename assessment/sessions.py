@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from assessment.i18n import N_, _
 from assessment.questionnaire import Questionnaire
 from assessment.store import InvalidInputError, RespondentRecord, RoundClosedError, Store
 
-WRONG_CODE = (
+WRONG_CODE = N_(
     "That join code does not match any open assessment. Check it with the person who sent it: "
     "codes look like ABCD-EFGH-JKMN-PQRS."
 )
-CLOSED_ROUND = (
+CLOSED_ROUND = N_(
     "This assessment round has been closed by its organiser, so it takes no new answers. "
     "Ask them for the code of the current round."
 )
@@ -47,13 +48,13 @@ def join_round(
     """A new respondent in the round a join code opens."""
     rnd = store.round_by_join_code(code or "")
     if rnd is None:
-        raise JoinError(WRONG_CODE)
+        raise JoinError(_(WRONG_CODE))
     if not rnd.is_open:
-        raise JoinError(CLOSED_ROUND)
+        raise JoinError(_(CLOSED_ROUND))
     try:
         return store.create_respondent(rnd.id, side, role, display_name or None)
     except RoundClosedError as exc:
-        raise JoinError(CLOSED_ROUND) from exc
+        raise JoinError(_(CLOSED_ROUND)) from exc
     except InvalidInputError as exc:
         raise JoinError(str(exc)) from exc
 

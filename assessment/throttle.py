@@ -27,6 +27,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from assessment.i18n import ngettext
+
 WINDOW_S = 15 * 60
 FREE_FAILURES = {"join": 10, "password": 5}  # a workshop's typos never lock anyone out
 BASE_LOCK_S = 1.0
@@ -216,4 +218,5 @@ def server_trusted() -> tuple[Network, ...]:
 
 
 def describe_wait(seconds: float) -> str:
-    return f"{math.ceil(seconds)} second{'s' if math.ceil(seconds) != 1 else ''}"
+    n = math.ceil(seconds)
+    return ngettext("{n} second", "{n} seconds", n).format(n=n)

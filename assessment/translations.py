@@ -17,10 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from assessment.i18n import LANGUAGES, SOURCE_LANGUAGE, supported
 from assessment.questionnaire import TRANSLATION_FILE, Action, Questionnaire, QuestionnaireError
 
-LANGUAGES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español"}
-SOURCE_LANGUAGE = "en"
 _ACTION_FIELDS = ("action", "first_step", "measure")
 
 
@@ -158,6 +157,23 @@ def load_translation(q: Questionnaire, lang: str) -> Questionnaire:
     )  # fmt: skip
 
 
+_read: dict[tuple[str, str, str], Questionnaire] = {}
+_sources: dict[int, Questionnaire] = {}  # id of a translation in _read (kept for good) -> its source
+
+
+def displayed(q: Questionnaire, lang: str | None) -> Questionnaire:
+    """``q`` as a reader of ``lang`` reads it: its translation when one is installed (read and
+    validated once per process), else the source. Words only: ids and scoring are the source's."""
+    q = _sources.get(id(q), q)  # a translation read here: start again from its source
+    if not lang or lang == SOURCE_LANGUAGE or lang not in available(q):
+        return q
+    key = (q.path, q.version, lang)
+    if key not in _read:
+        _read[key] = load_translation(q, lang)
+        _sources[id(_read[key])] = q
+    return _read[key]
+
+
 def load_all_translations(questionnaires: dict[tuple[str, str], Questionnaire]) -> dict[tuple[str, str, str], Questionnaire]:
     """Every installed translation, validated, keyed by (id, version, language)."""
     out = {}
@@ -167,10 +183,11 @@ def load_all_translations(questionnaires: dict[tuple[str, str], Questionnaire]) 
     return out
 
 
-def pick_language(asked: str | None, browser_locale: str | None, offered: list[str]) -> str:
-    """The language to show: the one asked for (a link's ``?lang=``) when offered, else the
-    browser's when offered, else the source language."""
-    for candidate in (asked, (browser_locale or "")[:2].lower()):
-        if candidate in offered:
-            return candidate
+def pick_language(*candidates: str | None) -> str:
+    """The first of ``candidates`` that is one of the app's languages ("fr-CA" counts as "fr"),
+    else the source language. The app passes them in its order of precedence: the link's
+    ``?lang=``, the session's earlier choice, the round's default, the browser's locale."""
+    for candidate in candidates:
+        if lang := supported(candidate):
+            return lang
     return SOURCE_LANGUAGE

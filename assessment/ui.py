@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
+from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
@@ -16,21 +18,24 @@ from streamlit.elements import vega_charts as _vega
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assessment import (
-    auth,
     backups,
     benchmarks,
     chart_text,
     charts,
     config,
-    console_session,
+    i18n,
     insight,
     memo,
+    profile,
+    rounds,
     state,
     translations,
     uploads,
     workload,
 )
 from assessment import throttle as throttling
+from assessment.i18n import N_, _
+from assessment.numbers import fmt_number, fmt_score
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.rounds import (
     BenchmarkChoice,
@@ -47,7 +52,7 @@ from assessment.text import md_escape
 from assessment.throttle import Throttle
 
 _LOG = logging.getLogger("tandem")
-UNAVAILABLE = (
+UNAVAILABLE = N_(
     "**Tandem is not available right now.** Its operator has been told the reason. Your answers "
     "saved so far are kept; please try again later."
 )
@@ -72,6 +77,8 @@ def _through_router() -> None:
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
+    if not _language_decided.get():
+        choose_language()  # a page run that did not start in app.py (AppTest's reruns do not)
 
 
 def get_store() -> Store:
@@ -83,7 +90,7 @@ def get_store() -> Store:
         # The operator reads the reason (file, what to do) in the server log; visitors get no
         # path or internal detail.
         _LOG.error("Tandem cannot open its database: %s", exc)
-        st.error(UNAVAILABLE)
+        st.error(_(UNAVAILABLE))
         st.stop()
     return store
 
@@ -111,8 +118,10 @@ def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
         # `python -m assessment questionnaire check FILE`), never for a visitor.
         _LOG.error("A questionnaire file is invalid: %s", exc)
         st.error(
-            "**Tandem is not available right now.** Its questionnaire files need attention from the "
-            "operator, who will find the details in the server log. Nothing you answered is lost."
+            _(
+                "**Tandem is not available right now.** Its questionnaire files need attention from the "
+                "operator, who will find the details in the server log. Nothing you answered is lost."
+            )
         )
         st.stop()
 
@@ -123,45 +132,107 @@ def _translation(directory: str, qid: str, version: str, lang: str) -> Questionn
 
 
 LANG_PARAM = "lang"  # a link's language: ?lang=fr
+_PICKER = "tandem_language_pick"
 
 
-def language(q: Questionnaire) -> str:
-    """The language to show ``q`` in: the link's or the sidebar's choice, else the browser's."""
-    offered = translations.available(q)
-    asked = st.session_state.get(state.LANGUAGE) or st.query_params.get(LANG_PARAM)
-    return translations.pick_language(asked, st.context.locale, offered)
+# Whether this run has decided its language. Every script run (and AppTest run) has a thread
+# of its own, whose context starts empty: the flag is this run's alone.
+_language_decided: ContextVar[bool] = ContextVar("tandem_language_decided", default=False)
+
+
+def choose_language() -> str:
+    """Decide this run's language, once, at the top of app.py: the link's ``?lang=`` when it is
+    one of ours, else this session's earlier choice, else the default language of the round the
+    link opens (a personal link's or a join code's), else the browser's, else English. A choice
+    (link, picker or round) is kept in the session and in the address, so links carry it."""
+    _language_decided.set(True)
+    chosen = i18n.supported(st.query_params.get(LANG_PARAM)) or i18n.supported(st.session_state.get(state.LANGUAGE))
+    if chosen is None:
+        browser = translations.pick_language(st.context.locale)
+        i18n.use(browser)  # the words of any message shown while the round is looked up
+        chosen = _round_language()
+        if chosen is None:
+            return browser
+    st.session_state[state.LANGUAGE] = chosen
+    st.query_params[LANG_PARAM] = chosen  # navigation drops query parameters: put it back
+    i18n.use(chosen)
+    return chosen
+
+
+def use_session_language() -> None:
+    """For code that runs outside a page run (a widget's callback, a fragment's rerun): the
+    language this session's page runs use."""
+    i18n.use(translations.pick_language(st.session_state.get(state.LANGUAGE), st.context.locale))
+
+
+_ROUND_LANGUAGE_ASKED = "tandem_language_round_asked"
+
+
+def _round_language() -> str | None:
+    """The default language of the round a personal link or a join link opens, asked once per
+    link and session."""
+    token = st.session_state.get(TOKEN_KEY) or st.query_params.get(PARAM)
+    code = st.query_params.get("join")
+    link = ("r", token) if token else ("join", code) if code else None
+    if link is None or st.session_state.get(_ROUND_LANGUAGE_ASKED) == link:
+        return None
+    st.session_state[_ROUND_LANGUAGE_ASKED] = link
+    if token:
+        record = get_store().respondent_by_token(token)
+        rnd = get_store().round(record.round_id) if record is not None else None
+    else:
+        rnd = joining_round(code)
+    return i18n.supported(rnd.language) if rnd is not None else None
+
+
+def joining_round(join_code: str) -> Round | None:
+    """The round a join link's code opens, looked up once per session and code (the lookup
+    counts as a try against the throttle), not on every rerun."""
+    looked_up = st.session_state.get("start_join_lookup")
+    if looked_up is None or looked_up[0] != join_code:
+        found = None if throttle("join") else get_store().round_by_join_code(join_code)
+        if found is not None and found.is_open:
+            record_success("join")
+        looked_up = st.session_state["start_join_lookup"] = (join_code, found.id if found else None)
+    return get_store().round(looked_up[1]) if looked_up[1] else None
 
 
 def in_language(q: Questionnaire) -> Questionnaire:
-    """``q`` in the chosen language; answers and scores are the same whatever the language."""
-    lang = language(q)
-    if lang == translations.SOURCE_LANGUAGE:
+    """``q`` in this run's language when a translation file offers it, else in its source
+    language; answers and scores are the same whatever the language."""
+    lang = i18n.current()
+    if lang == translations.SOURCE_LANGUAGE or lang not in translations.available(q):
         return q
     try:
         return _translation(str(config.questionnaire_dir()), q.id, q.version, lang)
     except QuestionnaireError as exc:
-        st.warning(f"The {translations.LANGUAGES[lang]} translation cannot be shown: {md_escape(str(exc))}")
+        # The details (file, field) are the operator's; the visitor reads the source language.
+        _LOG.error("The %s translation cannot be shown: %s", lang, exc)
+        st.warning(
+            _("The questionnaire cannot be shown in {language} right now, so it is shown in English.").format(
+                language=i18n.LANGUAGES[lang]
+            )
+        )
         return q
 
 
-def language_picker(q: Questionnaire) -> None:
-    """A sidebar picker, shown when the questionnaire exists in more than one language; the
-    choice is kept in the session and the address, so a personal or join link can carry it."""
-    offered = translations.available(q)
-    if len(offered) < 2:
-        return
-    chosen = st.selectbox(
-        "Questionnaire language",
-        offered,
-        index=offered.index(language(q)),
-        format_func=translations.LANGUAGES.get,
-        key="tandem_language_pick",
+def _picked() -> None:
+    lang = st.session_state[_PICKER]
+    st.session_state[state.LANGUAGE] = lang
+    st.query_params[LANG_PARAM] = lang
+
+
+def language_picker() -> None:
+    """The sidebar's language picker, each language named in its own words; the choice is kept
+    in the session and the address (``?lang=``), so personal and join links carry it."""
+    st.session_state[_PICKER] = i18n.current()
+    st.selectbox(
+        "Language · Langue · Sprache · Idioma",
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.get,
+        key=_PICKER,
+        on_change=_picked,
     )
-    st.session_state[state.LANGUAGE] = chosen
-    if chosen == translations.SOURCE_LANGUAGE:
-        st.query_params.pop(LANG_PARAM, None)
-    else:
-        st.query_params[LANG_PARAM] = chosen
 
 
 def current_questionnaire() -> Questionnaire:
@@ -208,7 +279,13 @@ def current_respondent() -> RespondentRecord | None:
 
 
 def resume_link(token: str) -> str:
-    return f"{app_root()}/?{PARAM}={token}"
+    """The respondent's personal link, in this run's language (``&lang=``)."""
+    return f"{app_root()}/?{urlencode(link_params(token))}"
+
+
+def link_params(token: str) -> dict[str, str]:
+    """Query parameters of a personal link, for ``st.switch_page`` too: the language travels."""
+    return {PARAM: token, LANG_PARAM: i18n.current()}
 
 
 def app_root() -> str:
@@ -224,10 +301,11 @@ def _page_names() -> set[str]:
     return {path.stem for path in (config.ROOT / "pages").glob("*.py")}
 
 
-def join_link(code: str, *, side: str | None = None) -> str:
-    """The link that joins a round; ``side`` preselects the side the invited person is on."""
-    link = resume_link("").replace(f"?{PARAM}=", f"?join={code}")
-    return f"{link}&side={side}" if side else link
+def join_link(code: str, *, side: str | None = None, lang: str | None = None) -> str:
+    """The link that joins a round; ``side`` preselects the side the invited person is on and
+    ``lang`` the language they read first (without it: the round's default, else their browser's)."""
+    params = {"join": code, "side": side, LANG_PARAM: i18n.supported(lang)}
+    return f"{app_root()}/?{urlencode({k: v for k, v in params.items() if v})}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -246,7 +324,19 @@ def register_questionnaires() -> None:
 
 
 def side_label(side: str) -> str:
-    return SIDE_LABELS[side]
+    """"IT", "Marketing" or "Other", in this run's language."""
+    return _(SIDE_LABELS[side])
+
+
+def role_label(role: str) -> str:
+    """A role from the lists people choose from, in this run's language (roles are stored in
+    English: they are data, the same whatever the language people answered in)."""
+    return _(role) if role in profile.ALL_ROLES else role
+
+
+def choice_label(value: str) -> str:
+    """An industry, size band or region, in this run's language (stored in English)."""
+    return _(value) if value in profile.ALL_CHOICES else value
 
 
 @st.cache_resource(show_spinner=False)
@@ -288,32 +378,18 @@ def record_success(kind: str) -> None:
 
 
 def too_many(wait: float, what: str) -> None:
-    st.error(f"Too many wrong {what} from your network. Try again in {throttling.describe_wait(wait)}.")
+    """``what``: "join" (codes) or "password"."""
+    message = (
+        _("Too many wrong join codes from your network. Try again in {wait}.")
+        if what == "join"
+        else _("Too many wrong passwords from your network. Try again in {wait}.")
+    )
+    st.error(message.format(wait=throttling.describe_wait(wait)))
 
 
 # consultant console --------------------------------------------------------------------
 
-CONSOLE_KEY = state.CONSOLE_UNLOCKED
-
-
-def _secrets_hash() -> str | None:
-    try:
-        value = st.secrets.get(auth.ENV_VAR)
-    except Exception:  # noqa: BLE001 - no secrets file is the normal case
-        return None
-    return str(value) if value else None
-
-
-def console_signed_in() -> bool:
-    """Signed in during this session, or earlier in this browser (a reload) within the session
-    cookie's lifetime."""
-    if st.session_state.get(CONSOLE_KEY):
-        return True
-    stored = auth.configured_hash(_secrets_hash())
-    if stored is not None and console_session.valid(st.context.cookies.get(console_session.COOKIE), stored):
-        st.session_state[CONSOLE_KEY] = True
-        return True
-    return False
+CONSOLE_KEY = state.CONSOLE_UNLOCKED  # set while an account is signed in (see assessment.ui_signin)
 
 
 def sidebar_links(section: str, pages: list) -> None:
@@ -321,74 +397,6 @@ def sidebar_links(section: str, pages: list) -> None:
     st.markdown(f"**{section}**")
     for page in pages:
         st.page_link(page)
-
-
-def require_console() -> None:
-    """Stop the page unless this session has signed in to the consultant console; a signed-in
-    consultant's reload is recognised by the session cookie until it expires."""
-    _through_router()
-    if console_signed_in():
-        return
-    stored = auth.configured_hash(_secrets_hash())
-    if stored is None:
-        st.warning("The consultant console is locked: no console password has been configured.")
-        st.markdown(auth.HOW_TO)
-        st.stop()
-    with st.form("console_login"):
-        password = st.text_input("Console password", type="password")
-        submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted:
-        wait = throttle("password")
-        if wait:
-            too_many(wait, "passwords")
-            st.stop()
-        store = get_store()
-        current = store.upgraded_console_hash(stored) or stored
-        if auth.verify_password(password, current):
-            record_success("password")
-            _upgrade_hash(store, stored, current, password)
-            st.session_state[CONSOLE_KEY] = True
-            st.session_state[_SET_COOKIE] = console_session.issue(stored)
-            st.rerun()
-        lock = record_failure("password")
-        later = f" Wait {throttling.describe_wait(lock)} before the next try." if lock else ""
-        st.error(
-            f"That password is not right.{later} Repeated wrong passwords lock this network out for longer."
-        )
-    st.stop()
-
-
-def _upgrade_hash(store: Store, configured: str, current: str, password: str) -> None:
-    """A hash made with weaker parameters is replaced at sign-in by a stronger one, kept in the
-    database (the app cannot rewrite the environment or secrets.toml)."""
-    if not auth.needs_upgrade(current):
-        return
-    try:
-        store.save_upgraded_console_hash(configured, auth.hash_password(password, check_length=False))
-    except StoreError as exc:
-        _LOG.error("the console password hash could not be upgraded: %s", exc)
-        return
-    _LOG.warning(
-        "The console password hash in %s used weaker scrypt parameters; a stronger one now verifies "
-        "sign-ins. Replace the configured hash with one from `python -m assessment hash-password`.",
-        auth.ENV_VAR,
-    )
-
-
-_SET_COOKIE = "console_cookie_pending"  # written by the first page drawn after signing in
-
-
-def console_cookie() -> None:
-    """Store a fresh sign-in in the browser, or forget it after signing out; the router calls
-    this on every run, so the script reaches the browser on the run after the change."""
-    token = st.session_state.pop(_SET_COOKIE, None)
-    if token == _SIGNED_OUT:
-        st.html(console_session.clear_cookie_script(), unsafe_allow_javascript=True)
-    elif token:
-        st.html(console_session.set_cookie_script(token), unsafe_allow_javascript=True)
-
-
-_SIGNED_OUT = "signed out"
 
 
 @st.cache_resource(show_spinner=False)
@@ -405,11 +413,6 @@ def allow_uploads() -> None:
     """Call where a signed-in consultant is shown an uploader: this session may upload."""
     if st.session_state.get(CONSOLE_KEY):
         uploads.allow(_session_id())
-
-
-def console_sign_out() -> None:
-    st.session_state.pop(CONSOLE_KEY, None)
-    st.session_state[_SET_COOKIE] = _SIGNED_OUT
 
 
 def sticky_select(
@@ -448,23 +451,26 @@ def scored_round(
     """The read model of a round, or a clear message (and the page stops) when it cannot be read.
     ``viewer_id``: the respondent looking, whose own answers are the only raw answers offered."""
     try:
-        return load_round(
+        scored = load_round(
             get_store(), get_questionnaires(), round_id, respondent_id=respondent_id, choice=choice,
             viewer_id=viewer_id,
         )  # fmt: skip
     except RoundError as exc:
         st.error(md_escape(str(exc)))
         st.stop()
+    return rounds.in_language(scored, i18n.current())  # the questionnaire's words, as the page reads
 
 
 def scored_round_and_own(round_id: str, respondent_id: str, *, choice: BenchmarkChoice) -> tuple[ScoredRound, ScoredRound]:
     """The round as the respondent sees it and their own part of it, from one read of the round
     (or a clear message, and the page stops)."""
     try:
-        return load_round_and_own(get_store(), get_questionnaires(), round_id, respondent_id, choice=choice)
+        both = load_round_and_own(get_store(), get_questionnaires(), round_id, respondent_id, choice=choice)
     except RoundError as exc:
         st.error(md_escape(str(exc)))
         st.stop()
+    lang = i18n.current()  # the questionnaire's words, as the page reads
+    return rounds.in_language(both[0], lang), rounds.in_language(both[1], lang)
 
 
 def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key: str) -> BenchmarkChoice:
@@ -473,7 +479,7 @@ def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key
     keys = list(sources)
     left, right = st.columns([2, 3])
     source = left.selectbox(
-        "Compare with",
+        _("Compare with"),
         keys,
         index=keys.index(benchmarks.default_source(list(sources.values()))),
         format_func=lambda k: sources[k].label,
@@ -482,7 +488,7 @@ def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key
     segment_types = benchmarks.SEGMENT_TYPES if organisation is not None else ("all",)
     segment = (
         right.segmented_control(
-            "Peer group",
+            _("Peer group"),
             segment_types,
             format_func=lambda t: md_escape(benchmarks.segment_label(t, organisation)),
             default="all",
@@ -500,20 +506,34 @@ def benchmark_caption(scored: ScoredRound) -> None:
     benchmark = scored.benchmark
     if benchmark is None:
         st.info(
-            f"{scored.comparison.reason} An operator can load a labelled synthetic sample with "
-            "`python -m assessment seed-demo`, or import a benchmark set."
+            _(
+                "{reason} An operator can load a labelled synthetic sample with "
+                "`python -m assessment seed-demo`, or import a benchmark set."
+            ).format(reason=scored.comparison.reason)
         )
         return
     if benchmark.synthetic:
-        st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
-    member = ""
-    if benchmark.release is not None and get_store().is_release_member(benchmark.release.id, scored.organisation.id):
-        member = " Your organisation's approved round is one of the organisations in this release."
-    st.caption(
-        f"Benchmark: {md_escape(benchmark.label)}.{member} Where you stand is a band read from the "
-        "published figures only (quartiles from 10 organisations, otherwise the mean). Reports "
-        "downloaded here use this comparison."
+        st.warning(_(SYNTHETIC_WARNING))
+    member = benchmark.release is not None and get_store().pool.is_release_member(
+        benchmark.release.id, scored.organisation.id
     )
+    caption = (
+        _(
+            "Benchmark: {benchmark}. Your organisation's approved round is one of the organisations in "
+            "this release. Where you stand is a band read from the published figures only (quartiles "
+            "from 10 organisations, otherwise the mean). Reports downloaded here use this comparison."
+        )
+        if member
+        else _(
+            "Benchmark: {benchmark}. Where you stand is a band read from the published figures only "
+            "(quartiles from 10 organisations, otherwise the mean). Reports downloaded here use this "
+            "comparison."
+        )
+    )
+    st.caption(caption.format(benchmark=md_escape(benchmark.label)))
+
+
+SYNTHETIC_WARNING = N_("Compared with a **synthetic sample** (generated demo data, not real organisations).")
 
 
 def choices_table(scored: ScoredRound) -> None:
@@ -523,8 +543,40 @@ def choices_table(scored: ScoredRound) -> None:
         return
     for question, rows in frame.groupby("question", sort=False):
         st.subheader(md_escape(str(question)))
-        st.caption("How many on each side chose each answer. Not part of any score.")
-        st.dataframe(rows.drop(columns=["question"]), hide_index=True, width="stretch")
+        st.caption(_("How many on each side chose each answer. Not part of any score."))
+        dataframe(rows.drop(columns=["question"]))
+
+
+# Column names of the tables pages show, marked for translation. The frames are data (reports
+# and tests read their columns by name), so a table is translated only as it is drawn, by
+# ``dataframe`` below; English keeps the names as they are.
+TABLE_COLUMNS = (
+    # translators: column headings of tables; the lower-case ones are short data names
+    N_("dimension"), N_("dimension_id"), N_("score"), N_("level"), N_("basis"), N_("it"), N_("marketing"),
+    N_("gap"), N_("flagged"), N_("importance"), N_("question"), N_("question_id"), N_("IT"), N_("Marketing"),
+    N_("other"), N_("answer"), N_("statement"), N_("population"), N_("source"), N_("you"), N_("yours"),
+    N_("share"), N_("target"), N_("progress %"), N_("progress since previous %"), N_("previous"),
+    N_("earlier"), N_("later"), N_("change"), N_("round"), N_("status"), N_("started"), N_("closed"),
+    N_("display_name"), N_("finished"), N_("happened_at"), N_("actor"), N_("action"), N_("subject"),
+    N_("detail"), N_("Dimension"), N_("Score"), N_("Where you stand"), N_("Peer mean"), N_("Peer median"),
+    N_("Peer 25th–75th percentile"), N_("Organisations (n)"), N_("Organisation"), N_("Industry"),
+    N_("Employees"), N_("Region"), N_("Finished respondents"), N_("Benchmark"), N_("option"),
+)  # fmt: skip
+_TABLE_COLUMNS = frozenset(TABLE_COLUMNS)
+
+
+def column_label(name: object) -> object:
+    return _(name) if isinstance(name, str) and name in _TABLE_COLUMNS else name
+
+
+def dataframe(frame: pd.DataFrame, *, column_config: dict | None = None, **kwargs) -> None:
+    """``st.dataframe`` with the column headings in this run's language (the frame is unchanged)."""
+    config = {column_label(k): v for k, v in (column_config or {}).items()}
+    if isinstance(frame, pd.DataFrame):
+        frame = frame.rename(columns=column_label)
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    st.dataframe(frame, column_config=config or None, **kwargs)
 
 
 def few_people_note(scored: ScoredRound) -> None:
@@ -549,10 +601,11 @@ def cached_chart(
     **options: object,
 ) -> None:
     """``chart(build(data, **options), ...)``, with the drawn spec kept by the content of its
-    inputs: a room finishing together draws the organisation's picture (and many people's
+    inputs and the language it is drawn in (its titles and legends are translated as it is
+    built): a room finishing together draws the organisation's picture (and many people's
     identical ones) once, not once per person. Content keys cannot go stale."""
     try:
-        key = (build.__module__, build.__qualname__, memo.content_key(data, options))
+        key = (build.__module__, build.__qualname__, i18n.current(), memo.content_key(data, options))
     except memo.Unkeyable:
         return chart(build(data, **options), text, name=name, stretch=stretch)
     spec = _SPECS.get(key, lambda: _vega_lite_spec(build(data, **options)))
@@ -592,7 +645,7 @@ def _draw(spec: dict, text: tuple[str, pd.DataFrame], *, name: str, stretch: boo
     summary, table = text
     # dict(spec): Streamlit takes the datasets out of the top level of the dict it is given.
     st.vega_lite_chart(dict(spec), width="stretch" if stretch else "content", alt=summary)
-    with st.expander(f"{name}: the figures as a table"):
+    with st.expander(_("{chart}: the figures as a table").format(chart=name)):
         st.caption(md_escape(summary))
         st.table(table.round(2) if hasattr(table, "round") else table, hide_index=True)
 
@@ -605,93 +658,129 @@ def benchmark_section(scored: ScoredRound, *, score_label: str) -> None:
         charts.build_distribution_chart,
         scored.benchmark_table,
         chart_text.benchmark_summary(scored.benchmark_table),
-        name="Against the benchmark",
+        name=_("Against the benchmark"),
         score_label=score_label,
         levels=levels,
     )
 
 
 REPORT_LABELS = {
-    "pdf": "PDF report",
-    "html": "HTML report (one file, opens offline)",
-    "docx": "Word report (to edit)",
-    "pptx": "Workshop deck (PowerPoint)",
-    "xlsx": "Excel workbook",
-    "csv": "Raw responses (CSV)",
+    "pdf": N_("PDF report"),
+    "html": N_("HTML report (one file, opens offline)"),
+    "docx": N_("Word report (to edit)"),
+    "pptx": N_("Workshop deck (PowerPoint)"),
+    "xlsx": N_("Excel workbook"),
+    "csv": N_("Raw responses (CSV)"),
+}
+DOWNLOAD_LABELS = {  # whole sentences: a translator may need to inflect the format's name
+    "pdf": N_("Download the PDF report"),
+    "html": N_("Download the HTML report (one file, opens offline)"),
+    "docx": N_("Download the Word report (to edit)"),
+    "pptx": N_("Download the Workshop deck (PowerPoint)"),
+    "xlsx": N_("Download the Excel workbook"),
+    "csv": N_("Download the raw responses (CSV)"),
 }
 
 
-def report_downloads(scored: ScoredRound, *, key: str) -> None:
+def report_downloads(scored: ScoredRound, *, key: str, on_build: Callable[[str], None] | None = None) -> None:
     """Choose a format, then one click gives the file: the button builds it on click (its own
     spinner shows while a PDF, Word or HTML report takes its second or two) and downloads it,
     without rerunning the page. The report renders the round exactly as the page drew it,
     benchmark choice included."""
     from assessment import report
 
-    fmt = st.radio("Format", report.FORMATS, format_func=REPORT_LABELS.get, horizontal=True, key=f"{key}_fmt")
+    fmt = st.radio(
+        _("Format"), report.FORMATS, format_func=lambda f: _(REPORT_LABELS[f]), horizontal=True, key=f"{key}_fmt"
+    )
     # Captured now: the button's builder runs when clicked, outside this script run.
-    session, client = _session_id(), _client()
+    session, client, lang = _session_id(), _client(), i18n.current()
 
     def build() -> bytes:
+        if on_build is not None:
+            on_build(fmt)  # the audit record of who downloaded what; may refuse
         # Rationed per tab and per client, one at a time, rendered in the worker process so
         # that respondents' saves stay fast (assessment.workload).
         with _report_gate().slot(session, client):
-            return workload.render(scored, fmt)
+            return workload.render(scored, fmt, lang=lang)
 
     st.download_button(
-        f"Download the {REPORT_LABELS[fmt]}",
+        _(DOWNLOAD_LABELS[fmt]),
         data=build,  # built when clicked, not on every rerun
-        file_name=report.file_name(scored, fmt),
+        file_name=report.file_name(scored, fmt, lang),
         mime=report.MEDIA_TYPES[fmt],
         key=f"{key}_download_{fmt}",
         type="primary",
         on_click="ignore",
     )
-    st.caption(f"Saved as {report.file_name(scored, fmt)}. The file is made when you click: allow a few seconds.")
+    st.caption(
+        _("Saved as {file}. The file is made when you click: allow a few seconds.").format(
+            file=report.file_name(scored, fmt, lang)
+        )
+    )
 
 
 def priorities_panel(scored: ScoredRound) -> None:
     """The importance-vs-maturity chart and the top priorities with what to do about each."""
     if scored.priorities.empty:
-        st.info("Priorities appear once at least one dimension has enough answers.")
+        st.info(_("Priorities appear once at least one dimension has enough answers."))
         return
     levels = [lv.name for lv in scored.questionnaire.levels]
     cached_chart(
         charts.build_priority_chart,
         scored.priorities,
         chart_text.priority_summary(scored.priorities),
-        name="Priorities",
+        name=_("Priorities"),
         levels=levels,
     )
     items = scored.recommendations
     tied = [md_escape(str(i["dimension"])) for i in items if i["tied"]]
     if tied:
-        st.info(f"{', '.join(tied)} are equal priorities (within 0.1 of each other): their order is not a ranking.")
+        st.info(
+            _("{dimensions} are equal priorities (within 0.1 of each other): their order is not a ranking.").format(
+                dimensions=", ".join(tied)
+            )
+        )
     for item in items:
         with st.container(border=True):
             title = f"**{item['rank_label']}. {md_escape(str(item['dimension']))}**"
             if item["kind"] == "reconcile":
                 st.markdown(
-                    f"{title}: reconcile first. IT and marketing are {abs(item['gap']):.2f} levels apart "
-                    f"(score {item['score']:.2f}, importance {item['importance']})."
+                    _(
+                        "{title}: reconcile first. IT and marketing are {gap} levels apart "
+                        "(score {score}, importance {importance})."
+                    ).format(
+                        title=title, gap=fmt_score(abs(item["gap"])), score=fmt_score(item["score"]),
+                        importance=item["importance"],
+                    )  # fmt: skip
                 )
                 if item["reconcile"]:
                     _action_lines(item["reconcile"])
                 for step in item["steps"]:
                     st.markdown(
-                        f"- *{md_escape(step['question'])}* IT answered {step['it']:.2f} "
-                        f"(“{md_escape(step['it_says'])}”); marketing {step['marketing']:.2f} "
-                        f"(“{md_escape(step['marketing_says'])}”)."
+                        _(
+                            "- *{question}* IT answered {it} (“{it_says}”); marketing {marketing} "
+                            "(“{marketing_says}”)."
+                        ).format(
+                            question=md_escape(step["question"]), it=fmt_score(step["it"]),
+                            it_says=md_escape(step["it_says"]), marketing=fmt_score(step["marketing"]),
+                            marketing_says=md_escape(step["marketing_says"]),
+                        )  # fmt: skip
                     )
                 continue
             st.markdown(
-                f"{title}: score {item['score']:.2f} ({item['level']}), importance {item['importance']}, "
-                f"priority {item['priority']:.2f}"
+                _("{title}: score {score} ({level}), importance {importance}, priority {priority}").format(
+                    title=title, score=fmt_score(item["score"]), level=item["level"],
+                    importance=fmt_number(item["importance"], ".1f"), priority=fmt_score(item["priority"]),
+                )  # fmt: skip
             )
             for step in item["steps"]:
                 if step["next_level"] is None:
                     continue
-                st.markdown(f"- *{md_escape(step['question'])}* Now {step['level']}; next, {step['next_level']}.")
+                st.markdown(
+                    _("- *{question}* Now {level}; next, {next_level}.").format(
+                        question=md_escape(step["question"]), level=step["level"], next_level=step["next_level"]
+                    )
+                )
                 if step["action"]:
                     _action_lines(step["action"])
                 else:
@@ -700,27 +789,32 @@ def priorities_panel(scored: ScoredRound) -> None:
 
 def _action_lines(action: dict[str, str]) -> None:
     st.markdown(
-        f"  **{md_escape(action['action'])}** Owner: {md_escape(action['owner'])}.  \n"
-        f"  First step: {md_escape(action['first_step'])}  \n"
-        f"  Check after 90 days: {md_escape(action['measure'])}"
+        _("  **{action}** Owner: {owner}.  \n  First step: {first_step}  \n  Check after 90 days: {measure}").format(
+            action=md_escape(action["action"]), owner=md_escape(action["owner"]),
+            first_step=md_escape(action["first_step"]), measure=md_escape(action["measure"]),
+        )  # fmt: skip
     )
 
 
-SPLIT_LEVEL = "Two views"  # the level box when the sides are a level or more apart
+SPLIT_LEVEL = N_("Two views")  # the level box when the sides are a level or more apart
 _VERDICT_COLOURS = {"aligned": "green", "partly aligned": "orange", "serious disagreement": "red"}
+_VERDICTS = {"aligned": N_("Aligned"), "partly aligned": N_("Partly aligned"), "serious disagreement": N_("Serious disagreement")}
 
 
 def alignment_metric(result: Result, column) -> None:  # noqa: ANN001 - a Streamlit column
     """The alignment index with its words, coloured, so a number never reads without them."""
     index = result.alignment_index
     column.metric(
-        "IT–marketing alignment",
-        "—" if index is None else f"{index:.0f} / 100",
-        help="100 when IT and marketing see every dimension alike, 50 when they are a full level apart "
-        "on average, 0 at two levels or more.",
+        _("IT–marketing alignment"),
+        "—" if index is None else _("{index} / 100").format(index=f"{index:.0f}"),
+        help=_(
+            "100 when IT and marketing see every dimension alike, 50 when they are a full level apart "
+            "on average, 0 at two levels or more."
+        ),
     )
     if result.alignment:
-        column.markdown(f":{_VERDICT_COLOURS[result.alignment]}[**{result.alignment.capitalize()}**]")
+        verdict = _(_VERDICTS[result.alignment]) if result.alignment in _VERDICTS else result.alignment.capitalize()
+        column.markdown(f":{_VERDICT_COLOURS[result.alignment]}[**{verdict}**]")
 
 
 def headline_panel(result: Result, container) -> None:  # noqa: ANN001 - a Streamlit container
@@ -731,7 +825,7 @@ def headline_panel(result: Result, container) -> None:  # noqa: ANN001 - a Strea
         for col, side in ((left, "it"), (right, "marketing")):
             score = result.sides[side]
             name = result.questionnaire.level_name(maturity_level(score))
-            col.metric(f"{side_label(side)} sees", f"{score:.2f} · {name}")
+            col.metric(_("{side} sees").format(side=side_label(side)), f"{fmt_score(score)} · {name}")
         container.error(md_escape(head.text))
     else:
         container.markdown(md_escape(head.text))
@@ -745,36 +839,45 @@ def branding_section() -> None:
     from assessment.branding import MAX_FOOTER, MAX_LOGO_PIXELS, MAX_NAME, BrandingError
 
     store = get_store()
-    current = store.branding()
-    label = f"Report branding: {md_escape(current.name)}" if current.custom else "Report branding: Tandem (neutral)"
+    current = store.branding.current()
+    label = (
+        _("Report branding: {name}").format(name=md_escape(current.name))
+        if current.custom
+        else _("Report branding: Tandem (neutral)")
+    )
     with st.expander(label):
         st.caption(
-            "Your consultancy's name, logo, primary colour and footer appear on every PDF, HTML, Word "
-            "and Excel report and on the workshop deck. Without them, reports use Tandem's neutral style."
+            _(
+                "Your consultancy's name, logo, primary colour and footer appear on every PDF, HTML, Word "
+                "and Excel report and on the workshop deck. Without them, reports use Tandem's neutral style."
+            )
         )
         if current.logo is not None:
-            st.image(current.logo.data, width=160, caption=f"Current logo ({current.logo.width} × {current.logo.height} px)")
+            st.image(
+                current.logo.data, width=160,
+                caption=_("Current logo ({width} × {height} px)").format(width=current.logo.width, height=current.logo.height),
+            )  # fmt: skip
         with st.form("console_branding"):
-            name = st.text_input("Consultancy name", value=current.name if current.custom else "", max_chars=MAX_NAME)
-            colour = st.color_picker("Primary colour", value=current.colour)
-            footer = st.text_input("Report footer", value=current.footer, max_chars=MAX_FOOTER,
-                                   placeholder="e.g. Northwind Advisory · Confidential")  # fmt: skip
+            name = st.text_input(_("Consultancy name"), value=current.name if current.custom else "", max_chars=MAX_NAME)
+            colour = st.color_picker(_("Primary colour"), value=current.colour)
+            footer = st.text_input(_("Report footer"), value=current.footer, max_chars=MAX_FOOTER,
+                                   placeholder=_("e.g. Northwind Advisory · Confidential"))  # fmt: skip
             upload = st.file_uploader(
-                f"Logo (PNG or JPEG, at most 1 MB and {MAX_LOGO_PIXELS} pixels a side)",
+                _("Logo (PNG or JPEG, at most 1 MB and {pixels} pixels a side)").format(pixels=MAX_LOGO_PIXELS),
                 type=["png", "jpg", "jpeg"],
                 key="console_branding_logo",
             )
-            drop = st.checkbox("Remove the logo", disabled=current.logo is None, key="console_branding_drop")
-            if st.form_submit_button("Save branding", type="primary"):
+            drop = st.checkbox(_("Remove the logo"), disabled=current.logo is None, key="console_branding_drop")
+            if st.form_submit_button(_("Save branding"), type="primary"):
                 try:
-                    store.set_branding(name, colour, footer, upload.getvalue() if upload else None, keep_logo=not drop)
+                    store.branding.save(name, colour, footer, upload.getvalue() if upload else None, keep_logo=not drop)
                 except BrandingError as exc:
                     st.error(md_escape(str(exc)))
                 else:
                     st.session_state["console_branding_saved"] = True
                     st.rerun()
         if st.session_state.pop("console_branding_saved", False):
-            st.success("Branding saved: reports and decks made from now on use it.")
-        if current.custom and st.button("Back to Tandem's neutral style", key="console_branding_clear"):
-            store.clear_branding()
+            st.success(_("Branding saved: reports and decks made from now on use it."))
+        if current.custom and st.button(_("Back to Tandem's neutral style"), key="console_branding_clear"):
+            store.branding.clear()
             st.rerun()

@@ -12,10 +12,13 @@ import pandas as pd
 
 from assessment import tallies
 from assessment.benchmarks import Benchmark, scores_of
+from assessment.i18n import N_, _
+from assessment.numbers import NO_VALUE, fmt_percent
 from assessment.questionnaire import SIDE_LABELS, Questionnaire
 from assessment.scoring import Respondent, Result, maturity_level
 
-OVERALL_LABEL = "Overall"
+OVERALL_LABEL = N_("Overall")
+BOTH = N_("CIO and CMO together")  # an action's owner "both", as people read it
 
 
 def _r(value: float | None) -> float | None:
@@ -35,8 +38,8 @@ def dimension_table(result: Result) -> pd.DataFrame:
                 "score": _r(sb.value),
                 "level": q.level_name(maturity_level(sb.value))
                 if sb.value is not None
-                else "Insufficient answers",
-                "basis": sb.basis,
+                else _("Insufficient answers"),
+                "basis": _(sb.basis),
                 "it": _r(sb.it),
                 "marketing": _r(sb.marketing),
                 "gap": _r(sb.gap),
@@ -51,7 +54,7 @@ def benchmark_frame(result: Result, benchmark: Benchmark | None) -> pd.DataFrame
     """Scores beside the benchmark's published figures and the band each score falls in,
     overall first (columns the benchmark and distribution charts take)."""
     q = result.questionnaire
-    titles = {"overall": OVERALL_LABEL, **{d.id: d.title for d in q.dimensions}}
+    titles = {"overall": _(OVERALL_LABEL), **{d.id: d.title for d in q.dimensions}}
     scores = scores_of(result)
     stats = benchmark.stats.set_index("dimension_id") if benchmark is not None else pd.DataFrame()
     rows = []
@@ -61,7 +64,7 @@ def benchmark_frame(result: Result, benchmark: Benchmark | None) -> pd.DataFrame
             s = stats.loc[did]
             row |= {k: _r(float(s[k])) if pd.notna(s[k]) else None for k in ("p25", "median", "p75", "mean")}
             row["n"] = int(s["n"])
-            row["band"] = s["band"] if isinstance(s["band"], str) else None
+            row["band"] = _(s["band"]) if isinstance(s["band"], str) else None  # disclosure's words
         else:
             row |= {"p25": None, "median": None, "p75": None, "mean": None, "n": 0, "band": None}
         rows.append(row)
@@ -143,7 +146,7 @@ def heatmap_frame(result: Result) -> pd.DataFrame:
                     "question_id": qid,
                     "question": question.text,
                     "dimension": q.dimension(question.dimension_id).title,
-                    "side": SIDE_LABELS[side],
+                    "side": _(SIDE_LABELS[side]),
                     "mean": _r(mean),
                     "n": n,
                 }
@@ -159,14 +162,14 @@ def spread_frame(result: Result, respondents: list[Respondent]) -> pd.DataFrame:
         for d in q.dimensions:
             score = result.respondent_scores[r.id][d.id].score
             if score is not None:
-                rows.append({"dimension": d.title, "side": SIDE_LABELS[r.side], "score": round(score, 2)})
+                rows.append({"dimension": d.title, "side": _(SIDE_LABELS[r.side]), "score": round(score, 2)})
     return pd.DataFrame(rows, columns=["dimension", "side", "score"])
 
 
 def _action(action) -> dict[str, str] | None:  # noqa: ANN001 - questionnaire.Action or None
     if action is None:
         return None
-    owner = {"both": "CIO and CMO together"}.get(action.owner, action.owner)
+    owner = _(BOTH) if action.owner == "both" else action.owner
     return {"owner": owner, "action": action.action, "first_step": action.first_step, "measure": action.measure}
 
 
@@ -181,13 +184,15 @@ def recommendations(result: Result) -> list[dict[str, object]]:
         steps = []
         for step in p.recommendations:
             question = q.question(step.question_id)
+            # Words from the questionnaire shown (it may be a translation): scoring chose the step
+            # and the action by id and level; their text is read again here.
             steps.append(
                 {
                     "question": question.text,
                     "level": f"{step.level} · {q.level_name(step.level)}",
                     "next_level": f"{step.next_level} · {q.level_name(step.next_level)}" if step.next_level else None,
-                    "description": step.description,
-                    "action": _action(step.action),
+                    "description": question.describe(step.next_level) if step.next_level else step.description,
+                    "action": _action(question.action_for(step.level) if step.action is not None else None),
                     "it": _r(step.it),
                     "marketing": _r(step.marketing),
                     "it_says": question.describe(round(step.it)) if step.it is not None else None,
@@ -207,7 +212,7 @@ def recommendations(result: Result) -> list[dict[str, object]]:
                 "gap": _r(p.gap),
                 "importance": round(p.importance, 1),
                 "priority": round(p.priority, 2),
-                "reconcile": _action(p.reconcile),
+                "reconcile": _action(q.dimension(p.dimension_id).reconcile if p.reconcile is not None else None),
                 "steps": steps,
             }
         )
@@ -215,7 +220,11 @@ def recommendations(result: Result) -> list[dict[str, object]]:
 
 
 def _share(share) -> str:  # noqa: ANN001 - tallies.Share
-    return "—" if share.answered == 0 else f"{share.matching} of {share.answered} ({share.percent:.0f} %)"
+    if share.answered == 0:
+        return NO_VALUE
+    return _("{matching} of {answered} ({percent})").format(
+        matching=share.matching, answered=share.answered, percent=fmt_percent(share.percent)
+    )
 
 
 def reference_rows(
@@ -233,7 +242,7 @@ def reference_rows(
             "question": question.text,
             "published figure": ref.statement,
             "group surveyed": ref.population,
-            "your answer": f"{own}: {question.describe(own)}" if own else "—",
+            "your answer": f"{own}: {question.describe(own)}" if own else NO_VALUE,
         }
         if ref.compare is not None:
             c = tallies.compare_figure(q, ref, respondents)
@@ -271,6 +280,6 @@ def answer_options(q: Questionnaire, question_id: str) -> list[tuple[int, str]]:
     options, unnumbered: they are not a scale), and 0 for don't know."""
     question = q.question(question_id)
     if not question.scored:
-        return [*enumerate(question.options, start=1), (0, "Don't know")]
+        return [*enumerate(question.options, start=1), (0, _("Don't know"))]
     options = [(lv, f"{lv} · {q.level_name(lv)} — {question.describe(lv)}") for lv in range(1, 6)]
-    return options + [(0, "Don't know")]
+    return options + [(0, _("Don't know"))]

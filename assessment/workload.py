@@ -88,10 +88,10 @@ _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def _render_here(data: Any, fmt: str) -> bytes:
+def _render_here(data: Any, fmt: str, lang: str | None = None) -> bytes:
     from assessment.report import build_report
 
-    return build_report(data, fmt)
+    return build_report(data, fmt, lang=lang)
 
 
 def portable(data: Any) -> Any:
@@ -107,20 +107,27 @@ def portable(data: Any) -> Any:
     return twin
 
 
-def render(data: Any, fmt: str, *, timeout_s: float = 300) -> bytes:
-    """Render a scored round (``rounds.ScoredRound``) as a report in the worker process. A worker
-    that died is replaced, and the render tried once more in this process."""
+def render(data: Any, fmt: str, *, lang: str | None = None, timeout_s: float = 300) -> bytes:
+    """Render a scored round (``rounds.ScoredRound``) as a report in ``lang`` in the worker
+    process. A worker that died is replaced, and the render tried once more in this process.
+
+    The language crosses to the worker as an argument: the caller's language (a ContextVar) does
+    not. None: the caller's language now, ``i18n.current()``; a download button's builder runs
+    after the page's run, so the page passes its language explicitly."""
     global _pool
+    from assessment import i18n
+
+    lang = lang or i18n.current()
     if fmt == "csv":  # no charts, no layout: quicker here than the trip to the worker
-        return _render_here(data, fmt)
+        return _render_here(data, fmt, lang)
     with _pool_lock:
         if _pool is None:
             # spawn, not fork: the app process has threads (DuckDB, the writer, the server).
             _pool = ProcessPoolExecutor(max_workers=SLOTS, mp_context=multiprocessing.get_context("spawn"))
         pool = _pool
     try:
-        return pool.submit(_render_here, portable(data), fmt).result(timeout=timeout_s)
+        return pool.submit(_render_here, portable(data), fmt, lang).result(timeout=timeout_s)
     except BrokenProcessPool:
         with _pool_lock:
             _pool = None
-        return _render_here(data, fmt)
+        return _render_here(data, fmt, lang)

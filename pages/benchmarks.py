@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from assessment import benchmarks, chart_text, charts, disclosure, exchange, formats, ui
+from assessment import accounts, benchmarks, chart_text, charts, disclosure, exchange, formats, ui, ui_signin
+from assessment.i18n import _
 from assessment.rounds import load_peers
 from assessment.store import DuplicateBenchmarkSetError
 from assessment.text import md_escape
@@ -11,16 +12,18 @@ IMPORTED_KEY = "bench_imported_message"  # survives the rerun that refreshes the
 
 store = ui.get_store()
 record = ui.current_respondent()
-st.title("Benchmarks")
+st.title(_("Benchmarks"))
 
 organisation = None
 if record is None:
     q = ui.current_questionnaire()
     st.info(
-        "Start or resume an assessment to compare your organisation. Meanwhile, this is the overall "
-        "distribution of the chosen source."
+        _(
+            "Start or resume an assessment to compare your organisation. Meanwhile, this is the overall "
+            "distribution of the chosen source."
+        )
     )
-    st.page_link("pages/start.py", label="Go to Start")
+    st.page_link("pages/start.py", label=_("Go to Start"))
     choice = ui.benchmark_choice(None, q, key="bench")
     view = load_peers(store, q, choice)
     comparison, table, fallback = view.comparison, view.table, None
@@ -28,7 +31,11 @@ else:
     rnd = store.round(record.round_id)
     organisation = store.organisation(rnd.organisation_id)
     q = ui.questionnaire_for(rnd)
-    st.caption(f"{md_escape(organisation.name)} · {md_escape(rnd.name)} · questionnaire {q.id} {q.version}.")
+    st.caption(
+        _("{organisation} · {round} · questionnaire {questionnaire} {version}").format(
+            organisation=md_escape(organisation.name), round=md_escape(rnd.name), questionnaire=q.id, version=q.version
+        )
+    )
     choice = ui.benchmark_choice(organisation, q, key="bench")
     scored = ui.scored_round(rnd.id, choice=choice)
     comparison, table, fallback = scored.comparison, scored.benchmark_table, scored.fallback_reason
@@ -40,93 +47,110 @@ if fallback:
 if benchmark is None:
     st.info(comparison.reason)
     if choice.source == benchmarks.PEERS and len(sources) > 1:
-        st.caption("Choose another source above: an imported set or the synthetic sample.")
+        st.caption(_("Choose another source above: an imported set or the synthetic sample."))
 else:
     if benchmark.synthetic:
-        st.warning("Compared with a **synthetic sample** (generated demo data, not real organisations).")
+        st.warning(_(ui.SYNTHETIC_WARNING))
     m1, m2 = st.columns(2)
-    m1.metric("Organisations in this segment", f"{benchmark.n_orgs:,}")
+    m1.metric(_("Organisations in this segment"), f"{benchmark.n_orgs:,}")
     overall = benchmarks.overall_band(table)
     if overall is not None:
         m2.metric(
-            "Overall, you stand in the",
+            _("Overall, you stand in the"),
             overall,
-            help="Read from the published quartiles (or, under 10 organisations, the mean) only: never a "
-            "rank among the peers themselves.",
+            help=_(
+                "Read from the published quartiles (or, under 10 organisations, the mean) only: never a "
+                "rank among the peers themselves."
+            ),
         )
     st.caption(
-        f"Source: {md_escape(benchmark.source)} · {md_escape(benchmark.segment)} · n = {benchmark.n_orgs}"
+        _("Source: {source} · {segment} · n = {count}").format(
+            source=md_escape(benchmark.source), segment=md_escape(benchmark.segment), count=benchmark.n_orgs
+        )
     )
     scored_org = organisation is not None
-    title = "Where you sit among your peers" if scored_org else "How the peers are distributed"
+    title = _("Where you sit among your peers") if scored_org else _("How the peers are distributed")
     ui.chart(
         charts.build_distribution_chart(
-            table, title=title, score_label="Your organisation", levels=[lv.name for lv in q.levels]
+            table, title=title, score_label=_("Your organisation"), levels=[lv.name for lv in ui.in_language(q).levels]
         ),
         chart_text.benchmark_summary(table),
-        name="Peer distribution",
+        name=_("Peer distribution"),
     )
-    st.dataframe(benchmarks.standing_table(table, scored=scored_org), hide_index=True)
+    ui.dataframe(benchmarks.standing_table(table, scored=scored_org))
     if benchmark.n_orgs < disclosure.QUARTILE_MIN:
         st.caption(
-            f"Quartiles are published only for peer groups of at least {disclosure.QUARTILE_MIN} "
-            "organisations; this one shows the mean and n."
+            _(
+                "Quartiles are published only for peer groups of at least {minimum} organisations; this one "
+                "shows the mean and n."
+            ).format(minimum=disclosure.QUARTILE_MIN)
         )
 
-st.header("Export")
-release = store.latest_release(q.key)
+st.header(_("Export"))
+release = store.pool.latest_release(q.key)
 if release is not None:
     st.download_button(
-        f"Download {release.label} (CSV)",
+        _("Download {release} (CSV)").format(release=release.label),
         data=lambda: exchange.export_release(store, release),
         file_name=f"tandem-benchmark-{q.id}-{q.version}-release-{release.id}.csv",
         mime="text/csv",
         key="bench_download",
-        help="The published release, as it was published: its id and date are in every row.",
+        help=_("The published release, as it was published: its id and date are in every row."),
     )
 else:
     st.info(
-        f"No benchmark release of real organisations has been published for questionnaire {q.id} "
-        f"{q.version} yet, so there is nothing to export. A consultant publishes releases from the "
-        "console's Benchmark pool page."
+        _(
+            "No benchmark release of real organisations has been published for questionnaire {questionnaire} "
+            "{version} yet, so there is nothing to export. A consultant publishes releases from the "
+            "console's Benchmark pool page."
+        ).format(questionnaire=q.id, version=q.version)
     )
 
-st.header("Import a benchmark set")
+st.header(_("Import a benchmark set"))
 if IMPORTED_KEY in st.session_state:
     st.success(st.session_state.pop(IMPORTED_KEY))
-if not st.session_state.get(ui.CONSOLE_KEY):
-    st.caption("Consultants signed in to the console can import a benchmark CSV here.")
-    st.page_link("pages/console.py", label="Go to the console")
+account = ui_signin.current_account()
+if account is None or not account.is_admin:
+    st.caption(_("Administrators signed in to the console can import a benchmark CSV here."))
+    if account is None:
+        st.page_link("pages/console.py", label=_("Go to the console"))
     st.stop()
 ui.allow_uploads()
-upload = st.file_uploader("Benchmark CSV", type=["csv"], key="bench_upload")
+upload = st.file_uploader(_("Benchmark CSV"), type=["csv"], key="bench_upload")
 name = st.text_input(
-    "Source (who published these figures)",
+    _("Source (who published these figures)"),
     max_chars=exchange.MAX_SOURCE_LENGTH,
     key="bench_import_source",
-    placeholder="Leave empty to use the file's own source",
+    placeholder=_("Leave empty to use the file's own source"),
 )
-if st.button("Import", key="bench_import_go", type="primary"):
+if st.button(_("Import"), key="bench_import_go", type="primary"):
     if upload is None:
-        st.error("Choose a benchmark CSV file first.")
+        st.error(_("Choose a benchmark CSV file first."))
         st.stop()
     try:
         set_id = exchange.import_benchmarks(store, upload.getvalue(), ui.get_questionnaires(), name)
     except formats.BenchmarkImportError as exc:
         listing = "\n".join(f"- {md_escape(problem)}" for problem in exc.problems)
-        st.error(f"**{md_escape(upload.name)} was rejected; nothing was imported.**\n\n{listing}")
+        st.error(
+            _("**{file} was rejected; nothing was imported.**").format(file=md_escape(upload.name)) + "\n\n" + listing
+        )
     except (DuplicateBenchmarkSetError, ValueError) as exc:
         st.error(md_escape(str(exc)))
     else:
-        found = store.benchmark_set(set_id)
+        found = store.benchmark_sets.benchmark_set(set_id)
+        accounts.audit(store, account, "import benchmark set", str(set_id), f"{found.source}, {found.rows} rows")
         where = (
-            "It is now in the list of what to compare with."
+            _("It is now in the list of what to compare with.")
             if found.questionnaire_key == q.key
-            else f"It is offered to organisations assessed with {found.questionnaire_id} "
-            f"{found.questionnaire_version}."
+            else _("It is offered to organisations assessed with {questionnaire} {version}.").format(
+                questionnaire=found.questionnaire_id, version=found.questionnaire_version
+            )
         )
         st.session_state[IMPORTED_KEY] = (
-            f"Imported **{md_escape(found.source)}** ({found.rows} rows, generated "
-            f"{found.generated_at:%Y-%m-%d}). {where}"
+            _("Imported **{source}** ({rows} rows, generated {date}).").format(
+                source=md_escape(found.source), rows=found.rows, date=f"{found.generated_at:%Y-%m-%d}"
+            )
+            + " "
+            + where
         )
         st.rerun()

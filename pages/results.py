@@ -2,43 +2,53 @@
 
 import streamlit as st
 
-from assessment import chart_text, charts, formats, insight, ui
+from assessment import accounts, chart_text, charts, formats, i18n, insight, ui
+from assessment.i18n import _, ngettext
+from assessment.numbers import fmt_score
 from assessment.text import md_escape
 
 store = ui.get_store()
 record = ui.current_respondent()
-st.title("Results")
+st.title(_("Results"))
 if record is None:
-    st.info("Your results appear here once you have started an assessment.")
-    st.page_link("pages/start.py", label="Go to Start")
+    st.info(_("Your results appear here once you have started an assessment."))
+    st.page_link("pages/start.py", label=_("Go to Start"))
     st.stop()
 
 rnd = store.round(record.round_id)
 org = store.organisation(rnd.organisation_id)
 q = ui.questionnaire_for(rnd)
-st.caption(f"{md_escape(org.name)} · {md_escape(rnd.name)} · questionnaire {q.id} {q.version}")
+st.caption(
+    _("{organisation} · {round} · questionnaire {questionnaire} {version}").format(
+        organisation=md_escape(org.name), round=md_escape(rnd.name), questionnaire=q.id, version=q.version
+    )
+)
 headline = st.container()  # filled once the round is scored with the benchmark picked below it
-st.header("Against the benchmark")
+st.header(_("Against the benchmark"))
 choice = ui.benchmark_choice(org, q, key="results_bench")
 organisation, mine = ui.scored_round_and_own(rnd.id, record.id, choice=choice)
 if not mine.has_answers:
-    st.info("You have not answered any question yet.")
-    st.page_link("pages/questionnaire.py", label="Go to the questionnaire")
+    st.info(_("You have not answered any question yet."))
+    st.page_link("pages/questionnaire.py", label=_("Go to the questionnaire"))
     st.stop()
 
 everyone = len(organisation.respondents)
 released = organisation.results_released  # a consultant's round: only once the consultant releases them
 if not released:
     headline.info(
-        f"{md_escape(org.name)}'s results are shared by your consultant, in the workshop or when they "
-        "release them here. Until then you see your own answers."
+        _(
+            "{organisation}'s results are shared by your consultant, in the workshop or when they "
+            "release them here. Until then you see your own answers."
+        ).format(organisation=md_escape(org.name))
     )
 view = headline.segmented_control(
-    "Show",
+    _("Show"),
     ["mine", "organisation"] if released else ["mine"],
     format_func={
-        "mine": "My answers",
-        "organisation": f"{md_escape(org.name)} (all {everyone} respondent{'s' if everyone != 1 else ''})",
+        "mine": _("My answers"),
+        "organisation": ngettext(
+            "{organisation} (all {count} respondent)", "{organisation} (all {count} respondents)", everyone
+        ).format(organisation=md_escape(org.name), count=everyone),
     }.get,
     default="organisation" if everyone > 1 and released else "mine",
     key="results_view",
@@ -48,68 +58,90 @@ result = shown.result
 
 c1, c2, c3 = headline.columns(3)
 if result.overall is None:
-    c1.metric("Overall", "Insufficient answers")
-    headline.warning("Fewer than half of the dimensions have enough answers to be scored. Answer more questions.")
+    c1.metric(_("Overall"), _("Insufficient answers"))
+    headline.warning(_("Fewer than half of the dimensions have enough answers to be scored. Answer more questions."))
 else:
-    c1.metric("Overall score (1–5, both sides balanced)", f"{result.overall:.2f}")
+    c1.metric(_("Overall score (1–5, both sides balanced)"), fmt_score(result.overall))
     # One level is the headline only when the sides agree; otherwise each side's view leads.
-    c2.metric("Maturity level", ui.SPLIT_LEVEL if result.split else f"{result.level} · {q.level_name(result.level)}")
+    level_name = shown.questionnaire.level_name  # the level's name in the page's language
+    c2.metric(_("Maturity level"), _(ui.SPLIT_LEVEL) if result.split else f"{result.level} · {level_name(result.level)}")
 if shown is organisation:
     ui.alignment_metric(organisation.result, c3)
 ui.headline_panel(result, headline)
 for caveat in insight.caveats(shown):
     headline.caption(md_escape(caveat))
 
-ui.benchmark_section(shown, score_label="Your score")
+ui.benchmark_section(shown, score_label=_("Your score"))
 
-st.header("Where IT and marketing see things differently")
+st.header(_("Where IT and marketing see things differently"))
 gaps = organisation.gaps
 if not released:
-    st.info("The gap between IT and marketing is part of the organisation's results: your consultant shares it.")
+    st.info(_("The gap between IT and marketing is part of the organisation's results: your consultant shares it."))
 elif gaps.empty:
     sides = organisation.result.sides_present
-    missing = "marketing" if "it" in sides else "IT" if "marketing" in sides else "IT or marketing"
-    other = "marketing" if missing == "marketing" else "it" if missing == "IT" else None
-    st.info(f"The gap appears once both sides have answered; nobody from {missing} has yet. "
-            f"Send them this link to join {md_escape(org.name)}'s assessment:")  # fmt: skip
-    st.code(ui.join_link(rnd.join_code, side=other), language=None)
+    other = "marketing" if "it" in sides else "it" if "marketing" in sides else None
+    nobody = {
+        "marketing": _(
+            "The gap appears once both sides have answered; nobody from marketing has yet. "
+            "Send them this link to join {organisation}'s assessment:"
+        ),
+        "it": _(
+            "The gap appears once both sides have answered; nobody from IT has yet. "
+            "Send them this link to join {organisation}'s assessment:"
+        ),
+        None: _(
+            "The gap appears once both sides have answered; nobody from IT or marketing has yet. "
+            "Send them this link to join {organisation}'s assessment:"
+        ),
+    }[other]
+    st.info(nobody.format(organisation=md_escape(org.name)))
+    st.code(ui.join_link(rnd.join_code, side=other, lang=i18n.current()), language=None)
 else:
     ui.few_people_note(organisation)
-    ui.cached_chart(charts.build_gap_chart, gaps, chart_text.gap_summary(gaps), name="Perception gap")
+    ui.cached_chart(charts.build_gap_chart, gaps, chart_text.gap_summary(gaps), name=_("Perception gap"))
     flagged = gaps[gaps["flagged"]]
     if len(flagged):
-        st.markdown(f"**{len(flagged)} dimension(s) with a gap of a full level or more:** "
-                    + ", ".join(md_escape(t) for t in flagged["dimension"]))  # fmt: skip
+        st.markdown(
+            ngettext(
+                "**{count} dimension with a gap of a full level or more:** {dimensions}",
+                "**{count} dimensions with a gap of a full level or more:** {dimensions}",
+                len(flagged),
+            ).format(count=len(flagged), dimensions=", ".join(md_escape(t) for t in flagged["dimension"]))
+        )
 if released:
     ui.choices_table(organisation)
 
-st.header("Priorities: what to do next")
+st.header(_("Priorities: what to do next"))
 ui.priorities_panel(shown)
 
-st.header("You and the published surveys")
+st.header(_("You and the published surveys"))
 # The organisation's comparable shares once its results are shared; until then your own answer.
 refs = (organisation if released else mine).references
 if refs.empty:
-    st.caption("This questionnaire version carries no published reference figures.")
+    st.caption(_("This questionnaire version carries no published reference figures."))
 else:
-    st.dataframe(refs, hide_index=True, width="stretch")
+    ui.dataframe(refs)
 
-with st.expander("All dimension scores"):
-    st.dataframe(shown.dimensions, hide_index=True, width="stretch")
+with st.expander(_("All dimension scores")):
+    ui.dataframe(shown.dimensions)
 
-st.header("Reports to forward")
+st.header(_("Reports to forward"))
 # In a consultant's round, the organisation's report is the consultant's deliverable. Either
 # way a respondent's report carries only their own raw answers (viewer_id above).
 scope = st.radio(
-    "Report on",
+    _("Report on"),
     ["organisation", "mine"] if rnd.kind == "self" else ["mine"],
-    format_func={"organisation": "the whole organisation", "mine": "my answers only"}.get,
+    format_func={"organisation": _("the whole organisation"), "mine": _("my answers only")}.get,
     horizontal=True,
     key="results_report_scope",
 )
-ui.report_downloads(organisation if scope == "organisation" else mine, key=f"results_report_{scope}")
+ui.report_downloads(
+    organisation if scope == "organisation" else mine,
+    key=f"results_report_{scope}",
+    on_build=lambda fmt: accounts.report_downloaded(store, None, rnd.id, f"{fmt}, {scope}"),  # actor "respondent"
+)
 st.download_button(
-    "Download my answers (CSV)",
+    _("Download my answers (CSV)"),
     # Built only when clicked, not on every rerun.
     data=lambda: formats.format_responses_csv(mine.responses),
     file_name=f"tandem-answers-{record.id}.csv",

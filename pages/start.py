@@ -3,6 +3,7 @@
 import streamlit as st
 
 from assessment import profile, sessions, state, ui
+from assessment.i18n import _, ngettext
 from assessment.questionnaire import SIDE_LABELS
 from assessment.store import InvalidInputError, RoundClosedError
 from assessment.text import md_escape
@@ -11,49 +12,60 @@ store = ui.get_store()
 questionnaire = ui.current_questionnaire()
 record = ui.current_respondent()
 
-st.title("Tandem: how well do your CIO and CMO work together?")
+st.title(_("Tandem: how well do your CIO and CMO work together?"))
 st.markdown(
-    f"Answer **{len(questionnaire.questions)} questions** on **{len(questionnaire.dimensions)} dimensions** "
-    f"of the IT–marketing partnership, about {questionnaire.minutes} minutes. Every answer is saved the "
-    "moment you give it. You then see your maturity level, how you compare with peers, where IT and "
-    "marketing see things differently, and what to do next."
+    _(
+        "Answer **{questions} questions** on **{dimensions} dimensions** of the IT–marketing partnership, "
+        "about {minutes} minutes. Every answer is saved the moment you give it. You then see your maturity "
+        "level, how you compare with peers, where IT and marketing see things differently, and what to do next."
+    ).format(
+        questions=len(questionnaire.questions), dimensions=len(questionnaire.dimensions), minutes=questionnaire.minutes
+    )
 )
 
 if st.session_state.pop(state.BAD_LINK, False):
     st.error(
-        "That personal link is not valid: it may be mistyped or incomplete. Nothing was changed. "
-        "Start a new assessment below, or ask whoever sent you a join code for it again."
+        _(
+            "That personal link is not valid: it may be mistyped or incomplete. Nothing was changed. "
+            "Start a new assessment below, or ask whoever sent you a join code for it again."
+        )
     )
 
 if record is not None:
     rnd = store.round(record.round_id)
     org = store.organisation(rnd.organisation_id)
     answered = len(store.answers_for(record.id))
+    total = len(ui.questionnaire_for(rnd).questions_for(record.role))
     st.success(
-        f"You are answering for **{md_escape(org.name)}** as **{SIDE_LABELS[record.side]}** ({record.role}). "
-        f"{answered} of {len(ui.questionnaire_for(rnd).questions_for(record.role))} questions answered."
+        _("You are answering for **{organisation}** as **{side}** ({role}).").format(
+            organisation=md_escape(org.name), side=ui.side_label(record.side), role=ui.role_label(record.role)
+        )
+        + " "
+        + ngettext("{answered} of {total} question answered.", "{answered} of {total} questions answered.", total).format(
+            answered=answered, total=total
+        )
     )
-    st.markdown("**Your personal link.** Keep it to come back to your answers from any browser:")
+    st.markdown(_("**Your personal link.** Keep it to come back to your answers from any browser:"))
     st.code(ui.resume_link(record.token), language=None)
-    st.caption("Anyone with this link can see and change your answers, so treat it like a password.")
+    st.caption(_("Anyone with this link can see and change your answers, so treat it like a password."))
     left, middle, right = st.columns(3)
-    if left.button("Continue the questionnaire", type="primary", width="stretch"):
-        st.switch_page("pages/questionnaire.py", query_params={ui.PARAM: record.token})
-    if middle.button("See results", width="stretch"):
-        st.switch_page("pages/results.py", query_params={ui.PARAM: record.token})
-    if right.button("Start over as someone else", width="stretch"):
+    if left.button(_("Continue the questionnaire"), type="primary", width="stretch"):
+        st.switch_page("pages/questionnaire.py", query_params=ui.link_params(record.token))
+    if middle.button(_("See results"), width="stretch"):
+        st.switch_page("pages/results.py", query_params=ui.link_params(record.token))
+    if right.button(_("Start over as someone else"), width="stretch"):
         ui.sign_out()
         st.rerun()
     if rnd.is_open:
-        with st.expander("Picked the wrong side?"):
+        with st.expander(_("Picked the wrong side?")):
             new_side = st.radio(
-                "Your side", list(SIDE_LABELS), index=list(SIDE_LABELS).index(record.side),
-                format_func=SIDE_LABELS.get, horizontal=True, key="start_change_side",
+                _("Your side"), list(SIDE_LABELS), index=list(SIDE_LABELS).index(record.side),
+                format_func=ui.side_label, horizontal=True, key="start_change_side",
             )  # fmt: skip
-            st.caption("Your answers are kept and count for the side you choose.")
-            if st.button("Change my side", key="start_change_side_go", disabled=new_side == record.side):
+            st.caption(_("Your answers are kept and count for the side you choose."))
+            if st.button(_("Change my side"), key="start_change_side_go", disabled=new_side == record.side):
                 try:
-                    store.change_side(record.id, new_side)
+                    store.engagements.change_side(record.id, new_side)
                 except (InvalidInputError, RoundClosedError) as exc:
                     st.error(str(exc))
                 else:
@@ -66,52 +78,50 @@ joining = None
 if join_code:
     # The link names the organisation, so an invited person sees whose assessment this is. The
     # code is looked up once per session (it counts as a try), not on every rerun of the page.
-    looked_up = st.session_state.get("start_join_lookup")
-    if looked_up is None or looked_up[0] != join_code:
-        found = None if ui.throttle("join") else store.round_by_join_code(join_code)
-        if found is not None and found.is_open:
-            ui.record_success("join")
-        looked_up = st.session_state["start_join_lookup"] = (join_code, found.id if found else None)
-    joining = store.round(looked_up[1]) if looked_up[1] else None
+    joining = ui.joining_round(join_code)
     if joining is None or not joining.is_open:
-        st.warning("The join code in this link is not valid or its round has closed: check it below.")
+        st.warning(_("The join code in this link is not valid or its round has closed: check it below."))
     else:
         host = store.organisation(joining.organisation_id)
-        st.info(f"You are invited to **{md_escape(host.name)}**'s assessment ({md_escape(joining.name)}).")
+        st.info(
+            _("You are invited to **{organisation}**'s assessment ({round}).").format(
+                organisation=md_escape(host.name), round=md_escape(joining.name)
+            )
+        )
 choice = st.radio(
-    "How are you taking part?",
+    _("How are you taking part?"),
     ["new", "join"],
     index=1 if join_code else 0,
     format_func={
-        "new": "Start a new assessment for my organisation",
-        "join": "Join my organisation's assessment with a code",
+        "new": _("Start a new assessment for my organisation"),
+        "join": _("Join my organisation's assessment with a code"),
     }.get,
     horizontal=True,
     key="start_mode",
 )
 
 side = st.radio(
-    "Which side of the house are you on?",
+    _("Which side of the house are you on?"),
     list(SIDE_LABELS),
     index=list(SIDE_LABELS).index(invited_side) if invited_side in SIDE_LABELS else 0,
     format_func=lambda s: {
-        "it": "IT (CIO and IT leadership)",
-        "marketing": "Marketing (CMO and marketing leadership)",
-        "other": "Other (CEO, CDO, observer)",
+        "it": _("IT (CIO and IT leadership)"),
+        "marketing": _("Marketing (CMO and marketing leadership)"),
+        "other": _("Other (CEO, CDO, observer)"),
     }[s],
     horizontal=True,
     key="start_side",
 )
-role = st.selectbox("Your role", profile.ROLES[side], key=f"start_role_{side}")
+role = st.selectbox(_("Your role"), profile.ROLES[side], format_func=ui.role_label, key=f"start_role_{side}")
 
 if choice == "new":
-    name = st.text_input("Organisation name", max_chars=profile.MAX_NAME_LENGTH, key="start_org")
+    name = st.text_input(_("Organisation name"), max_chars=profile.MAX_NAME_LENGTH, key="start_org")
     c1, c2, c3 = st.columns(3)
-    industry = c1.selectbox("Industry", profile.INDUSTRIES, key="start_industry")
-    size_band = c2.selectbox("Employees", profile.SIZE_BANDS, index=1, key="start_size")
-    region = c3.selectbox("Region", profile.REGIONS, index=2, key="start_region")
-    st.caption("Industry, size and region choose your peer group; they are never shown to others.")
-    if st.button("Start the assessment", type="primary", key="start_go"):
+    industry = c1.selectbox(_("Industry"), profile.INDUSTRIES, format_func=ui.choice_label, key="start_industry")
+    size_band = c2.selectbox(_("Employees"), profile.SIZE_BANDS, index=1, format_func=ui.choice_label, key="start_size")
+    region = c3.selectbox(_("Region"), profile.REGIONS, index=2, format_func=ui.choice_label, key="start_region")
+    st.caption(_("Industry, size and region choose your peer group; they are never shown to others."))
+    if st.button(_("Start the assessment"), type="primary", key="start_go"):
         try:
             new = sessions.start_self_assessment(
                 store, questionnaire, organisation=name, industry=industry, size_band=size_band,
@@ -121,16 +131,16 @@ if choice == "new":
             st.error(str(exc))
         else:
             ui.sign_in(new)
-            st.switch_page("pages/questionnaire.py", query_params={ui.PARAM: new.token})
+            st.switch_page("pages/questionnaire.py", query_params=ui.link_params(new.token))
 else:
-    code = st.text_input("Join code", value=join_code, placeholder="ABCD-EFGH-JKMN-PQRS", key="start_code")
+    code = st.text_input(_("Join code"), value=join_code, placeholder="ABCD-EFGH-JKMN-PQRS", key="start_code")
     display = st.text_input(
-        "Your name (optional: shown only to the organiser, never in results)", key="start_display"
+        _("Your name (optional: shown only to the organiser, never in results)"), key="start_display"
     )
-    if st.button("Join", type="primary", key="start_join"):
+    if st.button(_("Join"), type="primary", key="start_join"):
         wait = ui.throttle("join")  # this client's own recent wrong codes, from any of its tabs
         if wait:
-            ui.too_many(wait, "join codes")
+            ui.too_many(wait, "join")
             st.stop()
         try:
             new = sessions.join_round(store, code, side=side, role=role, display_name=display)
@@ -140,4 +150,4 @@ else:
         else:
             ui.record_success("join")
             ui.sign_in(new)
-            st.switch_page("pages/questionnaire.py", query_params={ui.PARAM: new.token})
+            st.switch_page("pages/questionnaire.py", query_params=ui.link_params(new.token))

@@ -3,82 +3,93 @@ the spread of answers, priorities, targets, and change since earlier rounds."""
 
 import streamlit as st
 
-from assessment import chart_text, charts, insight, progress, state, ui, views
-from assessment.numbers import fmt_percent
+from assessment import accounts, chart_text, charts, insight, progress, state, ui, ui_signin, views
+from assessment.i18n import _
+from assessment.numbers import fmt_percent, fmt_score
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
 
 SAVED_KEY = "workshop_targets_saved"  # survives the rerun that reads the saved targets
 
-ui.require_console()
+account = ui_signin.require_account()
 store = ui.get_store()
-st.title("Workshop")
+st.title(_("Workshop"))
 
-organisations = store.organisations()
+organisations = accounts.visible(store, account, store.engagements.organisations())
 if not organisations:
-    st.info("No client organisations yet: create one in the consultant console.")
-    st.page_link("pages/console.py", label="Go to the console")
+    st.info(_("No client organisations of yours yet: create one in the consultant console."))
+    st.page_link("pages/console.py", label=_("Go to the console"))
     st.stop()
 org_id = ui.sticky_select(
-    "Organisation", [o.id for o in organisations], state.CONSOLE_ORG, key="workshop_org",
+    _("Organisation"), [o.id for o in organisations], state.CONSOLE_ORG, key="workshop_org",
     format_func={o.id: o.name for o in organisations}.get,
 )  # fmt: skip
 rounds = store.rounds_of(org_id)
 if not rounds:
-    st.info("This organisation has no round yet: open one in the consultant console.")
+    st.info(_("This organisation has no round yet: open one in the consultant console."))
     st.stop()
 round_id = ui.sticky_select(
-    "Round", [r.id for r in rounds], state.WORKSHOP_ROUND, key="workshop_round_pick",
-    format_func={r.id: f"{r.name} ({r.status})" for r in rounds}.get, default_last=True,
+    _("Round"), [r.id for r in rounds], state.WORKSHOP_ROUND, key="workshop_round_pick",
+    format_func={
+        r.id: (_("{round} (open)") if r.is_open else _("{round} (closed)")).format(round=r.name) for r in rounds
+    }.get,
+    default_last=True,
 )  # fmt: skip
 rnd = store.round(round_id)
+accounts.require(store, account, rnd.organisation_id)  # the one rule, also for a round carried over
 q = ui.questionnaire_for(rnd)
 headline = st.container()  # filled once the round is scored with the comparison chosen below
 choice = ui.benchmark_choice(store.organisation(org_id), q, key="workshop_bench")
 scored = ui.scored_round(rnd.id, choice=choice)
+q = scored.questionnaire  # from here on, its words in the page's language (same ids as the round's)
 result = scored.result
 if not scored.has_answers:
-    headline.info("Nobody has answered in this round yet. Share the join code from the console.")
+    headline.info(_("Nobody has answered in this round yet. Share the join code from the console."))
     st.stop()
 
 c1, c2, c3 = headline.columns(3)
-c1.metric("Overall (both sides balanced)", "—" if result.overall is None else f"{result.overall:.2f}")
-level = "—" if result.level is None else f"{result.level} · {q.level_name(result.level)}"
-c2.metric("Maturity level", ui.SPLIT_LEVEL if result.split else level)
+c1.metric(_("Overall (both sides balanced)"), fmt_score(result.overall))
+level = "—" if result.level is None else f"{result.level} · {scored.questionnaire.level_name(result.level)}"
+c2.metric(_("Maturity level"), _(ui.SPLIT_LEVEL) if result.split else level)
 ui.alignment_metric(result, c3)
 ui.headline_panel(result, headline)
 headline.caption(
-    "Respondents: "
-    + " · ".join(
-        f"{ui.side_label(side)} {n} ({scored.finished[side]} finished)" for side, n in scored.counts.items() if n
+    _("Respondents: {counts}").format(
+        counts=" · ".join(
+            _("{side} {count} ({finished} finished)").format(
+                side=ui.side_label(side), count=n, finished=scored.finished[side]
+            )
+            for side, n in scored.counts.items()
+            if n
+        )
     )
 )
 for caveat in insight.caveats(scored):
     headline.warning(md_escape(caveat))
 
 levels = [lv.name for lv in q.levels]
-tabs = st.tabs(["Scores", "Perception gap", "Spread", "Priorities", "Targets", "Over time", "Report"])
+tabs = st.tabs(
+    [_("Scores"), _("Perception gap"), _("Spread"), _("Priorities"), _("Targets"), _("Over time"), _("Report")]
+)
 with tabs[0]:
     ui.benchmark_section(scored, score_label=scored.organisation.name)
-    st.dataframe(scored.dimensions, hide_index=True, width="stretch")
+    ui.dataframe(scored.dimensions)
 
 with tabs[1]:
     if scored.gaps.empty:
-        st.info("The gap needs answers from both IT and marketing.")
+        st.info(_("The gap needs answers from both IT and marketing."))
     else:
         ui.few_people_note(scored)
-        ui.chart(charts.build_gap_chart(scored.gaps), chart_text.gap_summary(scored.gaps), name="Perception gap")
-        st.header("Largest disagreements")
-        st.dataframe(
+        ui.chart(charts.build_gap_chart(scored.gaps), chart_text.gap_summary(scored.gaps), name=_("Perception gap"))
+        st.header(_("Largest disagreements"))
+        ui.dataframe(
             scored.top_disagreements[["question_id", "question", "it", "marketing", "gap", "flagged"]],
-            hide_index=True,
-            width="stretch",
             column_config={"question": st.column_config.TextColumn(width="large")},
         )
         ui.chart(
             charts.build_heatmap(views.heatmap_frame(result)),
             chart_text.heatmap_summary(scored.question_gaps),
-            name="Answers per question",
+            name=_("Answers per question"),
         )
 
     ui.choices_table(scored)
@@ -86,13 +97,15 @@ with tabs[1]:
 with tabs[2]:
     spread = views.spread_frame(result, list(scored.respondents))
     if spread.empty:
-        st.info("No respondent has answered enough of any dimension yet.")
+        st.info(_("No respondent has answered enough of any dimension yet."))
     else:
         st.caption(
-            "Each dot is one respondent's dimension score, shown by side only. Where a side has one "
-            "or two people, their dots are their own answers: anyone who knows who they are can tell."
+            _(
+                "Each dot is one respondent's dimension score, shown by side only. Where a side has one "
+                "or two people, their dots are their own answers: anyone who knows who they are can tell."
+            )
         )
-        ui.chart(charts.build_spread_chart(spread, levels=levels), chart_text.spread_summary(spread), name="Spread")
+        ui.chart(charts.build_spread_chart(spread, levels=levels), chart_text.spread_summary(spread), name=_("Spread"))
 
 with tabs[3]:
     ui.priorities_panel(scored)
@@ -100,11 +113,13 @@ with tabs[3]:
 with tabs[4]:
     if scored.targets_carried_from:
         st.info(
-            f"These targets were carried over from **{scored.targets_carried_from}**. Change them "
-            "here and save to keep them for this round."
+            _(
+                "These targets were carried over from **{round}**. Change them here and save to keep them "
+                "for this round."
+            ).format(round=scored.targets_carried_from)
         )
     with st.form(f"workshop_targets_{rnd.id}"):
-        st.caption("Agree a target level per dimension with the client (1 to 5, halves allowed).")
+        st.caption(_("Agree a target level per dimension with the client (1 to 5, halves allowed)."))
         cols = st.columns(2)
         entered = {}
         for i, d in enumerate(q.dimensions):
@@ -112,56 +127,66 @@ with tabs[4]:
             entered[d.id] = cols[i % 2].number_input(
                 d.title, 1.0, 5.0, float(default), 0.5, key=f"target_{rnd.id}_{d.id}"
             )
-        if st.form_submit_button("Save targets"):
+        if st.form_submit_button(_("Save targets")):
             try:
-                store.set_targets(rnd.id, entered)
+                accounts.require(store, account, rnd.organisation_id)
+                store.engagements.set_targets(rnd.id, entered)
             except InvalidInputError as exc:
                 st.error(str(exc))
             else:
                 st.session_state[SAVED_KEY] = True
                 st.rerun()  # read the round again: the saved targets are now its own
     if st.session_state.pop(SAVED_KEY, False):
-        st.success("Targets saved.")
+        st.success(_("Targets saved."))
     if scored.targets:
-        st.metric("Of the target reached", fmt_percent(scored.percent_of_target))
-        st.dataframe(scored.target_table.drop(columns=["dimension_id"]), hide_index=True, width="stretch")
+        st.metric(_("Of the target reached"), fmt_percent(scored.percent_of_target))
+        ui.dataframe(scored.target_table.drop(columns=["dimension_id"]))
         if scored.previous is None:
-            st.caption("Progress since the previous round appears from the second round on.")
+            st.caption(_("Progress since the previous round appears from the second round on."))
 
 with tabs[5]:
     if len(rounds) < 2:
-        st.info("Change over time appears once this organisation has a second round.")
+        st.info(_("Change over time appears once this organisation has a second round."))
     else:
         history = ui.history(org_id)
         trend = progress.trend_frame(history)
-        ui.chart(charts.build_trend_chart(trend, levels=levels), chart_text.trend_summary(trend), name="Over time",
+        ui.chart(charts.build_trend_chart(trend, levels=levels), chart_text.trend_summary(trend), name=_("Over time"),
                  stretch=False)  # fmt: skip
-        st.header("Compare two rounds")
-        names = {r.id: r.name for r, _ in history}
+        st.header(_("Compare two rounds"))
+        names = {r.id: r.name for r, _result in history}
         ids = list(names)
         a_col, b_col = st.columns(2)
-        first = a_col.selectbox("Earlier round", ids, index=0, format_func=names.get, key="workshop_cmp_a")
+        first = a_col.selectbox(_("Earlier round"), ids, index=0, format_func=names.get, key="workshop_cmp_a")
         second = b_col.selectbox(
-            "Later round", ids, index=len(ids) - 1, format_func=names.get, key="workshop_cmp_b"
+            _("Later round"), ids, index=len(ids) - 1, format_func=names.get, key="workshop_cmp_b"
         )
         by_id = {r.id: res for r, res in history}
         table = progress.compare_rounds(by_id[first], by_id[second])
-        st.caption("Changes of half a level or more are highlighted.")
+        st.caption(_("Changes of half a level or more are highlighted."))
+        # Headings translated before styling: the styler's rules name the columns as shown.
+        shown = table.drop(columns=["question_id"]).rename(columns=ui.column_label)
+        label = ui.column_label
         st.dataframe(
-            table.drop(columns=["question_id"]).style.apply(
-                lambda row: ["background-color: #fde8c8" if row["highlight"] else "" for _ in row], axis=1
-            ).format({"earlier": "{:.2f}", "later": "{:.2f}", "change": "{:+.2f}"}, na_rep="—"),
+            shown.style.apply(
+                lambda row: ["background-color: #fde8c8" if row["highlight"] else "" for _cell in row], axis=1
+            ).format({label("earlier"): "{:.2f}", label("later"): "{:.2f}", label("change"): "{:+.2f}"}, na_rep="—"),
             hide_index=True,
             width="stretch",
             column_config={
-                "question": st.column_config.TextColumn(width="large"),
+                label("question"): st.column_config.TextColumn(width="large"),
                 "highlight": None,
             },
         )
 
 with tabs[6]:
     st.caption(
-        "The client deliverable: PDF or HTML report, Excel workbook, or the raw responses. It shows "
-        "the comparison chosen above."
+        _(
+            "The client deliverable: PDF or HTML report, Excel workbook, or the raw responses. It shows "
+            "the comparison chosen above."
+        )
     )
-    ui.report_downloads(scored, key=f"workshop_report_{rnd.id}")
+    ui.report_downloads(
+        scored,
+        key=f"workshop_report_{rnd.id}",
+        on_build=lambda fmt: accounts.report_downloaded(store, account, rnd.id, fmt),
+    )

@@ -76,3 +76,19 @@ def console_env(db_path: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
     monkeypatch.setenv(auth.ENV_VAR, HASH)
     return db_path
+
+
+def sign_in_as(at, db_path: str, email: str, role: str = "admin"):  # noqa: ANN001, ANN201 - AppTest
+    """Give ``at`` (already run once) a signed-in session of a local account, created if
+    needed, as the sign-in form would; the account and its password hash are real."""
+    from assessment import accounts, auth
+    from assessment.ui import _open_store
+    from assessment.ui_signin import SESSION, _digest
+
+    live = _open_store(db_path)
+    account = live.accounts.get(email) or accounts.add_account(
+        live, accounts.CLI, email, role, password="a test password 2026"
+    )
+    assert auth.looks_like_hash(account.password_hash)
+    at.session_state[SESSION] = (account.email, "local", _digest(account.password_hash))
+    return at.run()

@@ -109,7 +109,7 @@ def approve_all(store: Store, ids: Sequence[str], *, by: str = "test consultant"
     approved = []
     for org_id in ids:
         try:
-            store.approve_round(f"rnd-{org_id}", by, include_self_assessed=store.is_self_assessed(org_id))
+            store.pool.approve_round(f"rnd-{org_id}", by, include_self_assessed=store.pool.is_self_assessed(org_id))
         except InvalidInputError:
             continue
         approved.append(org_id)
@@ -224,7 +224,7 @@ def test_export_never_contains_a_small_or_recoverable_segment(data, profiles, ti
     store = Store(None)
     try:
         add_peers(store, tiny, profiles, levels)
-        pool = len(store.pool_units(tiny.key, tiny.dimension_ids))  # only rounds scored everywhere
+        pool = len(store.pool.pool_units(tiny.key, tiny.dimension_ids))  # only rounds scored everywhere
         n_all = {d: pool for d in ("overall", *tiny.dimension_ids)}  # the same n in every dimension
         if pool < MIN_ORGS:
             with pytest.raises(releases.ReleaseRefusedError):
@@ -313,7 +313,7 @@ def test_panel_shows_the_release_as_published_with_bands(tiny_store, tiny):
     org = tiny_store.organisation(viewer)
     scores = {"overall": 3.1, "strategy": 4.0, "data": None}
     panel = benchmarks.benchmark_panel(tiny_store, tiny.key, "peers", org, scores)
-    published = tiny_store.release_rows(release.id)
+    published = tiny_store.pool.release_rows(release.id)
     for segment_type, value in (("all", ""), ("industry", org.industry), ("size", org.size_band)):
         got = panel[segment_type].benchmark
         assert got.release == release and f"Benchmark release {release.id} of" in got.label
@@ -343,7 +343,7 @@ def test_sources_are_named_and_synthetic_is_labelled(tiny_store, tiny):
     assert bench.synthetic and "synthetic sample" in bench.label.lower() and bench.n_orgs == 6
     assert benchmarks.compare(tiny_store, tiny.key, "peers") is None  # synthetic never counts as real
     with pytest.raises(InvalidInputError, match="Synthetic and test organisations never count"):
-        tiny_store.approve_round(f"rnd-{sample[0]}", "me")
+        tiny_store.pool.approve_round(f"rnd-{sample[0]}", "me")
 
     # An imported copy of the synthetic sample keeps its label, whatever it is named.
     set_id = exchange.import_benchmarks(tiny_store, _csv(tiny_store, tiny, True), {tiny.key: tiny}, "Demo")
@@ -438,11 +438,11 @@ def test_same_set_imported_twice_is_refused(tiny_store, tiny):
         DuplicateBenchmarkSetError, match=r"already imported on \d{4}-\d\d-\d\d as 'Client benchmark'"
     ):
         exchange.import_benchmarks(tiny_store, again, {tiny.key: tiny}, "Renamed")
-    assert len(tiny_store.list_benchmark_sets()) == 1
+    assert len(tiny_store.benchmark_sets.list_benchmark_sets()) == 1
 
 
 def _db_state(store: Store) -> tuple[int, int]:
-    return len(store.list_benchmark_sets()), store.benchmark_row_count()
+    return len(store.benchmark_sets.list_benchmark_sets()), store.benchmark_sets.benchmark_row_count()
 
 
 BAD_FILES = {
@@ -481,7 +481,7 @@ def test_failure_inside_the_import_transaction_writes_nothing(tiny_store, tiny):
     rows.loc[len(rows) - 1, "n_orgs"] = 3
     table = BenchmarkTable(tiny.id, tiny.version, "Forged", STAMP, rows)
     with pytest.raises(Exception, match="(?i)constraint"):
-        tiny_store.import_benchmark_set(table, "Forged")
+        tiny_store.benchmark_sets.import_benchmark_set(table, "Forged")
     assert _db_state(tiny_store) == (0, 0)
 
 
@@ -545,7 +545,7 @@ def test_export_and_import_commands(tmp_path, current, capsys):
     header = ",".join(BENCHMARK_COLUMNS) + f"\n2,cio-cmo-alignment,{current.version},all,,"
     assert out.read_text().startswith(header)
     check = Store(db)
-    assert check.benchmark_releases()[0].published_by == "Ada"
+    assert check.pool.benchmark_releases()[0].published_by == "Ada"
     check.close()
 
     bad = tmp_path / "bad.csv"

@@ -13,7 +13,7 @@ from assessment import benchmarks, disclosure, exchange, sessions
 from assessment.demo import seed_demo
 from assessment.store import Store
 from assessment.text import md_escape
-from tests.conftest import APP
+from tests.conftest import APP, sign_in_as
 from tests.test_benchmarks import add_orgs, add_peers, publish
 
 TIMEOUT = 30
@@ -108,10 +108,11 @@ def test_importing_a_bad_csv_lists_every_problem_and_a_good_one_becomes_a_source
     bad = ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
     at = open_page()
-    assert any("Consultants signed in to the console" in c.value for c in at.caption)
+    assert any("Administrators signed in to the console" in c.value for c in at.caption)
     assert not at.file_uploader
-    at.session_state["console_unlocked"] = True
-    at.run()
+    sign_in_as(at, db_path, "consultant@example.com", "consultant")
+    assert not at.file_uploader  # importing is for administrators
+    sign_in_as(at, db_path, "admin@example.com", "admin")
     at.file_uploader(key="bench_upload").set_value(("bad.csv", bad, "text/csv"))
     at.button(key="bench_import_go").click().run()
     no_exception(at)

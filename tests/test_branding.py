@@ -18,14 +18,14 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (300, 100), colour=(10
 
 
 def test_unset_branding_is_tandems_neutral_style(store):
-    assert store.branding() == NEUTRAL
+    assert store.branding.current() == NEUTRAL
     assert not NEUTRAL.custom and NEUTRAL.logo is None and NEUTRAL.name == "Tandem"
 
 
 def test_branding_is_stored_and_read_back_with_its_logo(store):
     logo = image_bytes()
-    saved = store.set_branding("  Northwind Advisory ", "7b2d8e", "Northwind · Confidential", logo)
-    again = store.branding()
+    saved = store.branding.save("  Northwind Advisory ", "7b2d8e", "Northwind · Confidential", logo)
+    again = store.branding.current()
     assert again == saved
     assert again.custom and again.name == "Northwind Advisory" and again.colour == "#7B2D8E"
     assert again.footer == "Northwind · Confidential"
@@ -34,45 +34,45 @@ def test_branding_is_stored_and_read_back_with_its_logo(store):
 
 
 def test_editing_keeps_the_logo_unless_told_to_drop_it(store):
-    store.set_branding("Northwind", "#123456", "", image_bytes("JPEG"))
-    store.set_branding("Northwind Advisory", "#123456", "new footer")
-    kept = store.branding()
+    store.branding.save("Northwind", "#123456", "", image_bytes("JPEG"))
+    store.branding.save("Northwind Advisory", "#123456", "new footer")
+    kept = store.branding.current()
     assert kept.name == "Northwind Advisory" and kept.logo is not None and kept.logo.kind == "jpeg"
-    store.set_branding("Northwind Advisory", "#123456", "new footer", keep_logo=False)
-    assert store.branding().logo is None
-    store.clear_branding()
-    assert store.branding() == NEUTRAL
+    store.branding.save("Northwind Advisory", "#123456", "new footer", keep_logo=False)
+    assert store.branding.current().logo is None
+    store.branding.clear()
+    assert store.branding.current() == NEUTRAL
 
 
 @pytest.mark.parametrize("colour", ["#12345", "#1234567", "red", "#GGGGGG", "", "rgb(1,2,3)"])
 def test_a_colour_that_is_not_rrggbb_is_refused_and_nothing_stored(store, colour):
     with pytest.raises(BrandingError, match="#1A2B3C"):
-        store.set_branding("Northwind", colour, "")
-    assert store.branding() == NEUTRAL
+        store.branding.save("Northwind", colour, "")
+    assert store.branding.current() == NEUTRAL
 
 
 def test_logos_are_checked_for_type_size_and_pixels(store):
     gif = image_bytes("GIF")
     with pytest.raises(BrandingError, match="PNG or JPEG"):
-        store.set_branding("N", "#000000", "", gif)
+        store.branding.save("N", "#000000", "", gif)
     with pytest.raises(BrandingError, match="2000"):
-        store.set_branding("N", "#000000", "", image_bytes(size=(2001, 10)))
+        store.branding.save("N", "#000000", "", image_bytes(size=(2001, 10)))
     big = b"\x89PNG\r\n\x1a\n" + b"\0" * branding.MAX_LOGO_BYTES
     with pytest.raises(BrandingError, match="limit is 1 MB"):
-        store.set_branding("N", "#000000", "", big)
+        store.branding.save("N", "#000000", "", big)
     with pytest.raises(BrandingError, match="cannot be read"):
-        store.set_branding("N", "#000000", "", image_bytes()[:60])  # a truncated PNG
+        store.branding.save("N", "#000000", "", image_bytes()[:60])  # a truncated PNG
     with pytest.raises(BrandingError, match="cannot be read"):  # a PNG signature on JPEG content
-        store.set_branding("N", "#000000", "", b"\x89PNG\r\n\x1a\n" + image_bytes("JPEG"))
-    assert store.branding() == NEUTRAL
+        store.branding.save("N", "#000000", "", b"\x89PNG\r\n\x1a\n" + image_bytes("JPEG"))
+    assert store.branding.current() == NEUTRAL
 
 
 def test_names_and_footers_are_one_line_and_bounded(store):
     with pytest.raises(BrandingError, match="cannot be empty"):
-        store.set_branding("   ", "#000000", "")
+        store.branding.save("   ", "#000000", "")
     with pytest.raises(BrandingError, match="limit is 200"):
-        store.set_branding("N", "#000000", "x" * 201)
-    saved = store.set_branding("North\nwind\x00 Co", "#000000", "line one\r\nline two")
+        store.branding.save("N", "#000000", "x" * 201)
+    saved = store.branding.save("North\nwind\x00 Co", "#000000", "line one\r\nline two")
     assert saved.name == "North wind Co" and saved.footer == "line one line two"
 
 

@@ -14,7 +14,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -216,7 +218,7 @@ def screenshot(page: Page, name: str) -> None:
         page.set_viewport_size(size)
 
 
-def check_accessibility(page: Page, state: str) -> None:
+def check_accessibility(page: Page, state: str, lang: str = "en") -> None:
     """Run axe-core on the page as it is now; fail on any serious or critical violation. Every
     state's findings go to test-artifacts/axe.json."""
     if not AXE.exists():
@@ -249,8 +251,17 @@ def check_accessibility(page: Page, state: str) -> None:
         "charts => charts.filter(c => c.checkVisibility()).map(c => c.ariaLabel || '')"
     )
     assert all(len(name) > 40 for name in names), f"{state}: a chart without a summary as its name: {names}"
-    tables = page.get_by_test_id("stExpander").filter(has_text="the figures as a table")
+    tables = page.get_by_test_id("stExpander").filter(has_text=figures_table_words(lang))
     assert tables.count() >= len(names), f"{state}: {len(names)} charts, {tables.count()} tables of figures"
+
+
+def figures_table_words(lang: str) -> str:
+    """The fixed words of a chart's "{chart}: the figures as a table" expander in ``lang``."""
+    from assessment import i18n
+
+    with i18n.using(lang):
+        template = i18n._("{chart}: the figures as a table")
+    return max(template.split("{chart}"), key=len).strip(" :\u00a0\u202f")
 
 
 PHONE = {"width": 390, "height": 844}
@@ -316,7 +327,7 @@ def test_a_deep_link_first_after_start_shows_tandems_own_navigation(base_url: st
     """The first visit after the server starts is to /console (this test runs first in the file):
     the page is routed like any other, with Tandem's sidebar and no list of raw file names."""
     page.goto(base_url + "/console")
-    expect(page.get_by_label("Console password")).to_be_visible()
+    expect(page.get_by_label("Password", exact=True)).to_be_visible()
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_role("link", name="Consultant sign-in")).to_be_visible()
     expect(sidebar.get_by_role("link", name="Start")).to_be_visible()
@@ -409,8 +420,10 @@ def test_cmo_joins_and_gap_appears(base_url: str, browser: Browser, page: Page) 
     expect(code_block).to_be_visible()
     join_link = code_block.inner_text().strip()
     assert join_link.startswith(base_url + "/?join="), join_link
-    code, _, side = join_link.split("?join=", 1)[1].partition("&side=")
+    params = urllib.parse.parse_qs(join_link.split("?", 1)[1])
+    code, side = params["join"][0], params["side"][0]
     assert side == "marketing"  # the invite is for the other side of the house
+    assert params["lang"] == ["en"]  # and in the language the sender reads
 
     other = browser.new_context(viewport={"width": 1280, "height": 900})  # a different person
     other.set_default_timeout(TIMEOUT)
@@ -488,9 +501,9 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_role("link", name="Workshop")).to_have_count(0)
     sidebar.get_by_role("link", name="Consultant sign-in").click()
-    expect(page.get_by_label("Console password")).to_be_visible()
+    expect(page.get_by_label("Password", exact=True)).to_be_visible()
     check_accessibility(page, "console: sign-in")
-    page.get_by_label("Console password").fill(CONSOLE_PASSWORD)
+    page.get_by_label("Password", exact=True).fill(CONSOLE_PASSWORD)
     click(page, "Sign in")
     expect(page.get_by_role("heading", name="Consultant console")).to_be_visible()
     check_accessibility(page, "console: signed in")
@@ -556,7 +569,7 @@ def test_consultant_round_with_cio_and_cmo_shows_the_gap(base_url: str, browser:
     # A reload keeps the consultant signed in, on the same page.
     page.reload()
     expect(page.get_by_role("heading", name="Workshop")).to_be_visible()
-    expect(page.get_by_label("Console password")).to_have_count(0)
+    expect(page.get_by_label("Password", exact=True)).to_have_count(0)
 
     # The follow-up round: close the first, open a second, the same two people answer again.
     page.get_by_test_id("stSidebar").get_by_role("link", name="Console").click()
@@ -607,3 +620,192 @@ def test_reference_pages(base_url: str, page: Page) -> None:
         if name == "Benchmarks":
             expect_charts(page, 1)
         check_accessibility(page, name.lower())
+
+
+# Accounts: sign-in through an OpenID Connect provider started on loopback -----------------------
+
+
+@contextmanager
+def _app_server(port: int, env: dict[str, str], args: list[str], log_path: Path):
+    """A server of its own (its [auth] secrets differ from the shared one's), stopped by its PID."""
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assessment", "serve", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port),
+             "--browser.gatherUsageStats", "false", *args],
+            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"streamlit exited with {proc.returncode}:\n{_tail(log_path)}")
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                        if resp.read().decode().strip() == "ok":
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"streamlit not healthy after 30 s:\n{_tail(log_path)}")
+                time.sleep(0.25)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def _loopback_only(context) -> None:  # noqa: ANN001 - a BrowserContext
+    """The provider's pages link a stylesheet from a CDN: nothing leaves the machine."""
+
+    def route(r) -> None:  # noqa: ANN001
+        host = urllib.parse.urlsplit(r.request.url).hostname
+        r.continue_() if host in ("127.0.0.1", "localhost") else r.abort()
+
+    context.route("**/*", route)
+
+
+def test_two_consultants_sign_in_with_the_provider_and_see_only_their_clients(browser: Browser) -> None:
+    import oidc_provider_mock
+
+    from assessment import accounts
+    from assessment.store import Store
+
+    people = {
+        "ana": {"email": "ana@example.com", "email_verified": True, "name": "Ana"},
+        "bob": {"email": "bob@example.com", "email_verified": True, "name": "Bob"},
+    }
+    users = [oidc_provider_mock.User(sub=sub, claims=claims) for sub, claims in people.items()]
+    with (
+        tempfile.TemporaryDirectory(prefix="tandem-oidc-") as tmp,
+        oidc_provider_mock.run_server_in_thread(user_claims=users) as provider,
+    ):
+        db = str(Path(tmp) / "tandem.duckdb")
+        store = Store(db)
+        for claims in people.values():
+            person = accounts.add_account(store, accounts.CLI, claims["email"], "consultant", claims["name"])
+            accounts.create_organisation(store, person, f"{claims['name']} Client Co", "Retail", "1-249", "Europe")
+        store.close()
+        port = _free_port()
+        secrets = Path(tmp) / "secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+            'cookie_secret = "browser test cookie secret, not a real one"\n'
+            'client_id = "tandem"\nclient_secret = "tandem-secret"\n'
+            f'server_metadata_url = "http://localhost:{provider.server_port}/.well-known/openid-configuration"\n'
+        )
+        with _app_server(port, {"TANDEM_DB": db}, ["--secrets.files", str(secrets)], Path(tmp) / "log") as url:
+            pages = {}
+            for sub in people:  # one browser context each: the sign-in cookie is per host
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                context.set_default_timeout(TIMEOUT)
+                _loopback_only(context)
+                page = context.new_page()
+                page.goto(f"{url}/console")
+                click(page, "Sign in with your organisation's account")
+                page.wait_for_url("**/oauth2/authorize?**")
+                page.locator('input[name="sub"]').fill(sub)
+                page.locator('input[name="sub"]').press("Enter")
+                expect(page.get_by_role("heading", name="Consultant console")).to_be_visible()
+                pages[sub] = page
+            for sub, page in pages.items():
+                picker = page.get_by_role("combobox", name="Organisation")
+                mine, theirs = (("Ana", "Bob") if sub == "ana" else ("Bob", "Ana"))
+                expect(picker).to_have_value(re.compile(f"^{mine} Client Co"))
+                picker.click()
+                expect(page.get_by_role("option")).to_have_count(1)  # their own client, nothing else
+                expect(page.get_by_role("option", name=re.compile(f"^{theirs} Client Co"))).to_have_count(0)
+                page.keyboard.press("Escape")
+                expect(page.get_by_text(f"Signed in as {people[sub]['name']}")).to_be_visible()
+            pages["ana"].reload()  # the provider's sign-in survives a reload
+            expect(pages["ana"].get_by_role("heading", name="Consultant console")).to_be_visible()
+            expect(pages["ana"].get_by_role("combobox", name="Organisation")).to_have_value(re.compile("^Ana Client"))
+            expect_no_exception(pages["ana"])
+            for page in pages.values():
+                page.context.close()
+        check = Store(db)
+        log = check.accounts.audit_entries(action="sign in")
+        check.close()
+        # Each new browser session of a provider sign-in is recorded, the reload's included.
+        assert sorted(log["actor"]) == ["ana@example.com", "ana@example.com", "bob@example.com"]
+        assert set(log["detail"]) == {"identity provider"}
+
+
+def said(lang: str, message: str, **values: object) -> str:
+    """What the app shows for ``message`` in ``lang``: read from the same compiled catalog."""
+    from assessment import i18n
+
+    with i18n.using(lang):
+        return i18n._(message).format(**values)
+
+
+def test_answer_in_french_then_read_results_and_report_in_german(base_url: str, page: Page) -> None:
+    """A respondent opens a French link, answers in French and finishes; then the sidebar's
+    picker turns the same results into German, and the PDF downloaded there is German too."""
+    from pypdf import PdfReader
+
+    from assessment import i18n
+    from assessment.translations import load_translation
+
+    french = load_translation(CURRENT, "fr")
+    page.goto(base_url + "/?lang=fr")
+    page.get_by_label(said("fr", "Organisation name")).fill("Lyon Conseil")
+    click(page, said("fr", "Start the assessment"))
+    done = 0
+    for step, d in enumerate(french.dimensions, start=1):
+        heading = said("fr", "Step {step} of {steps}: {dimension}", step=step, steps=STEPS, dimension=d.title)
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        if step == 1:
+            # The questions and their levels are the French translation's words.
+            expect(page.get_by_text(d.questions[0].text, exact=False).first).to_be_visible()
+        groups = page.get_by_test_id("stRadio")
+        expect(groups).to_have_count(PER_STEP[step - 1])
+        for i in range(PER_STEP[step - 1]):
+            option(groups.nth(i), 2 + (step + i) % 3).click()
+            done += 1
+            with i18n.using("fr"):
+                shown = i18n.ngettext(
+                    "{done} of {total} question answered", "{done} of {total} questions answered", TOTAL
+                ).format(done=done, total=TOTAL)
+            expect(page.get_by_text(shown, exact=True)).to_be_visible()
+            expect(page.locator("[data-stale='true']")).to_have_count(0)
+        if step == 1:
+            screenshot(page, "questionnaire-fr.png")
+        click(page, said("fr", "Next →") if step < STEPS else said("fr", "Finish and see results"))
+    expect(page.get_by_role("heading", name=said("fr", "Against the benchmark"))).to_be_visible()
+    expect_no_exception(page)
+    expect_charts(page, 2)
+    assert "lang=fr" in page.url
+    screenshot(page, "results-fr.png")
+
+    picker = page.get_by_test_id("stSidebar").get_by_label("Language · Langue · Sprache · Idioma")
+    picker.click()
+    page.get_by_role("option", name="Deutsch").click()
+    expect(page.get_by_role("heading", name=said("de", "Against the benchmark"))).to_be_visible()
+    expect_no_exception(page)
+    assert "lang=de" in page.url
+    german = load_translation(CURRENT, "de")
+    expect(page.get_by_text(german.dimensions[0].title, exact=False).first).to_be_visible()
+    expect_charts(page, 2)
+    screenshot(page, "results-de.png")
+    check_accessibility(page, "results in German", "de")
+
+    formats = page.get_by_test_id("stRadio").filter(has_text=said("de", "Format"))
+    formats.get_by_text(said("de", "PDF report"), exact=True).click()
+    wait_for_rerun(page)
+    with page.expect_download() as info:
+        click(page, said("de", "Download the PDF report"))
+    assert info.value.suggested_filename.endswith("-de.pdf")
+    pdf = ARTIFACTS / "report-de.pdf"
+    info.value.save_as(pdf)
+    text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert said("de", "Board brief") in text
+    assert german.dimensions[0].title in text
+    assert "Lyon Conseil" in text

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.elements import vega_charts
 
-from assessment import charts, memo, ui
+from assessment import charts, i18n, memo, ui
 from assessment.demo import seed_demo
 from assessment.store import Store
 from tests import test_charts as samples
@@ -88,6 +88,23 @@ def test_bounded_keeps_the_most_recently_used():
     assert cache.get("b", make("b2")) == "b2"
     assert made == ["a", "b", "c", "b2"]
     assert len(cache) == 2 and (cache.hits, cache.misses) == (1, 4)
+
+
+def test_cached_specs_are_kept_per_language(monkeypatch):
+    """The builders translate their titles as they build: the same data in two languages is two
+    charts, and each language gets its own back from the cache."""
+    drawn: list[dict] = []
+    monkeypatch.setattr(ui, "_draw", lambda spec, text, **kw: drawn.append(spec))
+    ui._SPECS.clear()
+    frame = samples.distribution_frame()
+    for lang in ("en", "fr", "en", "fr"):
+        with i18n.using(lang):
+            ui.cached_chart(charts.build_distribution_chart, frame, ("", frame), name="x")
+    en, fr = drawn[0], drawn[1]
+    assert en["title"]["text"] == "Where you sit among your peers"
+    assert fr["title"]["text"] == "Votre place parmi vos pairs"
+    assert drawn[2] is en and drawn[3] is fr  # hits, each in its own language
+    assert (ui._SPECS.misses, ui._SPECS.hits) == (2, 2)
 
 
 def _specs(at) -> list[str]:

@@ -80,6 +80,6 @@ def test_finishing_together_raises_nothing_and_leaves_current_scores(tmp_path, t
             assert errors == []
             assert store.answer_count(rnd.id) == (finishers + 2) * len(tiny.questions)
             _stored_equals_fresh(store, tiny, rnd.id)
-            store.close_round(rnd.id)  # the organisation's next round can open
+            store.engagements.close_round(rnd.id)  # the organisation's next round can open
     finally:
         store.close()

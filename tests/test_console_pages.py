@@ -22,7 +22,7 @@ def open_page(page: str) -> AppTest:
 
 
 def sign_in(at: AppTest, password: str = PASSWORD) -> AppTest:
-    at.text_input[0].input(password)
+    at.text_input(key="console_login_password").input(password)
     at.button(key="FormSubmitter:console_login-Sign in").click().run()
     return at
 
@@ -89,20 +89,20 @@ def test_administrator_sets_branding_once_and_bad_values_are_refused(console_env
     from assessment.ui import _open_store  # the app holds the file: read through its own store
 
     store = _open_store(console_env)
-    saved = store.branding()
+    saved = store.branding.current()
     assert (saved.name, saved.colour, saved.footer) == ("Northwind Advisory", "#7B2D8E", "Northwind · Confidential")
     assert any(e.label.startswith("Report branding: Northwind Advisory") for e in at.expander)
 
     next(t for t in at.text_input if t.label == "Consultancy name").input("   ")
     at.button(key="FormSubmitter:console_branding-Save branding").click().run()
     assert "cannot be empty" in at.error[0].value
-    assert store.branding().name == "Northwind Advisory"  # nothing changed
+    assert store.branding.current().name == "Northwind Advisory"  # nothing changed
 
-    store.set_branding("Northwind Advisory", "#7B2D8E", "", image_bytes())
+    store.branding.save("Northwind Advisory", "#7B2D8E", "", image_bytes())
     at.run()
     assert at.get("image")  # the current logo is shown
     at.button(key="console_branding_clear").click().run()
-    assert not store.branding().custom
+    assert not store.branding.current().custom
 
 
 def _round_with_two_sides(path, real, org_name="Workshop Co"):
@@ -143,7 +143,7 @@ def test_workshop_shows_the_gap_spread_and_priorities(console_env, real):
 def test_workshop_targets_and_second_round(console_env, real):
     org, first = _round_with_two_sides(console_env, real)
     store = Store(console_env)
-    store.close_round(first.id)
+    store.engagements.close_round(first.id)
     second = store.create_round(org.id, "2027 Q2", real, kind="consultant")
     person = sessions.join_round(store, second.join_code, side="it", role="CIO")
     for question in real.questions:
@@ -175,7 +175,7 @@ def test_pool_page_records_consent_keeps_self_assessments_apart_and_publishes(co
     assert sorted(tables[1]["Organisation"]) == ["Public 0", "Public 1"]  # listed apart from clients
     assert set(tables[1]["Benchmark"]) == {"Not in the benchmark"}
     assert any("a release needs at least 5" in w.value for w in at.warning)
-    at.text_input(key="pool_by").input("Ada Lovelace").run()
+    assert not at.text_input  # approvals and releases are recorded under the signed-in account
     for org_id in clients:
         at.selectbox(key="pool_client_org").set_value(org_id).run()
         assert at.button(key="pool_client_approve").disabled  # consent first
@@ -189,10 +189,13 @@ def test_pool_page_records_consent_keeps_self_assessments_apart_and_publishes(co
     at.button(key="pool_publish").click().run()
     assert not at.exception
     live = Store(console_env)
-    release = live.latest_release(current.key)
-    assert release.n_orgs == 5 and release.published_by == "Ada Lovelace"
-    entry = live.benchmark_entry(f"rnd-{selfs[0]}")
-    assert entry["consent_by"] == "Ada Lovelace" and entry["self_assessed"]
-    assert live.benchmark_entry(f"rnd-{selfs[1]}") is None  # the other self-assessment never counts
+    release = live.pool.latest_release(current.key)
+    assert release.n_orgs == 5 and release.published_by == "bootstrap administrator"
+    entry = live.pool.benchmark_entry(f"rnd-{selfs[0]}")
+    assert entry["consent_by"] == "bootstrap administrator" and entry["self_assessed"]
+    audit = live.accounts.audit_entries()
+    assert (audit["action"] == "approve for the benchmark").sum() == 5
+    assert audit["action"].tolist()[0] == "publish release"
+    assert live.pool.benchmark_entry(f"rnd-{selfs[1]}") is None  # the other self-assessment never counts
     live.close()
     assert any(b.proto.label == "Download (CSV)" for b in at.get("download_button"))

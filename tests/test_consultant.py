@@ -90,9 +90,9 @@ def test_one_open_round_at_a_time(store, tiny):
     org, first = org_with_round(store, tiny)
     with pytest.raises(InvalidInputError, match="still open"):
         store.create_round(org.id, "2027 Q1", tiny, kind="consultant")
-    store.close_round(first.id)
+    store.engagements.close_round(first.id)
     second = store.create_round(org.id, "2027 Q1", tiny, kind="consultant")
-    assert store.open_round_of(org.id).id == second.id
+    assert store.engagements.open_round_of(org.id).id == second.id
     assert [r.name for r in store.rounds_of(org.id)] == ["2026 Q4", "2027 Q1"]
 
 
@@ -100,7 +100,7 @@ def test_closing_freezes_the_round_and_keeps_answers(store, tiny):
     _, rnd = org_with_round(store, tiny)
     person = sessions.join_round(store, rnd.join_code, side="it", role="CIO")
     store.save_answer(person.id, "strategy-1", 3)
-    store.close_round(rnd.id)
+    store.engagements.close_round(rnd.id)
     with pytest.raises(RoundClosedError, match="Every answer you gave before it closed is kept"):
         store.save_answer(person.id, "strategy-1", 5)
     with pytest.raises(sessions.JoinError, match="closed"):
@@ -112,13 +112,13 @@ def test_closing_freezes_the_round_and_keeps_answers(store, tiny):
 def test_rotated_and_revoked_codes_stop_working(store, tiny):
     _, rnd = org_with_round(store, tiny)
     old = rnd.join_code
-    new = store.rotate_join_code(rnd.id)
+    new = store.engagements.rotate_join_code(rnd.id)
     assert new != old
     with pytest.raises(sessions.JoinError) as info:
         sessions.join_round(store, old, side="it", role="CIO")
     assert str(info.value) == sessions.WRONG_CODE
     sessions.join_round(store, new, side="it", role="CIO")
-    store.revoke_join_code(rnd.id)
+    store.engagements.revoke_join_code(rnd.id)
     with pytest.raises(sessions.JoinError):
         sessions.join_round(store, new, side="it", role="CIO")
 
@@ -134,10 +134,10 @@ def test_changing_side_moves_the_answers(store, tiny):
     _, rnd = org_with_round(store, tiny)
     person = sessions.join_round(store, rnd.join_code, side="it", role="CIO")
     store.save_answer(person.id, "strategy-1", 4)
-    store.change_side(person.id, "marketing")
+    store.engagements.change_side(person.id, "marketing")
     assert store.respondent(person.id).side == "marketing"
     assert store.answers_for(person.id) == {"strategy-1": 4}
-    assert store.progress_by_side(rnd.id).set_index("side")["started"].to_dict() == {
+    assert store.engagements.progress_by_side(rnd.id).set_index("side")["started"].to_dict() == {
         "it": 0,
         "marketing": 1,
         "other": 0,
@@ -150,19 +150,19 @@ def test_progress_counts_started_and_finished_per_side(store, tiny):
     sessions.join_round(store, rnd.join_code, side="marketing", role="CMO", display_name="Maria")
     sessions.join_round(store, rnd.join_code, side="marketing", role="Marketing team member")
     store.mark_complete(a.id)
-    progress = store.progress_by_side(rnd.id).set_index("side")
+    progress = store.engagements.progress_by_side(rnd.id).set_index("side")
     assert progress.loc["it"].tolist() == [1, 1]
     assert progress.loc["marketing"].tolist() == [2, 0]
-    assert store.named_respondents(rnd.id)["display_name"].tolist() == ["Maria"]
+    assert store.engagements.named_respondents(rnd.id)["display_name"].tolist() == ["Maria"]
 
 
 def test_archived_organisations_leave_the_list(store, tiny):
     org, _ = org_with_round(store, tiny)
-    store.rename_organisation(org.id, "Renamed Co")
-    assert [o.name for o in store.organisations()] == ["Renamed Co"]
-    store.archive_organisation(org.id)
-    assert store.organisations() == []
-    assert [o.name for o in store.organisations(include_archived=True)] == ["Renamed Co"]
+    store.engagements.rename_organisation(org.id, "Renamed Co")
+    assert [o.name for o in store.engagements.organisations()] == ["Renamed Co"]
+    store.engagements.archive_organisation(org.id)
+    assert store.engagements.organisations() == []
+    assert [o.name for o in store.engagements.organisations(include_archived=True)] == ["Renamed Co"]
 
 
 def test_targets_and_progress(tiny):
@@ -186,9 +186,9 @@ def test_targets_and_progress(tiny):
 def test_targets_out_of_range_are_refused(store, tiny):
     _, rnd = org_with_round(store, tiny)
     with pytest.raises(InvalidInputError, match="from 1 to 5"):
-        store.set_targets(rnd.id, {"strategy": 6})
-    store.set_targets(rnd.id, {"strategy": 4.5})
-    assert store.targets(rnd.id) == {"strategy": 4.5}
+        store.engagements.set_targets(rnd.id, {"strategy": 6})
+    store.engagements.set_targets(rnd.id, {"strategy": 4.5})
+    assert store.engagements.targets(rnd.id) == {"strategy": 4.5}
 
 
 def test_compare_rounds_highlights_changes(tiny):

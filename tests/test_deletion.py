@@ -31,13 +31,13 @@ def _count(store: Store, sql: str, params=()) -> int:
 def test_erasing_a_respondent_removes_everything_of_theirs_and_rescores(store, tiny):
     org, rnd, (cio, cmo) = _round(store, tiny)
     assert store.round_scores(rnd.id)["overall"] == pytest.approx(3.0)
-    removed = store.erase_respondent(cmo.id, actor="console")
+    removed = store.operations.erase_respondent(cmo.id, actor="console")
     assert store.respondent(cmo.id) is None and store.respondent_by_token(cmo.token) is None
     assert store.answers_for(cmo.id) == {} and store.importance_for(cmo.id) == {}
     assert _count(store, "SELECT count(*) FROM respondents WHERE display_name LIKE '%marketing person'") == 0
     assert store.round_scores(rnd.id)["overall"] == pytest.approx(5.0)  # the CIO alone now
     assert store.answers_for(cio.id) and store.respondent(cio.id) is not None
-    audit = store.audit_log()
+    audit = store.operations.audit_log()
     assert audit["action"].tolist() == ["erase respondent"] and audit["subject"].tolist() == [cmo.id]
     assert f"{len(tiny.questions)} answers" in removed.detail
     assert "marketing person" not in " ".join(audit.astype(str).to_numpy().ravel())  # never the name
@@ -45,41 +45,41 @@ def test_erasing_a_respondent_removes_everything_of_theirs_and_rescores(store, t
 
 def test_erasing_in_a_closed_round_works_too(store, tiny):
     _, rnd, (cio, _) = _round(store, tiny)
-    store.close_round(rnd.id)
-    store.erase_respondent(cio.id, actor="command line")
+    store.engagements.close_round(rnd.id)
+    store.operations.erase_respondent(cio.id, actor="command line")
     assert store.respondent(cio.id) is None
 
 
 def test_erasing_nobody_changes_nothing(store, tiny):
     _round(store, tiny)
     with pytest.raises(InvalidInputError, match="no respondent"):
-        store.erase_respondent("R-NOPE", actor="console")
-    assert store.audit_log().empty
+        store.operations.erase_respondent("R-NOPE", actor="console")
+    assert store.operations.audit_log().empty
 
 
 def test_deleting_an_organisation_takes_everything_of_it_and_nothing_else(store, tiny):
     org, rnd, _ = _round(store, tiny, "Test Org")
     other, other_round, _ = _round(store, tiny, "Real Client")
-    store.set_targets(rnd.id, {"strategy": 4})
+    store.engagements.set_targets(rnd.id, {"strategy": 4})
     before = _count(store, "SELECT count(*) FROM answers")
     with pytest.raises(InvalidInputError, match="type its name exactly"):
-        store.delete_organisation(org.id, actor="console", confirm_name="Test")
+        store.operations.delete_organisation(org.id, actor="console", confirm_name="Test")
     assert store.organisation(org.id) is not None
-    store.delete_organisation(org.id, actor="console", confirm_name="Test Org")
+    store.operations.delete_organisation(org.id, actor="console", confirm_name="Test Org")
     assert store.organisation(org.id) is None and store.rounds_of(org.id) == []
     for table, column in [("targets", "round_id"), ("round_scores", "round_id")]:
         assert _count(store, f"SELECT count(*) FROM {table} WHERE {column} = ?", [rnd.id]) == 0  # noqa: S608
     assert _count(store, "SELECT count(*) FROM peer_scores WHERE organisation_id = ?", [org.id]) == 0
     assert _count(store, "SELECT count(*) FROM answers") == before // 2
     assert store.organisation(other.id) is not None and store.round_scores(other_round.id)
-    assert store.audit_log()["action"].tolist() == ["delete organisation"]
+    assert store.operations.audit_log()["action"].tolist() == ["delete organisation"]
 
 
 def test_the_synthetic_sample_is_not_deleted_one_by_one(store, real):
     seed_demo(store, real, 5)
     org_id = store.db.execute("SELECT id, name FROM organisations WHERE synthetic LIMIT 1")[0]
     with pytest.raises(InvalidInputError, match="synthetic"):
-        store.delete_organisation(org_id[0], actor="console", confirm_name=org_id[1])
+        store.operations.delete_organisation(org_id[0], actor="console", confirm_name=org_id[1])
 
 
 def test_deleting_an_imported_benchmark_set(store, real):
@@ -87,12 +87,12 @@ def test_deleting_an_imported_benchmark_set(store, real):
     set_id = exchange.import_benchmarks(
         store, exchange.export_benchmarks(store, real.key, synthetic=True).encode(), {real.key: real}, "Demo"
     )
-    assert store.benchmark_row_count() > 0
-    store.delete_benchmark_set(set_id, actor="console")
-    assert store.benchmark_set(set_id) is None and store.benchmark_row_count() == 0
-    assert store.list_benchmark_sets().empty
+    assert store.benchmark_sets.benchmark_row_count() > 0
+    store.operations.delete_benchmark_set(set_id, actor="console")
+    assert store.benchmark_sets.benchmark_set(set_id) is None and store.benchmark_sets.benchmark_row_count() == 0
+    assert store.benchmark_sets.list_benchmark_sets().empty
     with pytest.raises(InvalidInputError):
-        store.delete_benchmark_set(set_id, actor="console")
+        store.operations.delete_benchmark_set(set_id, actor="console")
     # The same figures can be imported again once deleted.
     again = exchange.export_benchmarks(store, real.key, synthetic=True).encode()
     assert exchange.import_benchmarks(store, again, {real.key: real}, "Demo again") != set_id
@@ -101,14 +101,14 @@ def test_deleting_an_imported_benchmark_set(store, real):
 def test_archive_and_undo_leave_and_rejoin_the_peers(store, tiny):
     org, _, _ = _round(store, tiny, "Archived Co")
     _round(store, tiny, "Staying Co")
-    assert store.peer_count(tiny.key, synthetic=False) == 2
-    store.set_archived(org.id, True, actor="console")
-    assert store.peer_count(tiny.key, synthetic=False) == 1
-    assert [o.name for o in store.organisations()] == ["Staying Co"]
-    assert {o.name for o in store.organisations(include_archived=True)} == {"Archived Co", "Staying Co"}
-    store.set_archived(org.id, False, actor="console")
-    assert store.peer_count(tiny.key, synthetic=False) == 2
-    assert store.audit_log()["action"].tolist() == [
+    assert store.peers.peer_count(tiny.key, synthetic=False) == 2
+    store.operations.set_archived(org.id, True, actor="console")
+    assert store.peers.peer_count(tiny.key, synthetic=False) == 1
+    assert [o.name for o in store.engagements.organisations()] == ["Staying Co"]
+    assert {o.name for o in store.engagements.organisations(include_archived=True)} == {"Archived Co", "Staying Co"}
+    store.operations.set_archived(org.id, False, actor="console")
+    assert store.peers.peer_count(tiny.key, synthetic=False) == 2
+    assert store.operations.audit_log()["action"].tolist() == [
         "restore organisation from archive",
         "archive organisation",
     ]
@@ -139,16 +139,16 @@ def test_cli_finds_erases_and_audits(tmp_path, tiny, capsys):
 
 def test_erasure_and_deletion_reach_the_benchmark_pool(store, tiny):
     org, rnd, (cio, cmo) = _round(store, tiny, "Pooled Co")
-    store.approve_round(rnd.id, "consultant", include_self_assessed=True)
-    before = store.benchmark_entry(rnd.id)
+    store.pool.approve_round(rnd.id, "consultant", include_self_assessed=True)
+    before = store.pool.benchmark_entry(rnd.id)
     assert before is not None
-    store.erase_respondent(cmo.id, actor="console")
+    store.operations.erase_respondent(cmo.id, actor="console")
     snapshot = dict(
         store.db.execute(
             "SELECT dimension_id, score FROM benchmark_entry_scores WHERE round_id = ?", [rnd.id]
         )
     )
     assert snapshot["overall"] == pytest.approx(5.0)  # retaken without the erased person
-    store.delete_organisation(org.id, actor="console", confirm_name="Pooled Co")
-    assert store.benchmark_entry(rnd.id) is None
+    store.operations.delete_organisation(org.id, actor="console", confirm_name="Pooled Co")
+    assert store.pool.benchmark_entry(rnd.id) is None
     assert _count(store, "SELECT count(*) FROM benchmark_entry_scores WHERE round_id = ?", [rnd.id]) == 0

@@ -46,8 +46,8 @@ def branded(real):
     store = Store(None)
     seed_demo(store, real, 20)
     _, rnd, _ = make_round(store, real, name=ORG)
-    store.set_branding("Northwind Advisory", BRAND_COLOUR, "Northwind Advisory · Confidential", image_bytes())
-    store.set_targets(rnd.id, {d.id: 3.5 for d in real.dimensions})
+    store.branding.save("Northwind Advisory", BRAND_COLOUR, "Northwind Advisory · Confidential", image_bytes())
+    store.engagements.set_targets(rnd.id, {d.id: 3.5 for d in real.dimensions})
     yield gather_report(store, real, rnd.id)
     store.close()
 

@@ -30,7 +30,7 @@ def test_schema_2_sample_respects_roles_and_choice_questions(store, tiny2):
     assert not answers[team & answers["question_id"].isin(leaders_only)].shape[0]
     choice = answers[answers["question_id"] == "strategy-4"]["level"].dropna()
     assert set(choice) <= {1, 2, 3, 4, 5} and choice.nunique() > 1
-    assert store.peer_count(tiny2.key, synthetic=True) > 0
+    assert store.peers.peer_count(tiny2.key, synthetic=True) > 0
 
 
 def test_schema_2_sample_scores_agree_with_python(store, tiny2):
@@ -50,7 +50,7 @@ def test_sample_for_the_real_2_0_0(store):
     q = load_questionnaire(V2)
     answers = _sample(store, q, 10)
     assert set(answers["question_id"]) == {x.id for x in q.questions}
-    assert store.peer_count(q.key, synthetic=True) == 10
+    assert store.peers.peer_count(q.key, synthetic=True) == 10
 
 
 def test_seed_demo_takes_a_version(tmp_path, capsys):
@@ -62,6 +62,6 @@ def test_seed_demo_takes_a_version(tmp_path, capsys):
     assert "no questionnaire version 9.9.9 is installed" in capsys.readouterr().err
     store = Store(db)
     try:
-        assert store.peer_count(("cio-cmo-alignment", versions[0]), synthetic=True) == 6
+        assert store.peers.peer_count(("cio-cmo-alignment", versions[0]), synthetic=True) == 6
     finally:
         store.close()

@@ -116,16 +116,16 @@ def test_fake_self_assessments_never_count_as_peers(tiny_store, tiny):
             tiny_store.save_answer(fake.id, question.id, 1)
         tiny_store.mark_complete(fake.id)
     with pytest.raises(InvalidInputError, match="public self-assessment"):
-        tiny_store.approve_round(tiny_store.respondent(fake.id).round_id, "someone")
+        tiny_store.pool.approve_round(tiny_store.respondent(fake.id).round_id, "someone")
     release = publish(tiny_store, tiny)
     rows = rows_of(exchange.export_benchmarks(tiny_store, tiny.key))
     assert release.n_orgs == 10 and set(rows["n_orgs"]) <= {9, 10}
     assert not (rows["segment_value"] == "Healthcare").any()  # 1 real organisation: never shown
     assert set(rows.loc[rows["segment_type"] == "all", "n_orgs"]) == {10}
     # The console lists the fakes apart from the clients, and none of them counts.
-    assert real_one in {o.id for o in tiny_store.client_organisations()}
-    assert not {o.name for o in tiny_store.client_organisations()} & {f"Fake {i}" for i in range(4)}
-    selfs = tiny_store.pool_overview(self_assessed=True)
+    assert real_one in {o.id for o in tiny_store.pool.client_organisations()}
+    assert not {o.name for o in tiny_store.pool.client_organisations()} & {f"Fake {i}" for i in range(4)}
+    selfs = tiny_store.pool.pool_overview(self_assessed=True)
     assert sorted(selfs["name"]) == [f"Fake {i}" for i in range(4)] and not selfs["in_pool"].any()
     # Without a release, nothing real is compared: fakes cannot stand in for "peers" either.
     fresh = Store(None)
@@ -148,7 +148,7 @@ def test_an_organisation_missing_a_dimension_changes_no_dimensions_n(tiny_store,
     )[0]
     assert scores_of(tiny_store, f"rnd-{lacking}").get("overall") is not None
     with pytest.raises(InvalidInputError, match="no score yet in: data"):
-        tiny_store.approve_round(f"rnd-{lacking}", "consultant")
+        tiny_store.pool.approve_round(f"rnd-{lacking}", "consultant")
     publish(tiny_store, tiny)
     rows = rows_of(exchange.export_benchmarks(tiny_store, tiny.key))
     per_segment = rows.groupby(["segment_type", "segment_value"])["n_orgs"].nunique()
@@ -180,7 +180,7 @@ def test_probing_ones_own_score_reveals_no_peer(tiny_store, tiny):
         .loc["overall", "band"]
         for x in probes
     }
-    published = tiny_store.release_stats(release.id, "all", None).set_index("dimension_id").loc["overall"]
+    published = tiny_store.pool.release_stats(release.id, "all", None).set_index("dimension_id").loc["overall"]
     quartiles = [published["p25"], published["median"], published["p75"]]
     for x, band in seen.items():  # what is shown follows from the published figures alone …
         assert band == disclosure.band(x, published["mean"], *quartiles)
@@ -335,23 +335,23 @@ def test_a_release_changed_by_fewer_than_five_is_refused_and_says_why(tiny_store
     with pytest.raises(releases.ReleaseRefusedError, match="Only 2 organisation"):
         publish(tiny_store, tiny)
     # Withdrawing one of them brings the change to 1; three more make it 4, then 5 may publish.
-    assert tiny_store.withdraw_organisation(ids[0], "Ada") == 1
+    assert tiny_store.pool.withdraw_organisation(ids[0], "Ada") == 1
     add_peers(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 4, name="Four more")
     second = publish(tiny_store, tiny)
     assert second.id == first.id + 1 and second.n_orgs == 11
-    assert tiny_store.benchmark_entry(f"rnd-{ids[0]}")["withdrawn_by"] == "Ada"
+    assert tiny_store.pool.benchmark_entry(f"rnd-{ids[0]}")["withdrawn_by"] == "Ada"
 
 
 def test_consent_records_who_and_when_and_test_organisations_never_count(tiny_store, tiny):
     ids = add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6)
-    tiny_store.approve_round(f"rnd-{ids[0]}", "  ", note="signed letter 12 May")
-    entry = tiny_store.benchmark_entry(f"rnd-{ids[0]}")
+    tiny_store.pool.approve_round(f"rnd-{ids[0]}", "  ", note="signed letter 12 May")
+    entry = tiny_store.pool.benchmark_entry(f"rnd-{ids[0]}")
     assert entry["consent_by"] == "console" and entry["consent_at"] is not None
     assert entry["consent_note"] == "signed letter 12 May" and not entry["self_assessed"]
     for org_id in ids[1:]:
-        tiny_store.approve_round(f"rnd-{org_id}", "Grace Hopper")
-    tiny_store.set_test_organisation(ids[1])
-    assert len(tiny_store.pool_units(tiny.key, tiny.dimension_ids)) == 5
+        tiny_store.pool.approve_round(f"rnd-{org_id}", "Grace Hopper")
+    tiny_store.pool.set_test_organisation(ids[1])
+    assert len(tiny_store.pool.pool_units(tiny.key, tiny.dimension_ids)) == 5
     with pytest.raises(InvalidInputError, match="test organisations never count"):
-        tiny_store.approve_round(f"rnd-{ids[1]}", "Grace Hopper")
+        tiny_store.pool.approve_round(f"rnd-{ids[1]}", "Grace Hopper")
     assert publish(tiny_store, tiny).n_orgs == 5

@@ -126,7 +126,7 @@ def test_console_shows_hostile_names_as_plain_text(db_path, real, monkeypatch):
     monkeypatch.setenv(auth.ENV_VAR, auth.hash_password("inert text password"))
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/console.py").run()
-    at.text_input[0].input("inert text password")
+    at.text_input(key="console_login_password").input("inert text password")
     at.button(key="FormSubmitter:console_login-Sign in").click().run()
     seen = 0
     for org, _, _ in made:

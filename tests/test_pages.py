@@ -264,7 +264,7 @@ def test_closed_round_keeps_answers_readable_and_refuses_changes(db_path, real):
         side="it", role="CIO",
     )  # fmt: skip
     store.save_answer(cio.id, "strategy-1", 3)
-    store.close_round(cio.round_id)
+    store.engagements.close_round(cio.round_id)
     store.close()
     at = app(r=cio.token)
     at.switch_page("pages/questionnaire.py").run()

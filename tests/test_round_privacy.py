@@ -85,8 +85,8 @@ def test_a_consultants_round_shows_its_results_only_once_released(db_path, real)
         "differently" not in el.proto.spec for el in at.get("vega_lite_chart")
     )
     store = Store(db_path)
-    store.release_results(rnd.id, "Ada")
-    assert store.results_released(rnd.id)
+    store.pool.release_results(rnd.id, "Ada")
+    assert store.pool.results_released(rnd.id)
     store.close()
     at = _results(cio.token)
     assert len(at.segmented_control(key="results_view").options) == 2
@@ -96,7 +96,7 @@ def test_a_consultants_round_shows_its_results_only_once_released(db_path, real)
 def test_console_lists_names_that_cannot_be_joined_to_answers(console_env, real):
     store = Store(console_env)
     _, rnd, people = _round(store, real, "consultant", (("marketing", "Zed", 2), ("it", "Amy", 4)))
-    named = store.named_respondents(rnd.id)
+    named = store.engagements.named_respondents(rnd.id)
     assert list(named.columns) == ["display_name", "finished"]  # no side, no role
     assert list(named["display_name"]) == ["Amy person", "Zed person"]  # alphabetical, not join order
     raw = store.responses_frame(rnd.id)
@@ -109,4 +109,4 @@ def test_console_lists_names_that_cannot_be_joined_to_answers(console_env, real)
     assert "can still be recognised by anyone who knows who they are" in text
     assert "Respondents of 2026 Q4 see only their own answers" in text
     at.button(key="console_release").click().run()
-    assert Store(console_env).results_released(rnd.id)
+    assert Store(console_env).pool.results_released(rnd.id)

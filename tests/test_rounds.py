@@ -152,8 +152,8 @@ def test_targets_carry_into_the_next_round_and_reports_show_progress(db_path, re
     store = Store(db_path)
     org, first = _client(store, real, round_name="2026 Q2")
     targets = {d.id: 4.0 for d in real.dimensions}
-    store.set_targets(first.id, targets)
-    store.close_round(first.id)
+    store.engagements.set_targets(first.id, targets)
+    store.engagements.close_round(first.id)
     second = store.create_round(org.id, "2026 Q4", real, kind="consultant")
     for side, level in (("it", 5), ("marketing", 3)):
         person = sessions.join_round(store, second.join_code, side=side, role="CIO" if side == "it" else "CMO")
@@ -172,7 +172,7 @@ def test_targets_carry_into_the_next_round_and_reports_show_progress(db_path, re
     page = report.build_report(scored, "html").decode("utf-8")
     assert "Targets and progress" in page and "100 %" in page
     # Saving targets in the new round makes them its own; the first round keeps its own.
-    store.set_targets(second.id, {d.id: 4.5 for d in real.dimensions})
+    store.engagements.set_targets(second.id, {d.id: 4.5 for d in real.dimensions})
     again = load_round(store, {real.key: real}, second.id)
     assert again.targets_carried_from is None and set(again.targets.values()) == {4.5}
     assert set(load_round(store, {real.key: real}, first.id).targets.values()) == {4.0}
@@ -263,8 +263,8 @@ def test_a_round_under_a_newer_version_compares_only_what_continuity_declares(db
     store.register_questionnaire(real)
     store.register_questionnaire(v2)
     org, first = _client(store, real, round_name="2025 under 1.0")
-    store.set_targets(first.id, {d.id: 4.0 for d in real.dimensions})
-    store.close_round(first.id)
+    store.engagements.set_targets(first.id, {d.id: 4.0 for d in real.dimensions})
+    store.engagements.close_round(first.id)
     second = store.create_round(org.id, "2026 under 2.0", v2, kind="consultant")
     person = sessions.join_round(store, second.join_code, side="it", role="CIO")
     for question in v2.scored_questions:

@@ -23,15 +23,18 @@ def test_resume_step_is_the_first_step_with_an_open_question(real):
     assert sessions.resume_step(real, first_two, "abc") == 2
 
 
-def test_console_session_token_is_bounded_and_bound_to_the_password():
+def test_console_session_token_is_bounded_and_bound_to_the_account_and_password():
     stored = "scrypt$16384$8$1$c2FsdA==$ZGlnZXN0"
-    token = console_session.issue(stored, now=1_000.0, lifetime=60)
+    token = console_session.issue(stored, "ana@example.com", now=1_000.0, lifetime=60)
+    assert console_session.claimed_email(token) == "ana@example.com"
     assert console_session.valid(token, stored, now=1_059.0)
     assert not console_session.valid(token, stored, now=1_060.0)  # expired
     assert not console_session.valid(token, stored.replace("ZGln", "ZGlx"), now=1_001.0)  # password changed
-    expires, mac = token.split(".")
-    assert not console_session.valid(f"{int(expires) + 3600}.{mac}", stored, now=1_001.0)  # extended by hand
-    for junk in (None, "", "abc", "1.2.3", "x.y"):
+    email, expires, mac = token.split(".")
+    assert not console_session.valid(f"{email}.{int(expires) + 3600}.{mac}", stored, now=1_001.0)  # extended
+    other = console_session.issue(stored, "bob@example.com", now=1_000.0, lifetime=60).split(".")[0]
+    assert not console_session.valid(f"{other}.{expires}.{mac}", stored, now=1_001.0)  # another account
+    for junk in (None, "", "abc", "1.2.3", "x.y", "%%%.1.2", "a.b.c.d"):
         assert not console_session.valid(junk, stored, now=0.0)
     assert "Max-Age=60" in console_session.set_cookie_script(token, 60)
     assert console_session.set_cookie_script("'; alert(1); '", 60).count("alert") == 0

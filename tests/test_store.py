@@ -237,7 +237,7 @@ def _finished_round(store, q, org_id, name, level):
     for question in q.questions:
         store.save_answer(person.id, question.id, level)
     store.mark_complete(person.id)
-    store.close_round(rnd.id)
+    store.engagements.close_round(rnd.id)
     return rnd
 
 
@@ -245,17 +245,17 @@ def test_peer_scores_follow_the_latest_round_and_archiving(store, tiny):
     orgs = [store.create_organisation(f"Org {i}", "Retail", "250-999", "Europe") for i in range(6)]
     for org in orgs:
         _finished_round(store, tiny, org.id, "2026 Q1", 2)
-    assert store.peer_count(tiny.key, synthetic=False) == 6
+    assert store.peers.peer_count(tiny.key, synthetic=False) == 6
     _finished_round(store, tiny, orgs[0].id, "2026 Q3", 5)  # a later round replaces the earlier one
     rows = store.db.execute(
         "SELECT count(*), max(score) FROM peer_scores WHERE organisation_id = ? AND dimension_id = 'overall'",
         [orgs[0].id],
     )
     assert rows == [(1, 5.0)]
-    store.archive_organisation(orgs[1].id)
-    assert store.peer_count(tiny.key, synthetic=False) == 5
-    store.archive_organisation(orgs[1].id, archived=False)
-    assert store.peer_count(tiny.key, synthetic=False) == 6
+    store.engagements.archive_organisation(orgs[1].id)
+    assert store.peers.peer_count(tiny.key, synthetic=False) == 5
+    store.engagements.archive_organisation(orgs[1].id, archived=False)
+    assert store.peers.peer_count(tiny.key, synthetic=False) == 6
     # Kept incrementally, the table equals a rebuild from scratch.
     before = store.db.execute("SELECT * FROM peer_scores ORDER BY ALL")
     store.refresh_round_scores()

@@ -134,7 +134,7 @@ def _console(db_path):
 
 
 def _sign_in(at, password):
-    at.text_input[0].input(password)
+    at.text_input(key="console_login_password").input(password)
     at.button(key="FormSubmitter:console_login-Sign in").click().run()
     return at
 
@@ -146,7 +146,7 @@ def test_sign_in_upgrades_an_old_hash(db_path, monkeypatch):
     assert at.title[0].value == "Consultant console"
     from assessment.ui import _open_store
 
-    upgraded = _open_store(db_path).upgraded_console_hash(old)
+    upgraded = _open_store(db_path).operations.upgraded_console_hash(old)
     assert upgraded is not None and auth.parameters(upgraded) == (auth.N, auth.R, auth.P)
     assert auth.verify_password("an older console password", upgraded)
     # The next sign-in verifies against the upgraded hash, in a new session.

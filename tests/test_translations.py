@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from assessment import translations
+from assessment import i18n, translations
 from assessment.questionnaire import QuestionnaireError, load_all, load_questionnaire
 from assessment.scoring import Respondent, score_round
 from tests.conftest import ROOT
@@ -91,11 +91,12 @@ def test_an_extra_or_wrong_field_is_refused(tiny2, tmp_path):
         translations.load_translation(tiny2, "es")
 
 
-def test_language_choice_prefers_the_link_then_the_browser():
-    offered = ["en", "fr", "de"]
-    assert translations.pick_language("de", "fr-FR", offered) == "de"
-    assert translations.pick_language(None, "fr-FR", offered) == "fr"
-    assert translations.pick_language("xx", "es-ES", offered) == "en"
+def test_language_choice_takes_the_first_supported_candidate():
+    # link, session, round default, browser: in that order, unknown ones skipped
+    assert translations.pick_language("de", "fr", None, "fr-FR") == "de"
+    assert translations.pick_language(None, None, "es", "fr-FR") == "es"
+    assert translations.pick_language("xx", None, None, "fr_CA") == "fr"
+    assert translations.pick_language("xx", None, None, "pt-BR") == "en"
 
 
 def test_installed_translations_are_complete(current):
@@ -115,21 +116,25 @@ def test_a_respondent_answers_in_the_language_of_the_link(tmp_path, monkeypatch,
     (tmp_path / "q.fr.toml").write_text(write_translation(q, "fr"))
     monkeypatch.setenv("TANDEM_QUESTIONNAIRES", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params["lang"] = "fr"
-    at.run()
-    assert not at.exception
-    assert at.selectbox(key="tandem_language_pick").value == "fr"
-    at.text_input(key="start_org").input("Lyon Co")
-    at.button(key="start_go").click().run()
-    assert not at.exception
-    first = q.dimensions[0]
-    assert any(s.value.endswith(f"[fr] {first.title}") for s in at.header)
-    radio = next(r for r in at.radio if r.key and r.key.startswith("qn_"))
-    assert all("[fr]" in o for o in radio.options if o != "Don't know")
-    radio.set_value(3).run()
-    assert not at.exception
-    # Back to English (what the sidebar picker stores): the same answer, in English words.
+    # AppTest formats widget options in the test's thread: read them in the page's language.
+    with i18n.using("fr"):
+        at.query_params["lang"] = "fr"
+        at.run()
+        assert not at.exception
+        assert at.selectbox(key="tandem_language_pick").value == "fr"
+        at.text_input(key="start_org").input("Lyon Co")
+        at.button(key="start_go").click().run()
+        assert not at.exception
+        first = q.dimensions[0]
+        assert any(s.value.endswith(f"[fr] {first.title}") for s in at.header)
+        radio = next(r for r in at.radio if r.key and r.key.startswith("qn_"))
+        assert all("[fr]" in o for o in radio.options[:-1])  # the last: "don't know", from the app's catalog
+        radio.set_value(3).run()
+        assert not at.exception
+    # Back to English as the sidebar picker does it (AppTest's reruns skip app.py, which draws
+    # the sidebar): the same answer, in English words.
     at.session_state["tandem_language"] = "en"
+    at.query_params["lang"] = "en"
     at.run()
     assert any(s.value.endswith(first.title) and "[fr]" not in s.value for s in at.header)
     assert at.radio(key=radio.key).value == 3

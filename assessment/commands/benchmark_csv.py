@@ -123,7 +123,7 @@ def cmd_import_benchmarks(args: argparse.Namespace) -> int:
     except DuplicateBenchmarkSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    found = store.benchmark_set(set_id)
+    found = store.benchmark_sets.benchmark_set(set_id)
     assert found is not None
     print(f"Imported set {set_id}: '{terminal_safe(found.source)}', {found.rows} rows, generated "
           f"{found.generated_at:%Y-%m-%d}, questionnaire {found.questionnaire_id} {found.questionnaire_version}")  # fmt: skip

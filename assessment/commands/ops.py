@@ -140,7 +140,7 @@ def cmd_find_respondent(args: argparse.Namespace) -> int:
     token = args.link.rsplit("r=", 1)[-1].split("&", 1)[0].strip() if args.link else None
     store = open_store(args)
     try:
-        found = store.find_respondents(token=token, name=args.name)
+        found = store.operations.find_respondents(token=token, name=args.name)
     finally:
         store.close()
     if found.empty:
@@ -165,7 +165,7 @@ def cmd_erase_respondent(args: argparse.Namespace) -> int:
             person.id,
         ):
             return 1
-        removed = store.erase_respondent(person.id, actor="command line")
+        removed = store.operations.erase_respondent(person.id, actor="command line")
     finally:
         store.close()
     print(f"Erased {removed.subject}: {removed.detail}.")
@@ -175,7 +175,7 @@ def cmd_erase_respondent(args: argparse.Namespace) -> int:
 def cmd_delete_organisation(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
-        removed = store.delete_organisation(
+        removed = store.operations.delete_organisation(
             args.organisation, actor="command line", confirm_name=args.confirm_name
         )
     finally:
@@ -187,7 +187,7 @@ def cmd_delete_organisation(args: argparse.Namespace) -> int:
 def cmd_delete_benchmark_set(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
-        found = store.benchmark_set(args.set_id)
+        found = store.benchmark_sets.benchmark_set(args.set_id)
         if found is None:
             print(
                 f"error: there is no imported benchmark set {args.set_id}; nothing was deleted.",
@@ -199,7 +199,7 @@ def cmd_delete_benchmark_set(args: argparse.Namespace) -> int:
             str(found.id),
         ):
             return 1
-        removed = store.delete_benchmark_set(found.id, actor="command line")
+        removed = store.operations.delete_benchmark_set(found.id, actor="command line")
     finally:
         store.close()
     print(f"Deleted benchmark set {removed.subject}: {terminal_safe(removed.detail)}.")
@@ -209,7 +209,7 @@ def cmd_delete_benchmark_set(args: argparse.Namespace) -> int:
 def cmd_archive(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
-        store.set_archived(args.organisation, not args.undo, actor="command line")
+        store.operations.set_archived(args.organisation, not args.undo, actor="command line")
     finally:
         store.close()
     print(f"{'Restored' if args.undo else 'Archived'} organisation {terminal_safe(args.organisation)}.")
@@ -219,7 +219,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
-        _print_frame(store.audit_log(args.limit))
+        _print_frame(store.operations.audit_log(args.limit))
     finally:
         store.close()
     return 0

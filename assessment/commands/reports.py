@@ -10,6 +10,7 @@ from pathlib import Path
 
 from assessment.commands import installed_questionnaires, open_store
 from assessment.formats import spreadsheet_safe
+from assessment.i18n import LANGUAGES, SOURCE_LANGUAGE
 from assessment.report import FORMATS, build_report, file_name
 from assessment.rounds import BenchmarkChoice, load_round
 from assessment.text import terminal_safe
@@ -48,6 +49,12 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
         help="peer group: all, industry, size or region, the organisation's own value unless "
         "VALUE names another (e.g. industry:Retail); default: all",
     )
+    p.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        default=SOURCE_LANGUAGE,
+        help="the report's language, whatever the respondents answered in; default: en",
+    )
     p.set_defaults(func=cmd_report)
 
 
@@ -78,9 +85,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         scored = load_round(
             store, installed_questionnaires(), args.round_id, respondent_id=args.respondent, choice=choice
         )
-        data = build_report(scored, args.fmt, progress=progress)
+        data = build_report(scored, args.fmt, progress=progress, lang=args.lang)
         print(file=sys.stderr)
-        name = file_name(scored, args.fmt)
+        name = file_name(scored, args.fmt, args.lang)
     finally:
         store.close()
     if args.out == "-":

@@ -23,10 +23,10 @@ from pptx.util import Emu, Inches, Pt
 
 from assessment import insight
 from assessment.charts import SIDE_COLORS
-from assessment.numbers import NO_VALUE, fmt_gap, fmt_number, fmt_score
+from assessment.i18n import _, ngettext
+from assessment.numbers import NO_VALUE, fmt_date, fmt_gap, fmt_number, fmt_score
 from assessment.report.images import Progress
 from assessment.report.wording import (
-    PROGRESS_HEADER,
     alignment_text,
     benchmark_note,
     benchmark_sentence,
@@ -36,11 +36,15 @@ from assessment.report.wording import (
     level_bands,
     level_text,
     method_rules,
+    next_step_line,
     overall_text,
+    prepared_by,
+    progress_header,
     progress_note,
     progress_rows,
     respondents_text,
     seed_citations,
+    sides_line,
 )
 from assessment.rounds import ScoredRound
 
@@ -85,9 +89,13 @@ class BoardBrief:
 def board_brief(data: ScoredRound) -> BoardBrief:
     """The board-brief slide: the same brief the PDF and HTML reports open with."""
     brief = insight.board_brief(data)
-    disagreement = brief.risk or gap_note(data) or "IT and marketing see every question within a level of each other."
+    disagreement = brief.risk or gap_note(data) or _("IT and marketing see every question within a level of each other.")
     decisions = tuple(
-        Decision(f"{d.title}. First step: {d.first_step}" if d.first_step else d.title, d.owner, d.measure)
+        Decision(
+            _("{decision}. First step: {step}").format(decision=d.title, step=d.first_step) if d.first_step else d.title,
+            d.owner,
+            d.measure,
+        )
         for d in brief.decisions
     )
     return BoardBrief(brief.verdict, disagreement, decisions)
@@ -105,7 +113,7 @@ class _Deck:
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = WIDE, HIGH
         core = self.prs.core_properties
-        core.title = f"Workshop: {data.organisation.name}, {data.round.name}"
+        core.title = _("Workshop: {organisation}, {round}").format(organisation=data.organisation.name, round=data.round.name)
         core.author = self.brand.name
         core.subject = data.questionnaire.title
         self.number = 0
@@ -147,11 +155,11 @@ class _Deck:
         width, height = int(logo.width * scale), int(logo.height * scale)
         pic = slide.shapes.add_picture(io.BytesIO(logo.data), left + max_w - width, top, width, height)
         pic.name = "Logo"
-        pic._element.nvPicPr.cNvPr.set("descr", f"{self.brand.name} logo")
+        pic._element.nvPicPr.cNvPr.set("descr", _("{name} logo").format(name=self.brand.name))
 
     def footer(self, slide) -> None:  # noqa: ANN001
         d = self.data
-        text = self.brand.footer_line(self.brand.prepared_by, d.organisation.name, d.round.name)
+        text = self.brand.footer_line(prepared_by(d), d.organisation.name, d.round.name)
         box = self.text(slide, MARGIN, HIGH - Inches(0.5), BODY_WIDTH - Inches(0.8), Inches(0.35), [text], size=10,
                         color=MUTED)  # fmt: skip
         box.name = "Footer"
@@ -251,7 +259,7 @@ class _Deck:
         """A native horizontal bar chart (clustered), values labelled, categories top to bottom."""
         chart_data = CategoryChartData(number_format="0.00")
         chart_data.categories = list(categories)
-        for name, values, _ in series:
+        for name, values, _colour in series:
             chart_data.add_series(name, [None if v is None or pd.isna(v) else float(v) for v in values])
         frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, chart_data)
         frame.name = title or "Chart"
@@ -275,7 +283,7 @@ class _Deck:
         labels.number_format = "0.00"
         labels.number_format_is_linked = False
         labels.font.size = Pt(11)
-        for s, (_, _, colour) in zip(plot.series, series, strict=True):
+        for s, (_name, _values, colour) in zip(plot.series, series, strict=True):
             s.invert_if_negative = False
             s.format.fill.solid()
             s.format.fill.fore_color.rgb = colour
@@ -318,9 +326,10 @@ def _title(deck: _Deck) -> None:
     subtitle = slide.placeholders[1]
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = MARGIN, Inches(3.7), BODY_WIDTH, Inches(1.9)
     frame = subtitle.text_frame
-    frame.text = f"CIO–CMO alignment workshop · {d.round.name}"
+    frame.text = _("CIO–CMO alignment workshop · {round}").format(round=d.round.name)
     frame.word_wrap = True
-    for extra in (f"{d.generated_at:%d %B %Y} · {brand.prepared_by}", f"Respondents: {respondents_text(d)}"):
+    for extra in (f"{fmt_date(d.generated_at)} · {prepared_by(d)}",
+                  _("Respondents: {respondents}").format(respondents=respondents_text(d))):  # fmt: skip
         frame.add_paragraph().text = extra
     for i, para in enumerate(frame.paragraphs):
         para.alignment = PP_ALIGN.LEFT
@@ -338,27 +347,27 @@ def _title(deck: _Deck) -> None:
 
 def _brief(deck: _Deck) -> None:
     brief = board_brief(deck.data)
-    slide = deck.slide("Board brief", notes=benchmark_note(deck.data))
+    slide = deck.slide(_("Board brief"), notes=benchmark_note(deck.data))
     half = (BODY_WIDTH - Inches(0.4)) / 2
     deck.text(slide, MARGIN, BODY_TOP, half, Inches(2.4),
-              [("Verdict", {"bold": True, "size": 14, "color": deck.ink}), brief.verdict], size=16)  # fmt: skip
+              [(_("Verdict"), {"bold": True, "size": 14, "color": deck.ink}), brief.verdict], size=16)  # fmt: skip
     deck.text(slide, MARGIN, BODY_TOP + Inches(2.6), half, Inches(2.6),
-              [("Biggest disagreement", {"bold": True, "size": 14, "color": deck.ink}), brief.disagreement],
+              [(_("Biggest disagreement"), {"bold": True, "size": 14, "color": deck.ink}), brief.disagreement],
               size=16)  # fmt: skip
-    lines: list[str | tuple[str, dict]] = [("Three decisions for the next 90 days", {"bold": True, "size": 14,
-                                                                                    "color": deck.ink})]  # fmt: skip
+    lines: list[str | tuple[str, dict]] = [(_("Three decisions for the next 90 days"), {"bold": True, "size": 14,
+                                                                                       "color": deck.ink})]  # fmt: skip
     if not brief.decisions:
-        lines.append("Decisions follow once at least one dimension has enough answers.")
+        lines.append(_("Decisions follow once at least one dimension has enough answers."))
     for i, item in enumerate(brief.decisions, start=1):
         lines.append((f"{i}. {item.decision}", {"bold": True, "size": 13, "space": 10}))
-        lines.append((f"Owner: {item.owner}", {"size": 12, "color": MUTED, "space": 2}))
-        lines.append((f"90-day measure: {item.measure}", {"size": 12, "color": MUTED, "space": 2}))
+        lines.append((_("Owner: {owner}").format(owner=item.owner), {"size": 12, "color": MUTED, "space": 2}))
+        lines.append((_("90-day measure: {measure}").format(measure=item.measure), {"size": 12, "color": MUTED, "space": 2}))
     deck.text(slide, MARGIN + half + Inches(0.4), BODY_TOP, half, BODY_HEIGHT, lines, size=13)
 
 
 def _gap(deck: _Deck) -> None:
     d = deck.data
-    slide = deck.slide("Where IT and marketing see things differently")
+    slide = deck.slide(_("Where IT and marketing see things differently"))
     if d.gaps.empty:
         deck.text(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(1), [gap_note(d) or ""], size=20)
         return
@@ -367,34 +376,43 @@ def _gap(deck: _Deck) -> None:
     deck.bar_chart(
         slide,
         gaps["dimension"].tolist(),
-        [("IT mean", gaps["it"].tolist(), _rgb(SIDE_COLORS["IT"])),
-         ("Marketing mean", gaps["marketing"].tolist(), _rgb(SIDE_COLORS["Marketing"]))],  # fmt: skip
-        alt="IT mean and marketing mean per dimension, 1 to 5: "
-        + "; ".join(f"{r.dimension} IT {r.it:.2f}, marketing {r.marketing:.2f}" for r in gaps.itertuples()),
+        [(_("IT mean"), gaps["it"].tolist(), _rgb(SIDE_COLORS["IT"])),
+         (_("Marketing mean"), gaps["marketing"].tolist(), _rgb(SIDE_COLORS["Marketing"]))],  # fmt: skip
+        alt=_("IT mean and marketing mean per dimension, 1 to 5: {values}").format(
+            values="; ".join(
+                _("{dimension} IT {it}, marketing {marketing}").format(
+                    dimension=r.dimension, it=fmt_score(r.it), marketing=fmt_score(r.marketing)
+                )
+                for r in gaps.itertuples()
+            )
+        ),
         width=chart_width,
-        title="Mean score per side (1–5)",
+        title=_("Mean score per side (1–5)"),
     )
     flagged = flagged_dimensions(d)
-    lines: list[str | tuple[str, dict]] = [("Gap = marketing − IT", {"bold": True, "size": 14, "color": deck.ink})]
+    lines: list[str | tuple[str, dict]] = [(_("Gap = marketing − IT"), {"bold": True, "size": 14, "color": deck.ink})]
     for r in gaps.itertuples():
         mark = "  ◆" if r.flagged else ""
         lines.append((f"{r.dimension}: {fmt_gap(r.gap)}{mark}", {"size": 13, "bold": bool(r.flagged), "space": 4}))
     lines.append(
-        (f"◆ a full level or more apart: {len(flagged)} of {len(gaps)} dimensions."
-         if flagged else "No dimension is a full level apart.", {"size": 12, "color": MUTED, "space": 10})  # fmt: skip
+        (ngettext("◆ a full level or more apart: {n} of {total} dimensions.",
+                  "◆ a full level or more apart: {n} of {total} dimensions.", len(gaps)).format(n=len(flagged), total=len(gaps))
+         if flagged else _("No dimension is a full level apart."), {"size": 12, "color": MUTED, "space": 10})  # fmt: skip
     )
-    lines.append((f"Alignment index {alignment_text(d)}.", {"size": 12, "color": MUTED, "space": 4}))
+    lines.append((_("Alignment index {alignment}.").format(alignment=alignment_text(d)),
+                  {"size": 12, "color": MUTED, "space": 4}))  # fmt: skip
     deck.text(slide, MARGIN + chart_width + Inches(0.3), BODY_TOP, BODY_WIDTH - chart_width - Inches(0.3),
               BODY_HEIGHT, lines, size=13)  # fmt: skip
 
 
 def _benchmark(deck: _Deck) -> None:
     d = deck.data
-    slide = deck.slide("Scores against the benchmark", notes=benchmark_note(d))
+    slide = deck.slide(_("Scores against the benchmark"), notes=benchmark_note(d))
     table = d.benchmark_table
     if d.benchmark is None:
         deck.text(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(0.8),
-                  [f"Overall score {overall_text(d)} · level {level_text(d)}."], size=20)  # fmt: skip
+                  [_("Overall score {score} · level {level}.").format(score=overall_text(d), level=level_text(d))],
+                  size=20)  # fmt: skip
         deck.note(slide, benchmark_note(d), top=BODY_TOP + Inches(1), height=Inches(1))
         return
     chart_width = BODY_WIDTH * 0.64
@@ -402,15 +420,21 @@ def _benchmark(deck: _Deck) -> None:
         slide,
         table["dimension"].tolist(),
         [(d.organisation.name[:40], table["score"].tolist(), deck.primary),
-         ("Peer mean", table["mean"].tolist(), MEDIAN)],  # fmt: skip
-        alt="Score and peer mean per dimension, 1 to 5: "
-        + "; ".join(f"{r.dimension} {fmt_number(r.score)} against {fmt_number(r.mean)}" for r in table.itertuples()),
+         (_("Peer mean"), table["mean"].tolist(), MEDIAN)],  # fmt: skip
+        alt=_("Score and peer mean per dimension, 1 to 5: {values}").format(
+            values="; ".join(
+                _("{dimension} {score} against {peer}").format(
+                    dimension=r.dimension, score=fmt_number(r.score), peer=fmt_number(r.mean)
+                )
+                for r in table.itertuples()
+            )
+        ),
         width=chart_width,
         height=BODY_HEIGHT - Inches(0.8),
-        title="Score against the peer mean (1–5)",
+        title=_("Score against the peer mean (1–5)"),
     )
-    lines: list[str | tuple[str, dict]] = [("Where you stand among peers", {"bold": True, "size": 14,
-                                                                            "color": deck.ink})]  # fmt: skip
+    lines: list[str | tuple[str, dict]] = [(_("Where you stand among peers"), {"bold": True, "size": 14,
+                                                                               "color": deck.ink})]  # fmt: skip
     for r in table.itertuples():
         band = r.band if isinstance(r.band, str) else NO_VALUE
         lines.append((f"{r.dimension}: {band}", {"size": 13, "space": 4, "bold": r.dimension_id == "overall"}))
@@ -424,31 +448,35 @@ def _benchmark(deck: _Deck) -> None:
 
 def _priorities(deck: _Deck) -> None:
     d = deck.data
-    slide = deck.slide("Priorities and actions")
+    slide = deck.slide(_("Priorities and actions"))
     if d.priorities.empty:
         deck.text(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(1),
-                  ["Priorities appear once at least one dimension has enough answers."], size=20)  # fmt: skip
+                  [_("Priorities appear once at least one dimension has enough answers.")], size=20)  # fmt: skip
         return
     chart_width = BODY_WIDTH * 0.42
     p = d.priorities
     deck.bar_chart(
         slide,
         [f"{r.rank}. {r.dimension}" for r in p.itertuples()],
-        [("Priority = importance × (5 − score)", p["priority"].tolist(), deck.primary)],
-        alt="Priority per dimension, highest first: "
-        + "; ".join(f"{r.rank}. {r.dimension} {r.priority:.2f}" for r in p.itertuples()),
+        [(_("Priority = importance × (5 − score)"), p["priority"].tolist(), deck.primary)],
+        alt=_("Priority per dimension, highest first: {values}").format(
+            values="; ".join(f"{r.rank}. {r.dimension} {fmt_score(r.priority)}" for r in p.itertuples())
+        ),
         width=chart_width,
         scale=(0, max(1.0, float(p["priority"].max()) * 1.1)),
-        title="Priority = importance × (5 − score)",
+        title=_("Priority = importance × (5 − score)"),
     )
     lines: list[str | tuple[str, dict]] = []
     for item in d.recommendations:
         lines.append((f"{item['rank']}. {item['dimension']}", {"bold": True, "size": 15, "color": deck.ink,
                                                                "space": 12}))  # fmt: skip
-        lines.append((f"Score {item['score']:.2f} ({item['level']}), importance {item['importance']}",
-                      {"size": 11, "color": MUTED, "space": 2}))  # fmt: skip
+        detail = _("Score {score} ({level}), importance {importance}").format(
+            score=fmt_score(item["score"]), level=item["level"], importance=fmt_number(item["importance"], ".1f")
+        )
+        lines.append((detail, {"size": 11, "color": MUTED, "space": 2}))
         for step in item["steps"][:2]:
-            lines.append((f"Next level, {step['next_level']}: {step['description']}", {"size": 12, "space": 3}))
+            text = _("Next level, {level}: {description}").format(level=step["next_level"], description=step["description"])
+            lines.append((text, {"size": 12, "space": 3}))
     deck.text(slide, MARGIN + chart_width + Inches(0.3), BODY_TOP, BODY_WIDTH - chart_width - Inches(0.3),
               BODY_HEIGHT, lines, size=12)  # fmt: skip
 
@@ -459,24 +487,22 @@ def _dimensions(deck: _Deck) -> None:
     gaps = d.question_gaps.set_index("question_id")
     for dim, s in zip(q.dimensions, dimension_sections(d), strict=True):
         slide = deck.slide(s.title, notes=s.description)
-        flag = " (a full level or more apart)" if s.flagged else ""
         facts: list[str | tuple[str, dict]] = [
-            ("Score", {"bold": True, "size": 12, "color": deck.ink}),
+            (_("Score"), {"bold": True, "size": 12, "color": deck.ink}),
             (s.score_line, {"size": 15, "space": 2}),
-            ("IT and marketing", {"bold": True, "size": 12, "color": deck.ink, "space": 10}),
-            (f"IT {s.it} · marketing {s.marketing} · gap {s.gap}{flag}", {"size": 15, "space": 2}),
-            ("Against the benchmark", {"bold": True, "size": 12, "color": deck.ink, "space": 10}),
+            (_("IT and marketing"), {"bold": True, "size": 12, "color": deck.ink, "space": 10}),
+            (sides_line(s), {"size": 15, "space": 2}),
+            (_("Against the benchmark"), {"bold": True, "size": 12, "color": deck.ink, "space": 10}),
             (s.benchmark, {"size": 13, "space": 2}),
-            ("Next step", {"bold": True, "size": 12, "color": deck.ink, "space": 10}),
-            (f"Reach level {s.next_level}: {s.recommendation}" if s.recommendation else s.no_step or NO_VALUE,
-             {"size": 13, "space": 2}),  # fmt: skip
+            (_("Next step"), {"bold": True, "size": 12, "color": deck.ink, "space": 10}),
+            (next_step_line(s) if s.recommendation else s.no_step or NO_VALUE, {"size": 13, "space": 2}),
         ]
         deck.text(slide, MARGIN, BODY_TOP, Inches(4.8), BODY_HEIGHT, facts)
         ids = [x.id for x in dim.questions]
         rows = gaps.loc[[i for i in ids if i in gaps.index]].copy()
         rows["size"] = rows["gap"].abs()
         rows = rows.sort_values("size", ascending=False, na_position="last")
-        header = ("Largest disagreements", "IT", "Mkt", "Gap")
+        header = (_("Largest disagreements"), _("IT"), _("Mkt"), _("Gap"))
         body = [
             (r.question, fmt_score(r.it), fmt_score(r.marketing), fmt_gap(r.gap) + (" ◆" if r.flagged else ""))
             for r in rows.itertuples()
@@ -485,39 +511,44 @@ def _dimensions(deck: _Deck) -> None:
                    numeric=frozenset({1, 2, 3}), name="Disagreements")  # fmt: skip
         if rows["gap"].isna().all():
             deck.text(slide, RIGHT_COLUMN, BODY_TOP + Inches(3.6), Inches(7.0), Inches(0.8),
-                      [gap_note(d) or "Per-question gaps need answers from both IT and marketing."], size=12,
+                      [gap_note(d) or _("Per-question gaps need answers from both IT and marketing.")], size=12,
                       color=MUTED)  # fmt: skip
         else:
             deck.text(slide, RIGHT_COLUMN, BODY_TOP + Inches(3.9), Inches(7.0), Inches(0.6),
-                      ["Gap = marketing mean − IT mean; ◆ a full level or more apart."], size=11,
+                      [_("Gap = marketing mean − IT mean; ◆ a full level or more apart.")], size=11,
                       color=MUTED)  # fmt: skip
 
 
 def _progress(deck: _Deck) -> None:
     d = deck.data
-    slide = deck.slide("Targets and progress")
+    slide = deck.slide(_("Targets and progress"))
     deck.text(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(0.9), [progress_note(d)], size=15)
     has_table = bool(d.targets) or (d.previous is not None and d.previous.comparable)
     if not has_table:
         deck.text(slide, MARGIN, BODY_TOP + Inches(1.1), BODY_WIDTH, Inches(1),
-                  ["Agree a target level per dimension in the workshop (Workshop → Targets); the next deck "
-                   "shows how far each has been reached."], size=15, color=MUTED)  # fmt: skip
+                  [_("Agree a target level per dimension in the workshop (Workshop → Targets); the next deck "
+                     "shows how far each has been reached.")], size=15, color=MUTED)  # fmt: skip
         return
     table_top = BODY_TOP + Inches(1.0)
-    rows = [PROGRESS_HEADER, *progress_rows(d)]
+    rows = [progress_header(), *progress_rows(d)]
     if d.targets:
         targets = d.target_table
         deck.bar_chart(
             slide,
             targets["dimension"].tolist(),
-            [("Score", targets["score"].tolist(), deck.primary), ("Target", targets["target"].tolist(), MEDIAN)],
-            alt="Score and target per dimension, 1 to 5: "
-            + "; ".join(f"{r.dimension} {fmt_number(r.score)} of target {fmt_number(r.target)}"
-                        for r in targets.itertuples()),  # fmt: skip
+            [(_("Score"), targets["score"].tolist(), deck.primary), (_("Target"), targets["target"].tolist(), MEDIAN)],
+            alt=_("Score and target per dimension, 1 to 5: {values}").format(
+                values="; ".join(
+                    _("{dimension} {score} of target {target}").format(
+                        dimension=r.dimension, score=fmt_number(r.score), target=fmt_number(r.target)
+                    )
+                    for r in targets.itertuples()
+                )
+            ),
             top=table_top,
             width=BODY_WIDTH * 0.45,
             height=BODY_HEIGHT - Inches(1.0),
-            title="Score against target (1–5)",
+            title=_("Score against target (1–5)"),
         )
         deck.table(slide, [(r[0], r[1], r[2], r[3]) for r in rows], (3.4, 0.9, 0.9, 1.2),
                    left=MARGIN + BODY_WIDTH * 0.47, top=table_top, size=11, numeric=frozenset({1, 2, 3}),
@@ -532,41 +563,53 @@ def next_steps(data: ScoredRound) -> list[str]:
     steps = []
     sides = data.result.sides_present
     if len(sides) < 2 and data.respondent_id is None:
-        missing = "marketing" if "it" in sides else "IT" if "marketing" in sides else "IT and marketing"
-        steps.append(f"Invite {missing} to answer: the perception gap needs both sides.")
+        if "it" in sides:
+            steps.append(_("Invite marketing to answer: the perception gap needs both sides."))
+        elif "marketing" in sides:
+            steps.append(_("Invite IT to answer: the perception gap needs both sides."))
+        else:
+            steps.append(_("Invite IT and marketing to answer: the perception gap needs both sides."))
     flagged = flagged_dimensions(data)
     if flagged:
-        steps.append("Talk through the dimensions a full level apart before planning: " + ", ".join(flagged) + ".")
+        steps.append(
+            _("Talk through the dimensions a full level apart before planning: {dimensions}.").format(
+                dimensions=", ".join(flagged)
+            )
+        )
     for item in data.recommendations:
-        steps.append(f"Name one owner for {item['dimension']} and agree the first step towards "
-                     f"{item['steps'][0]['next_level'] if item['steps'] else 'the next level'}.")  # fmt: skip
+        if item["steps"]:
+            text = _("Name one owner for {dimension} and agree the first step towards {level}.")
+            steps.append(text.format(dimension=item["dimension"], level=item["steps"][0]["next_level"]))
+        else:
+            text = _("Name one owner for {dimension} and agree the first step towards the next level.")
+            steps.append(text.format(dimension=item["dimension"]))
     if not data.targets:
-        steps.append("Agree a target level per dimension and record it in the workshop view.")
-    steps.append("Run the next round in about 90 days to measure the change; targets carry over.")
+        steps.append(_("Agree a target level per dimension and record it in the workshop view."))
+    steps.append(_("Run the next round in about 90 days to measure the change; targets carry over."))
     return steps
 
 
 def _next_steps(deck: _Deck) -> None:
-    slide = deck.slide("Next steps")
+    slide = deck.slide(_("Next steps"))
     deck.text(slide, MARGIN, BODY_TOP, BODY_WIDTH, BODY_HEIGHT,
               [(s, {"space": 10}) for s in next_steps(deck.data)], size=18, bullets=True)  # fmt: skip
 
 
 def _appendix(deck: _Deck) -> None:
     d, q = deck.data, deck.data.questionnaire
-    slide = deck.slide("Appendix: method")
+    slide = deck.slide(_("Appendix: method"))
     deck.text(slide, MARGIN, BODY_TOP, BODY_WIDTH, BODY_HEIGHT,
               [(r, {"space": 6}) for r in method_rules()], size=13, bullets=True)  # fmt: skip
-    slide = deck.slide("Appendix: maturity levels")
-    deck.table(slide, [("Level", "Score range", "What it looks like"), *level_bands(q)], (2.3, 2.3, 7.5), size=13,
+    slide = deck.slide(_("Appendix: maturity levels"))
+    deck.table(slide, [(_("Level"), _("Score range"), _("What it looks like")), *level_bands(q)], (2.3, 2.3, 7.5), size=13,
                name="Maturity levels")  # fmt: skip
-    slide = deck.slide("Appendix: sources", notes=benchmark_note(d))
+    slide = deck.slide(_("Appendix: sources"), notes=benchmark_note(d))
     deck.note(slide, benchmark_note(d), top=BODY_TOP, height=Inches(0.8))
-    rows = [("Seed article", "Title", "Cited by questions"), *seed_citations(q)]
+    rows = [(_("Seed article"), _("Title"), _("Cited by questions")), *seed_citations(q)]
     deck.table(slide, rows, (2.6, 3.4, 6.1), top=BODY_TOP + Inches(1.0), size=10, name="Sources")
     deck.text(slide, MARGIN, HIGH - Inches(1.05), BODY_WIDTH, Inches(0.45),
-              [f"{q.title}, version {q.version}. Published figures and full citations: see the report's Method "
-               "appendix."], size=11, color=MUTED)  # fmt: skip
+              [_("{title}, version {version}. Published figures and full citations: see the report's Method "
+                 "appendix.").format(title=q.title, version=q.version)], size=11, color=MUTED)  # fmt: skip
 
 
 SLIDES = (_title, _brief, _gap, _benchmark, _priorities, _dimensions, _progress, _next_steps, _appendix)
@@ -577,7 +620,7 @@ def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
     deck = _Deck(data)
     for i, build in enumerate(SLIDES):
         if progress:
-            progress(0.1 + 0.85 * i / len(SLIDES), "Laying out the slides")
+            progress(0.1 + 0.85 * i / len(SLIDES), _("Laying out the slides"))
         build(deck)
     buffer = io.BytesIO()
     deck.prs.save(buffer)

@@ -9,39 +9,47 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from assessment import insight
-from assessment.numbers import NO_VALUE, fmt_number
+from assessment import i18n, insight
+from assessment.i18n import N_, _, ngettext
+from assessment.numbers import NO_VALUE, fmt_date, fmt_number
 from assessment.questionnaire import SIDE_LABELS
 from assessment.report import tables
 from assessment.report.images import CHART_SCALE, Progress, chart_images
 from assessment.report.wording import (
-    PROGRESS_HEADER,
     benchmark_note,
     benchmark_sentence,
     dimension_sections,
     few_people_sentence,
     flagged_dimensions,
+    flagged_sentence,
+    footer_text,
+    gap_cell,
     gap_note,
     headline_text,
     level_bands,
     level_or_split,
     method_rules,
+    next_step_line,
+    organisation_text,
     overall_text,
     priority_detail,
     priority_heading,
     priority_lines,
+    progress_header,
     progress_note,
     progress_rows,
     respondents_text,
     seed_citations,
+    sides_line,
+    sources_sentence,
     ties_note,
 )
 from assessment.rounds import ScoredRound
 
 CHART_ALT = {
-    "benchmark": "Scores per dimension against the benchmark's interquartile range and median",
-    "gap": "Perception gap per dimension: marketing mean minus IT mean",
-    "priority": "Dimensions by maturity and importance; the top three priorities are named",
+    "benchmark": N_("Scores per dimension against the benchmark's interquartile range and median"),
+    "gap": N_("Perception gap per dimension: marketing mean minus IT mean"),
+    "priority": N_("Dimensions by maturity and importance; the top three priorities are named"),
 }
 _CSS = """
 body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
@@ -101,7 +109,7 @@ def _img(images: dict[str, bytes], name: str) -> str:
     width, height = (int.from_bytes(png[i : i + 4], "big") // CHART_SCALE for i in (16, 20))
     encoded = base64.b64encode(png).decode("ascii")
     return (
-        f'<img class="chart" width="{width}" height="{height}" alt="{_e(CHART_ALT[name])}" '
+        f'<img class="chart" width="{width}" height="{height}" alt="{_e(_(CHART_ALT[name]))}" '
         f'src="data:image/png;base64,{encoded}">'
     )
 
@@ -109,18 +117,18 @@ def _img(images: dict[str, bytes], name: str) -> str:
 def _cover(d: ScoredRound) -> str:
     org = d.organisation
     facts = [
-        ("Report date", d.generated_at.strftime("%d %B %Y")),
-        ("Scope", d.scope),
-        ("Respondents", respondents_text(d)),
-        ("Questionnaire", f"{d.questionnaire.id} {d.questionnaire.version}"),
-        ("Organisation", f"{org.industry} · {org.size_band} employees · {org.region}"),
+        (_("Report date"), fmt_date(d.generated_at)),
+        (_("Scope"), d.scope),
+        (_("Respondents"), respondents_text(d)),
+        (_("Questionnaire"), f"{d.questionnaire.id} {d.questionnaire.version}"),
+        (_("Organisation"), organisation_text(d)),
     ]
     if d.branding.custom:
-        facts.insert(1, ("Prepared by", d.branding.name))
+        facts.insert(1, (_("Prepared by"), d.branding.name))
     items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
     logo = d.branding.logo
     image = (
-        f'<img class="logo" alt="{_e(d.branding.name)} logo" '
+        f'<img class="logo" alt="{_e(_("{name} logo").format(name=d.branding.name))}" '
         f'src="data:{logo.media_type};base64,{base64.b64encode(logo.data).decode("ascii")}">'
         if logo is not None
         else ""
@@ -135,23 +143,24 @@ def _cover(d: ScoredRound) -> str:
 def _brief(d: ScoredRound) -> str:
     """The board brief: what a board member reads in a minute."""
     b = insight.board_brief(d)
-    parts = ['<section class="brief"><h1>Board brief</h1>', f'<p class="verdict">{_e(b.verdict)}</p>']
+    parts = [f'<section class="brief"><h1>{_e(_("Board brief"))}</h1>', f'<p class="verdict">{_e(b.verdict)}</p>']
     if b.risk:
-        parts.append(f"<h2>The biggest risk</h2><p>{_e(b.risk)}</p>")
+        parts.append(f"<h2>{_e(_('The biggest risk'))}</h2><p>{_e(b.risk)}</p>")
     if b.decisions:
-        parts.append("<h2>Three decisions for the next 90 days</h2><ol>")
+        parts.append(f"<h2>{_e(_('Three decisions for the next 90 days'))}</h2><ol>")
         for x in b.decisions:
             parts.append(
-                f"<li><strong>{_e(x.title)}</strong><br>Owner: {_e(x.owner)}. First step: {_e(x.first_step)}"
-                f"<br>Measure after 90 days: {_e(x.measure)}</li>"
+                f"<li><strong>{_e(x.title)}</strong><br>{_e(_('Owner: {owner}.').format(owner=x.owner))} "
+                f"{_e(_('First step: {step}').format(step=x.first_step))}"
+                f"<br>{_e(_('Measure after 90 days: {measure}').format(measure=x.measure))}</li>"
             )
         parts.append("</ol>")
         if b.equal_note:
             parts.append(f'<p class="muted">{_e(b.equal_note)}</p>')
     if b.strengths:
-        parts.append(f"<h2>Strengths to protect</h2><p>{_e('; '.join(b.strengths))}.</p>")
+        parts.append(f"<h2>{_e(_('Strengths to protect'))}</h2><p>{_e('; '.join(b.strengths))}.</p>")
     if b.change:
-        parts.append(f"<h2>Since the last round</h2><p>{_e(b.change)}</p>")
+        parts.append(f"<h2>{_e(_('Since the last round'))}</h2><p>{_e(b.change)}</p>")
     for caveat in b.caveats:
         parts.append(_note(d, caveat))
     parts.append("</section>")
@@ -161,31 +170,31 @@ def _brief(d: ScoredRound) -> str:
 def _summary(d: ScoredRound) -> str:
     q = d.questionnaire
     metrics = [
-        ("Overall score (1–5, both sides balanced)", overall_text(d)),
-        ("Maturity level", level_or_split(d)),
-        ("IT–marketing alignment", insight.headline(d.result).alignment_text),
+        (_("Overall score (1–5, both sides balanced)"), overall_text(d)),
+        (_("Maturity level"), level_or_split(d)),
+        (_("IT–marketing alignment"), insight.headline(d.result).alignment_text),
     ]
     for side in ("it", "marketing"):
         if d.result.split:
-            metrics.append((f"{SIDE_LABELS[side]} sees", insight.side_view(d.result, side).split(" sees ", 1)[1]))
+            metrics.append((_("{side} sees").format(side=_(SIDE_LABELS[side])), insight.side_score(d.result, side)))
     boxes = "".join(
         f'<div class="metric"><div class="label">{_e(k)}</div><div class="value">{_e(v)}</div></div>'
         for k, v in metrics
     )
-    parts = [f'<h1>Executive summary</h1><div class="metrics">{boxes}</div>', f"<p><strong>{_e(headline_text(d))}</strong></p>"]
+    parts = [f'<h1>{_e(_("Executive summary"))}</h1><div class="metrics">{boxes}</div>',
+             f"<p><strong>{_e(headline_text(d))}</strong></p>"]  # fmt: skip
     if d.result.level is not None and not d.result.split:
         parts.append(f"<p>{_e(q.level_name(d.result.level))}: {_e(q.levels[d.result.level - 1].summary)}</p>")
     if benchmark_sentence(d):
         parts.append(f"<p>{_e(benchmark_sentence(d))}</p>")
     flagged = flagged_dimensions(d)
     if flagged:
-        parts.append(f"<p>IT and marketing differ by a full level or more on {len(flagged)} dimension(s): "
-                     f"{_e(', '.join(flagged))}.</p>")  # fmt: skip
+        parts.append(f"<p>{_e(flagged_sentence(flagged))}</p>")
     elif gap_note(d):
         parts.append(f"<p>{_e(gap_note(d))}</p>")
-    parts.append("<h2>Priorities</h2>")
+    parts.append(f"<h2>{_e(_('Priorities'))}</h2>")
     if not d.recommendations:
-        parts.append("<p>Priorities appear once at least one dimension has enough answers.</p>")
+        parts.append(f"<p>{_e(_('Priorities appear once at least one dimension has enough answers.'))}</p>")
     if ties_note(d):
         parts.append(f'<p class="muted">{_e(ties_note(d))}</p>')
     parts.append("<ul>")
@@ -199,73 +208,77 @@ def _summary(d: ScoredRound) -> str:
 
 
 def _charts(d: ScoredRound, images: dict[str, bytes]) -> str:
-    parts = ["<h1>Against the benchmark</h1>", _img(images, "benchmark"), _note(d, benchmark_note(d))]
+    parts = [f"<h1>{_e(_('Against the benchmark'))}</h1>", _img(images, "benchmark"), _note(d, benchmark_note(d))]
     if d.benchmark is not None:
         rows = [
             [r["dimension"], fmt_number(r["score"]), fmt_number(r["mean"]),
              f"{fmt_number(r['p25'])} – {fmt_number(r['p75'])}" if r["p25"] is not None else NO_VALUE, r["band"] or NO_VALUE, r["n"]]
             for r in d.benchmark_table.to_dict("records")
         ]  # fmt: skip
-        header = ["Dimension", "Score", "Peer mean", "Middle half (p25–p75)", "Where you stand", "n"]
+        header = [_("Dimension"), _("Score"), _("Peer mean"), _("Middle half (p25–p75)"), _("Where you stand"), "n"]
         parts.append(_table(header, rows, {1, 2, 3, 4, 5}))
-    parts.append("<h1>Where IT and marketing see things differently</h1>")
+    parts.append(f"<h1>{_e(_('Where IT and marketing see things differently'))}</h1>")
     parts.append(_img(images, "gap") if "gap" in images else f"<p>{_e(gap_note(d))}</p>")
     if few_people_sentence(d):
         parts.append(f"<p>{_e(few_people_sentence(d))}</p>")
     top = d.top_disagreements
     if not top.empty:
-        parts.append(f"<h2>The {len(top)} questions with the largest disagreements</h2>")
+        heading = ngettext(
+            "The question with the largest disagreement", "The {n} questions with the largest disagreements", len(top)
+        ).format(n=len(top))
+        parts.append(f"<h2>{_e(heading)}</h2>")
         rows = [
             [i, r["question"], r["dimension"], fmt_number(r["it"]), fmt_number(r["marketing"]),
-             f"{r['gap']:+.2f}" + (" !" if r["flagged"] else "")]
+             gap_cell(r["gap"], r["flagged"])]
             for i, r in enumerate(top.to_dict("records"), start=1)
         ]  # fmt: skip
-        parts.append(_table(["#", "Question", "Dimension", "IT", "Marketing", "Gap"], rows, {0, 3, 4, 5}))
+        header = ["#", _("Question"), _("Dimension"), _("IT"), _("Marketing"), _("Gap")]
+        parts.append(_table(header, rows, {0, 3, 4, 5}))
         parts.append(
-            '<p class="muted">Gap = marketing mean − IT mean; ! marks a gap of a full level or more.</p>'
+            f'<p class="muted">{_e(_("Gap = marketing mean − IT mean; ! marks a gap of a full level or more."))}</p>'
         )
-    parts.append("<h1>Where to act first</h1>")
+    parts.append(f"<h1>{_e(_('Where to act first'))}</h1>")
     parts.append(_img(images, "priority"))
     rows = [
-        [r["rank_label"], r["dimension"] + (" (reconcile first)" if r["kind"] == "reconcile" else ""),
+        [r["rank_label"], _("{dimension} (reconcile first)").format(dimension=r["dimension"]) if r["kind"] == "reconcile" else r["dimension"],
          fmt_number(r["score"]), fmt_number(r["importance"], ".1f"), fmt_number(r["priority"])]
         for r in d.priorities.to_dict("records")
-    ]
+    ]  # fmt: skip
     if rows:
-        parts.append(_table(["Rank", "Dimension", "Score", "Importance", "Priority"], rows, {0, 2, 3, 4}))
+        header = [_("Rank"), _("Dimension"), _("Score"), _("Importance"), _("Priority")]
+        parts.append(_table(header, rows, {0, 2, 3, 4}))
     return "".join(parts)
 
 
 def _progress(d: ScoredRound) -> str:
-    parts = ["<h2>Targets and progress</h2>", f"<p>{_e(progress_note(d))}</p>"]
+    parts = [f"<h2>{_e(_('Targets and progress'))}</h2>", f"<p>{_e(progress_note(d))}</p>"]
     if d.targets or (d.previous is not None and d.previous.comparable):
-        parts.append(_table(list(PROGRESS_HEADER), [list(r) for r in progress_rows(d)], {1, 2, 3, 4, 5}))
+        parts.append(_table(list(progress_header()), [list(r) for r in progress_rows(d)], {1, 2, 3, 4, 5}))
     return "".join(parts)
 
 
 def _dimensions(d: ScoredRound) -> str:
-    parts = [
-        "<h1>Dimension by dimension</h1>",
-        '<p class="muted">Each dimension\'s score against the benchmark, what each side sees, and the '
-        "next step: the next level's description of the dimension's weakest question.</p>",
-    ]
+    intro = _(
+        "Each dimension's score against the benchmark, what each side sees, and the "
+        "next step: the next level's description of the dimension's weakest question."
+    )
+    parts = [f"<h1>{_e(_('Dimension by dimension'))}</h1>", f'<p class="muted">{_e(intro)}</p>']
     for s in dimension_sections(d):
-        flag = " (a full level or more apart)" if s.flagged else ""
         facts = [
-            ("Score", s.score_line),
-            ("IT vs marketing", f"IT {s.it} · marketing {s.marketing} · gap {s.gap}{flag}"),
-            ("Benchmark", s.benchmark),
+            (_("Score"), s.score_line),
+            (_("IT vs marketing"), sides_line(s)),
+            (_("Benchmark"), s.benchmark),
         ]
         if s.recommendation:
             facts += [
-                ("Weakest question", s.weakest),
-                ("Next step", f"Reach level {s.next_level}: {s.recommendation}"),
+                (_("Weakest question"), s.weakest),
+                (_("Next step"), next_step_line(s)),
             ]
         else:
-            facts.append(("Next step", s.no_step or NO_VALUE))
+            facts.append((_("Next step"), s.no_step or NO_VALUE))
         items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
         table = _table(
-            ["Question", "Score", "IT", "Marketing", "Gap"], [list(r) for r in s.questions], {1, 2, 3, 4}
+            [_("Question"), _("Score"), _("IT"), _("Marketing"), _("Gap")], [list(r) for r in s.questions], {1, 2, 3, 4}
         )
         parts.append(
             f'<section><h2>{_e(s.title)}</h2><p class="muted">{_e(s.description)}</p><dl>{items}</dl>{table}</section>'
@@ -277,10 +290,12 @@ def _references(d: ScoredRound) -> str:
     if d.references.empty:
         return ""
     header, *rows = tables.reference_rows(d)
+    intro = _(
+        "Published survey figures beside the comparable share of this organisation's own answers (for a "
+        "figure about IT executives, read the IT side). Full citations are in the Method appendix."
+    )
     return (
-        '<h1>You and the published surveys</h1><p class="muted">Published survey figures beside the '
-        "comparable share of this organisation's own answers (for a figure about IT executives, read "
-        "the IT side). Full citations are in the Method appendix.</p>"
+        f'<h1>{_e(_("You and the published surveys"))}</h1><p class="muted">{_e(intro)}</p>'
         + _table(list(header), [list(r) for r in rows])
     )
 
@@ -289,17 +304,16 @@ def _method(d: ScoredRound) -> str:
     q = d.questionnaire
     rules = "".join(f"<li>{_e(r)}</li>" for r in method_rules())
     parts = [
-        f"<h1>Method</h1><h2>Scoring rules</h2><ul>{rules}</ul>",
-        "<h2>Maturity levels</h2>",
-        _table(["Level", "Score range", "What it looks like"], [list(r) for r in level_bands(q)]),
-        f"<h2>Benchmark source</h2><p>{_e(benchmark_note(d))}</p>",
-        f"<h2>Sources</h2><p>{_e(q.title)}, version {_e(q.version)}. Every question cites the article "
-        "that motivates it; published figures are quoted with their citation.</p>",
-        _table(["Seed article", "Title", "Cited by questions"], [list(r) for r in seed_citations(q)]),
+        f"<h1>{_e(_('Method'))}</h1><h2>{_e(_('Scoring rules'))}</h2><ul>{rules}</ul>",
+        f"<h2>{_e(_('Maturity levels'))}</h2>",
+        _table([_("Level"), _("Score range"), _("What it looks like")], [list(r) for r in level_bands(q)]),
+        f"<h2>{_e(_('Benchmark source'))}</h2><p>{_e(benchmark_note(d))}</p>",
+        f"<h2>{_e(_('Sources'))}</h2><p>{_e(sources_sentence(q))}</p>",
+        _table([_("Seed article"), _("Title"), _("Cited by questions")], [list(r) for r in seed_citations(q)]),
     ]
     if q.references:
         rows = [[r.statement, f"{r.citation} ({r.source})"] for r in q.references]
-        parts.append(_table(["Figure", "Citation"], rows))
+        parts.append(_table([_("Figure"), _("Citation")], rows))
     return "".join(parts)
 
 
@@ -307,8 +321,8 @@ def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
     """The whole HTML document as UTF-8 bytes."""
     images = chart_images(data, progress, (0.25, 0.8))
     if progress:
-        progress(0.85, "Writing the HTML file")
-    title = f"Tandem report: {data.organisation.name}, {data.round.name}"
+        progress(0.85, _("Writing the HTML file"))
+    title = _("Tandem report: {organisation}, {round}").format(organisation=data.organisation.name, round=data.round.name)
     body = "".join(
         [
             _cover(data),
@@ -322,14 +336,9 @@ def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
         ]
     )
     brand = data.branding
-    footer = (
-        f'<p class="muted">{_e(brand.footer) + " · " if brand.footer else ""}Generated '
-        f"{'by ' + _e(brand.name) + ' with Tandem' if brand.custom else 'by Tandem'} on "
-        f"{data.generated_at:%d %B %Y}. Confidential: one organisation's results; peer figures are anonymous "
-        "aggregates of at least five organisations.</p>"
-    )
+    footer = f'<p class="muted">{_e(brand.footer) + " · " if brand.footer else ""}{_e(footer_text(data))}</p>'
     document = (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{i18n.current()}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>:root {{ --brand: {brand.ink}; }}{_CSS}</style></head><body>{body}{footer}</body></html>\n"
     )

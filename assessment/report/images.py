@@ -6,11 +6,14 @@ from collections.abc import Callable
 
 import altair as alt
 
-from assessment import charts
+from assessment import charts, i18n
+from assessment.i18n import _
 from assessment.rounds import ScoredRound
 
 CHART_WIDTH = 460  # px of plot area; labels add about 270 px, so a PNG fits an A4 text column
 CHART_SCALE = 2  # PNG pixels per CSS pixel: sharp in print, about 200 kB per chart
+# d3-format locales vl-convert ships: the charts' axis and label numbers in the report's language.
+FORMAT_LOCALES = {"en": "en-US", "fr": "fr-FR", "de": "de-DE", "es": "es-ES"}
 
 Progress = Callable[[float, str], None]
 
@@ -34,7 +37,8 @@ def chart_png(chart: alt.TopLevelMixin) -> bytes:
 
     # The builders' specs are validated by their tests; validating again here costs ~80 ms a chart.
     spec = chart.to_json(validate=False)
-    return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE, allowed_base_urls=[])
+    locale = FORMAT_LOCALES.get(i18n.current(), "en-US")
+    return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE, allowed_base_urls=[], format_locale=locale)
 
 
 def chart_images(
@@ -45,6 +49,8 @@ def chart_images(
     images: dict[str, bytes] = {}
     for i, (name, chart) in enumerate(found.items()):
         if progress:
-            progress(span[0] + (span[1] - span[0]) * i / len(found), f"Drawing the {name} chart")
+            message = {"benchmark": _("Drawing the benchmark chart"), "gap": _("Drawing the gap chart"),
+                       "priority": _("Drawing the priority chart")}.get(name, name)  # fmt: skip
+            progress(span[0] + (span[1] - span[0]) * i / len(found), message)
         images[name] = chart_png(chart)
     return images

@@ -16,30 +16,38 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from assessment import insight
-from assessment.numbers import NO_VALUE
+from assessment import i18n, insight
+from assessment.i18n import _, ngettext
+from assessment.numbers import NO_VALUE, fmt_date, fmt_number
 from assessment.report import tables
 from assessment.report.images import Progress, chart_images
 from assessment.report.wording import (
-    PROGRESS_HEADER,
     benchmark_note,
     benchmark_sentence,
+    confidential_note,
     dimension_sections,
     few_people_sentence,
     flagged_dimensions,
+    flagged_sentence,
+    gap_cell,
     gap_note,
     headline_text,
     level_bands,
     level_or_split,
     method_rules,
+    next_step_line,
+    organisation_text,
     overall_text,
     priority_detail,
     priority_heading,
     priority_lines,
+    progress_header,
     progress_note,
     progress_rows,
     respondents_text,
     seed_citations,
+    sides_line,
+    sources_sentence,
     ties_note,
 )
 from assessment.rounds import ScoredRound
@@ -74,9 +82,10 @@ class _Report(FPDF):
         self.set_auto_page_break(True, margin=MARGIN)
         typed = " ".join([data.organisation.name, data.round.name])
         self.family, self.covered = _load_fonts(self, typed)
-        self.set_title(self.t(f"Tandem report: {data.organisation.name}, {data.round.name}", one_line=True))
+        title = _("Tandem report: {organisation}, {round}").format(organisation=data.organisation.name, round=data.round.name)
+        self.set_title(self.t(title, one_line=True))
         self.set_author(data.branding.name)
-        self.set_lang("en")
+        self.set_lang(i18n.current())
 
     # text ---------------------------------------------------------------------------------
 
@@ -185,9 +194,11 @@ class _Report(FPDF):
         self.set_y(-12)
         self.font(7.5, color=MUTED)
         d = self.data
-        text = self.t(d.branding.footer_line(f"Tandem report · {d.organisation.name} · {d.round.name}"), one_line=True)
+        line = _("Tandem report · {organisation} · {round}").format(organisation=d.organisation.name, round=d.round.name)
+        text = self.t(d.branding.footer_line(line), one_line=True)
         self.cell(self.epw * 0.8, 5, self.fit(text, self.epw * 0.8 - 2))
-        self.cell(0, 5, f"Page {self.page_no()} of {self.pages_alias}", align="R")
+        page = _("Page {page} of {pages}").format(page=self.page_no(), pages=self.pages_alias)
+        self.cell(0, 5, self.t(page, one_line=True), align="R")
 
 
 def _load_fonts(pdf: FPDF, typed: str) -> tuple[str, set[int] | None]:
@@ -228,27 +239,25 @@ def _cover(pdf: _Report) -> None:
         scale = min(60 / logo.width, 25 / logo.height)
         width = logo.width * scale
         pdf.image(io.BytesIO(logo.data), x=pdf.w - MARGIN - width, y=MARGIN, w=width, h=logo.height * scale,
-                  alt_text=f"{d.branding.name} logo")  # fmt: skip
+                  alt_text=_("{name} logo").format(name=d.branding.name))  # fmt: skip
     pdf.set_y(62)
     pdf.para(d.organisation.name, 26, True, h=11)
     pdf.ln(2)
     pdf.para(d.round.name, 16, color=MUTED, h=8)
     pdf.ln(10)
-    pdf.label_value("Report date", d.generated_at.strftime("%d %B %Y"))
+    pdf.label_value(_("Report date"), fmt_date(d.generated_at))
     if d.branding.custom:
-        pdf.label_value("Prepared by", d.branding.name)
-    pdf.label_value("Scope", d.scope)
-    pdf.label_value("Respondents", respondents_text(d))
-    pdf.label_value("Questionnaire", f"{d.questionnaire.id} {d.questionnaire.version}")
-    org = d.organisation
-    pdf.label_value("Organisation", f"{org.industry} · {org.size_band} employees · {org.region}")
+        pdf.label_value(_("Prepared by"), d.branding.name)
+    pdf.label_value(_("Scope"), d.scope)
+    pdf.label_value(_("Respondents"), respondents_text(d))
+    pdf.label_value(_("Questionnaire"), f"{d.questionnaire.id} {d.questionnaire.version}")
+    pdf.label_value(_("Organisation"), organisation_text(d))
     pdf.ln(6)
     synthetic = d.benchmark is not None and d.benchmark.synthetic
     pdf.note(benchmark_note(d), WARN_FILL if synthetic else BOX_FILL)
     pdf.set_y(-52)
     pdf.para(
-        "Confidential. This report shows one organisation's results. Peer figures are anonymous "
-        "aggregates of at least five organisations; respondents appear only as pseudonymous ids.",
+        confidential_note(),
         8.5,
         color=MUTED,
         h=4.5,
@@ -259,27 +268,28 @@ def _brief(pdf: _Report) -> None:
     """The board brief: the first content page, read in a minute."""
     d = pdf.data
     b = insight.board_brief(d)
-    pdf.h1("Board brief")
+    pdf.h1(_("Board brief"))
     pdf.para(b.verdict, 12, True, h=6)
     pdf.ln(2)
     if b.risk:
-        pdf.h2("The biggest risk", need=25)
+        pdf.h2(_("The biggest risk"), need=25)
         pdf.para(b.risk)
     if b.decisions:
-        pdf.h2("Three decisions for the next 90 days", need=40)
+        pdf.h2(_("Three decisions for the next 90 days"), need=40)
         for i, x in enumerate(b.decisions, start=1):
             pdf.need(22)
             pdf.para(f"{i}. {x.title}", 10.5, True)
-            pdf.para(f"Owner: {x.owner}. First step: {x.first_step}", 9.5)
-            pdf.para(f"Measure after 90 days: {x.measure}", 9.5, color=MUTED)
+            owner = _("Owner: {owner}.").format(owner=x.owner)
+            pdf.para(f"{owner} {_('First step: {step}').format(step=x.first_step)}", 9.5)
+            pdf.para(_("Measure after 90 days: {measure}").format(measure=x.measure), 9.5, color=MUTED)
             pdf.ln(1.5)
         if b.equal_note:
             pdf.para(b.equal_note, 9, color=MUTED)
     if b.strengths:
-        pdf.h2("Strengths to protect", need=20)
+        pdf.h2(_("Strengths to protect"), need=20)
         pdf.para("; ".join(b.strengths) + ".")
     if b.change:
-        pdf.h2("Since the last round", need=20)
+        pdf.h2(_("Since the last round"), need=20)
         pdf.para(b.change)
     for caveat in b.caveats:
         pdf.ln(1)
@@ -288,9 +298,9 @@ def _brief(pdf: _Report) -> None:
 
 def _summary(pdf: _Report) -> None:
     d, q = pdf.data, pdf.data.questionnaire
-    pdf.h1("Executive summary")
-    boxes = [("Overall score (1–5, balanced)", overall_text(d)), ("Maturity level", level_or_split(d))]
-    boxes.append(("IT–marketing alignment", insight.headline(d.result).alignment_text))
+    pdf.h1(_("Executive summary"))
+    boxes = [(_("Overall score (1–5, balanced)"), overall_text(d)), (_("Maturity level"), level_or_split(d))]
+    boxes.append((_("IT–marketing alignment"), insight.headline(d.result).alignment_text))
     width, top = (pdf.epw - 8) / 3, pdf.get_y()
     for i, (label, value) in enumerate(boxes):
         x = MARGIN + i * (width + 4)
@@ -308,24 +318,23 @@ def _summary(pdf: _Report) -> None:
     if d.result.level is not None and not d.result.split:
         pdf.para(f"{q.level_name(d.result.level)}: {q.levels[d.result.level - 1].summary}")
     elif d.result.level is None:
-        pdf.para("Fewer than half of the dimensions have enough answers for an overall score.")
+        pdf.para(_("Fewer than half of the dimensions have enough answers for an overall score."))
     pdf.ln(2)
     if benchmark_sentence(d):
         pdf.para(benchmark_sentence(d) or "")
         pdf.ln(1.5)
     flagged = flagged_dimensions(d)
     if flagged:
-        pdf.para(f"IT and marketing differ by a full level or more on {len(flagged)} dimension(s): "
-                 + ", ".join(flagged) + ".")  # fmt: skip
+        pdf.para(flagged_sentence(flagged))
     elif gap_note(d):
         pdf.para(gap_note(d) or "")
     else:
-        pdf.para("No dimension shows a gap of a full level between IT and marketing.")
+        pdf.para(_("No dimension shows a gap of a full level between IT and marketing."))
     pdf.ln(1)
     pdf.note(benchmark_note(d), WARN_FILL if d.benchmark is not None and d.benchmark.synthetic else BOX_FILL)
-    pdf.h2("Priorities", need=30)
+    pdf.h2(_("Priorities"), need=30)
     if not d.recommendations:
-        pdf.para("Priorities appear once at least one dimension has enough answers.")
+        pdf.para(_("Priorities appear once at least one dimension has enough answers."))
     if ties_note(d):
         pdf.para(ties_note(d) or "", 9, color=MUTED)
     for item in d.recommendations:
@@ -339,7 +348,7 @@ def _summary(pdf: _Report) -> None:
 
 def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
     d = pdf.data
-    pdf.h1("Against the benchmark")
+    pdf.h1(_("Against the benchmark"))
     if "benchmark" in images:
         pdf.image_fit(images["benchmark"], 125)
     pdf.note(benchmark_note(d), WARN_FILL if d.benchmark is not None and d.benchmark.synthetic else BOX_FILL)
@@ -347,7 +356,7 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
         rows = tables.benchmark_rows(d)
         pdf.table(rows, (56, 14, 18, 32, 40, 14), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "RIGHT"))
     gap_height = pdf.image_size(images["gap"], 110)[1] if "gap" in images else 10
-    pdf.h2("Where IT and marketing see things differently", need=gap_height + 15)
+    pdf.h2(_("Where IT and marketing see things differently"), need=gap_height + 15)
     if "gap" in images:
         pdf.image_fit(images["gap"], 110)
     else:
@@ -355,47 +364,55 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
     if few_people_sentence(d):
         pdf.para(few_people_sentence(d) or "")
     top = d.top_disagreements
-    pdf.h2(f"The {len(top)} questions with the largest disagreements" if len(top) else "Disagreements", 30)
+    heading = (
+        ngettext(
+            "The question with the largest disagreement", "The {n} questions with the largest disagreements", len(top)
+        ).format(n=len(top))
+        if len(top)
+        else _("Disagreements")
+    )
+    pdf.h2(heading, 30)
     if top.empty:
-        pdf.para("Per-question gaps need answers from both IT and marketing.")
+        pdf.para(_("Per-question gaps need answers from both IT and marketing."))
     else:
-        rows = [("#", "Question", "Dimension", "IT", "Mkt", "Gap")]
+        rows = [("#", _("Question"), _("Dimension"), _("IT"), _("Mkt"), _("Gap"))]
         for i, r in enumerate(top.itertuples(), start=1):
-            flag = " !" if r.flagged else ""
             rows.append(
-                (str(i), r.question, r.dimension, f"{r.it:.2f}", f"{r.marketing:.2f}", f"{r.gap:+.2f}{flag}")
+                (str(i), r.question, r.dimension, fmt_number(r.it), fmt_number(r.marketing), gap_cell(r.gap, r.flagged))
             )
         pdf.table(rows, (8, 80, 44, 13, 13, 16), ("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
-        pdf.para("Gap = marketing mean − IT mean; ! marks a gap of a full level or more.", 8.5, color=MUTED)
+        pdf.para(_("Gap = marketing mean − IT mean; ! marks a gap of a full level or more."), 8.5, color=MUTED)
     if "priority" in images:
-        pdf.h1("Where to act first")
+        pdf.h1(_("Where to act first"))
         pdf.image_fit(images["priority"], 150)
     else:
-        pdf.h2("Where to act first", need=30)
-        pdf.para("Priorities appear once at least one dimension has enough answers.")
-    rows = [("Rank", "Dimension", "Score", "Importance", "Priority")]
+        pdf.h2(_("Where to act first"), need=30)
+        pdf.para(_("Priorities appear once at least one dimension has enough answers."))
+    rows = [(_("Rank"), _("Dimension"), _("Score"), _("Importance"), _("Priority"))]
     for r in d.priorities.itertuples():
-        name = r.dimension + (" (reconcile first)" if r.kind == "reconcile" else "")
-        rows.append((r.rank_label, name, f"{r.score:.2f}", f"{r.importance:.1f}", f"{r.priority:.2f}"))
+        name = _("{dimension} (reconcile first)").format(dimension=r.dimension) if r.kind == "reconcile" else r.dimension
+        rows.append((r.rank_label, name, fmt_number(r.score), fmt_number(r.importance, ".1f"), fmt_number(r.priority)))
     if len(rows) > 1:
         pdf.table(rows, (12, 96, 20, 26, 20), ("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT"))
 
 
 def _progress(pdf: _Report) -> None:
     d = pdf.data
-    pdf.h2("Targets and progress", need=40)
+    pdf.h2(_("Targets and progress"), need=40)
     pdf.para(progress_note(d))
     if d.targets or (d.previous is not None and d.previous.comparable):
         pdf.ln(1)
-        rows = [PROGRESS_HEADER, *progress_rows(d)]
+        rows = [progress_header(), *progress_rows(d)]
         pdf.table(rows, (62, 18, 18, 24, 28, 20), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
 
 
 def _dimensions(pdf: _Report) -> None:
-    pdf.h1("Dimension by dimension")
+    pdf.h1(_("Dimension by dimension"))
     pdf.para(
-        "Each dimension's score against the benchmark, what each side sees, and the next step: "
-        "the next level's description of the dimension's weakest question.",
+        _(
+            "Each dimension's score against the benchmark, what each side sees, and the "
+            "next step: the next level's description of the dimension's weakest question."
+        ),
         9.5,
         color=MUTED,
     )
@@ -403,17 +420,16 @@ def _dimensions(pdf: _Report) -> None:
         pdf.h2(s.title, need=75)
         pdf.para(s.description, 9, color=MUTED)
         pdf.ln(1)
-        pdf.label_value("Score", s.score_line)
-        flag = "  (a full level or more apart)" if s.flagged else ""
-        pdf.label_value("IT vs marketing", f"IT {s.it} · marketing {s.marketing} · gap {s.gap}{flag}")
-        pdf.label_value("Benchmark", s.benchmark)
+        pdf.label_value(_("Score"), s.score_line)
+        pdf.label_value(_("IT vs marketing"), sides_line(s))
+        pdf.label_value(_("Benchmark"), s.benchmark)
         if s.recommendation:
-            pdf.label_value("Weakest question", s.weakest or NO_VALUE)
-            pdf.label_value("Next step", f"Reach level {s.next_level}: {s.recommendation}")
+            pdf.label_value(_("Weakest question"), s.weakest or NO_VALUE)
+            pdf.label_value(_("Next step"), next_step_line(s))
         else:
-            pdf.label_value("Next step", s.no_step or NO_VALUE)
+            pdf.label_value(_("Next step"), s.no_step or NO_VALUE)
         pdf.ln(1)
-        rows = [("Question", "Score", "IT", "Mkt", "Gap")]
+        rows = [(_("Question"), _("Score"), _("IT"), _("Mkt"), _("Gap"))]
         rows += s.questions
         pdf.table(rows, (106, 17, 17, 17, 17), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
 
@@ -422,10 +438,12 @@ def _references(pdf: _Report) -> None:
     refs = pdf.data.references
     if refs.empty:
         return
-    pdf.h1("You and the published surveys")
-    pdf.para("Published survey figures beside the comparable share of this organisation's own answers "
-             "(for a figure about IT executives, read the IT side). Full citations are in the Method "
-             "appendix.", 9.5, color=MUTED)  # fmt: skip
+    pdf.h1(_("You and the published surveys"))
+    intro = _(
+        "Published survey figures beside the comparable share of this organisation's own answers (for a "
+        "figure about IT executives, read the IT side). Full citations are in the Method appendix."
+    )
+    pdf.para(intro, 9.5, color=MUTED)
     pdf.ln(2)
     rows = tables.reference_rows(pdf.data)
     pdf.table(rows, (58, 30, 52, 34), ("LEFT", "LEFT", "LEFT", "LEFT"))
@@ -435,24 +453,23 @@ def _references(pdf: _Report) -> None:
 
 def _method(pdf: _Report) -> None:
     d, q = pdf.data, pdf.data.questionnaire
-    pdf.h1("Method")
-    pdf.h2("Scoring rules", need=30)
+    pdf.h1(_("Method"))
+    pdf.h2(_("Scoring rules"), need=30)
     for rule in method_rules():
         pdf.para(f"• {rule}", 9.5)
         pdf.ln(0.8)
-    pdf.h2("Maturity levels", need=45)
-    rows = [("Level", "Score range", "What it looks like")] + level_bands(q)
+    pdf.h2(_("Maturity levels"), need=45)
+    rows = [(_("Level"), _("Score range"), _("What it looks like"))] + level_bands(q)
     pdf.table(rows, (32, 34, 108), ("LEFT", "LEFT", "LEFT"))
-    pdf.h2("Benchmark source", need=25)
+    pdf.h2(_("Benchmark source"), need=25)
     pdf.para(benchmark_note(d), 9.5)
-    pdf.h2("Sources", need=40)
-    pdf.para(f"{q.title}, version {q.version}. Every question cites the article that motivates it; "
-             "published figures are quoted with their citation.", 9.5)  # fmt: skip
+    pdf.h2(_("Sources"), need=40)
+    pdf.para(sources_sentence(q), 9.5)
     pdf.ln(2)
-    rows = [("Seed article", "Title", "Cited by questions")] + seed_citations(q)
+    rows = [(_("Seed article"), _("Title"), _("Cited by questions"))] + seed_citations(q)
     pdf.table(rows, (52, 58, 64), ("LEFT", "LEFT", "LEFT"))
     if len(q.references):
-        rows = [("Figure", "Citation")] + [(r.statement, f"{r.citation} ({r.source})") for r in q.references]
+        rows = [(_("Figure"), _("Citation"))] + [(r.statement, f"{r.citation} ({r.source})") for r in q.references]
         pdf.table(rows, (80, 94), ("LEFT", "LEFT"))
 
 
@@ -460,7 +477,7 @@ def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
     """The whole PDF as bytes."""
     images = chart_images(data, progress, (0.25, 0.75))
     if progress:
-        progress(0.8, "Laying out the PDF")
+        progress(0.8, _("Laying out the PDF"))
     pdf = _Report(data)
     _cover(pdf)
     _brief(pdf)

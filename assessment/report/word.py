@@ -18,31 +18,38 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from assessment import insight
-from assessment.numbers import NO_VALUE
+from assessment import i18n, insight
+from assessment.i18n import _, ngettext
+from assessment.numbers import NO_VALUE, fmt_date
 from assessment.report.html import CHART_ALT
 from assessment.report.images import Progress, chart_images
 from assessment.report.tables import benchmark_rows, disagreement_rows, priority_rows, reference_rows
 from assessment.report.wording import (
-    PROGRESS_HEADER,
     alignment_text,
     benchmark_note,
     benchmark_sentence,
+    confidential_note,
     dimension_sections,
     flagged_dimensions,
+    flagged_sentence,
     gap_note,
     headline_text,
     level_bands,
     level_or_split,
     method_rules,
+    next_step_line,
+    organisation_text,
     overall_text,
     priority_detail,
     priority_heading,
     priority_lines,
+    progress_header,
     progress_note,
     progress_rows,
     respondents_text,
     seed_citations,
+    sides_line,
+    sources_sentence,
     ties_note,
 )
 from assessment.rounds import ScoredRound
@@ -71,16 +78,19 @@ class _Doc:
             styles[name].font.size = Pt(size)
         styles["Title"].font.color.rgb = RGBColor(0x22, 0x22, 0x22)
         core = self.doc.core_properties
-        core.title = f"Tandem report: {data.organisation.name}, {data.round.name}"
+        core.title = _("Tandem report: {organisation}, {round}").format(
+            organisation=data.organisation.name, round=data.round.name
+        )
         core.author = self.brand.name
         core.subject = data.questionnaire.title
-        core.language = "en"
+        core.language = i18n.current()
         self._footer()
 
     def _footer(self) -> None:
         d = self.data
         para = self.doc.sections[0].footer.paragraphs[0]
-        run = para.add_run(self.brand.footer_line(f"Tandem report · {d.organisation.name} · {d.round.name}") + " · Page ")
+        line = _("Tandem report · {organisation} · {round}").format(organisation=d.organisation.name, round=d.round.name)
+        run = para.add_run(self.brand.footer_line(line) + " · " + _("Page") + " ")
         run.font.size, run.font.color.rgb = Pt(8), MUTED
         field = OxmlElement("w:fldSimple")
         field.set(qn("w:instr"), "PAGE")
@@ -112,7 +122,7 @@ class _Doc:
     def label_value(self, label: str, value: str) -> None:
         para = self.doc.add_paragraph()
         para.paragraph_format.space_after = Pt(2)
-        para.add_run(f"{label}: ").bold = True
+        para.add_run(_("{label}: ").format(label=label)).bold = True
         para.add_run(value)
 
     def bullet(self, text: str) -> None:
@@ -173,21 +183,19 @@ def _cover(w: _Doc) -> None:
         logo = brand.logo
         height = min(Cm(2.5), int(Cm(8) * logo.height / logo.width))
         w.doc.add_picture(io.BytesIO(logo.data), height=height)
-        w.doc.inline_shapes[-1]._inline.docPr.set("descr", f"{brand.name} logo")
+        w.doc.inline_shapes[-1]._inline.docPr.set("descr", _("{name} logo").format(name=brand.name))
     w.para(f"Tandem · {d.questionnaire.title}", bold=True)
     w.doc.add_paragraph(d.organisation.name, style="Title")
     w.para(d.round.name, muted=True, size=16)
-    w.label_value("Report date", d.generated_at.strftime("%d %B %Y"))
-    w.label_value("Prepared by", brand.name)
-    w.label_value("Scope", d.scope)
-    w.label_value("Respondents", respondents_text(d))
-    w.label_value("Questionnaire", f"{d.questionnaire.id} {d.questionnaire.version}")
-    org = d.organisation
-    w.label_value("Organisation", f"{org.industry} · {org.size_band} employees · {org.region}")
+    w.label_value(_("Report date"), fmt_date(d.generated_at))
+    w.label_value(_("Prepared by"), brand.name)
+    w.label_value(_("Scope"), d.scope)
+    w.label_value(_("Respondents"), respondents_text(d))
+    w.label_value(_("Questionnaire"), f"{d.questionnaire.id} {d.questionnaire.version}")
+    w.label_value(_("Organisation"), organisation_text(d))
     w.note(benchmark_note(d))
     w.para(
-        "Confidential. This report shows one organisation's results. Peer figures are anonymous "
-        "aggregates of at least five organisations; respondents appear only as pseudonymous ids.",
+        confidential_note(),
         muted=True,
         size=8.5,
     )
@@ -196,24 +204,25 @@ def _cover(w: _Doc) -> None:
 def _brief(w: _Doc) -> None:
     """The board brief, as the PDF opens with it."""
     b = insight.board_brief(w.data)
-    w.h1("Board brief")
+    w.h1(_("Board brief"))
     w.para(b.verdict, bold=True, size=12)
     if b.risk:
-        w.h2("The biggest risk")
+        w.h2(_("The biggest risk"))
         w.para(b.risk)
     if b.decisions:
-        w.h2("Three decisions for the next 90 days")
+        w.h2(_("Three decisions for the next 90 days"))
         for i, x in enumerate(b.decisions, start=1):
             w.para(f"{i}. {x.title}", bold=True)
-            w.para(f"Owner: {x.owner}. First step: {x.first_step}")
-            w.para(f"Measure after 90 days: {x.measure}", muted=True)
+            owner = _("Owner: {owner}.").format(owner=x.owner)
+            w.para(f"{owner} {_('First step: {step}').format(step=x.first_step)}")
+            w.para(_("Measure after 90 days: {measure}").format(measure=x.measure), muted=True)
         if b.equal_note:
             w.para(b.equal_note, muted=True)
     if b.strengths:
-        w.h2("Strengths to protect")
+        w.h2(_("Strengths to protect"))
         w.para("; ".join(b.strengths) + ".")
     if b.change:
-        w.h2("Since the last round")
+        w.h2(_("Since the last round"))
         w.para(b.change)
     for caveat in b.caveats:
         w.note(caveat)
@@ -221,9 +230,9 @@ def _brief(w: _Doc) -> None:
 
 def _summary(w: _Doc) -> None:
     d, q = w.data, w.data.questionnaire
-    w.h1("Executive summary")
+    w.h1(_("Executive summary"))
     w.table(
-        [("Overall score (1–5, balanced)", "Maturity level", "IT–marketing alignment"),
+        [(_("Overall score (1–5, balanced)"), _("Maturity level"), _("IT–marketing alignment")),
          (overall_text(d), level_or_split(d), alignment_text(d))],
         (5.6, 5.6, 5.8),
     )  # fmt: skip
@@ -231,21 +240,20 @@ def _summary(w: _Doc) -> None:
     if d.result.level is not None and not d.result.split:
         w.para(f"{q.level_name(d.result.level)}: {q.levels[d.result.level - 1].summary}")
     elif d.result.level is None:
-        w.para("Fewer than half of the dimensions have enough answers for an overall score.")
+        w.para(_("Fewer than half of the dimensions have enough answers for an overall score."))
     if benchmark_sentence(d):
         w.para(benchmark_sentence(d) or "")
     flagged = flagged_dimensions(d)
     if flagged:
-        w.para(f"IT and marketing differ by a full level or more on {len(flagged)} dimension(s): "
-               + ", ".join(flagged) + ".")  # fmt: skip
+        w.para(flagged_sentence(flagged))
     elif gap_note(d):
         w.para(gap_note(d) or "")
     else:
-        w.para("No dimension shows a gap of a full level between IT and marketing.")
+        w.para(_("No dimension shows a gap of a full level between IT and marketing."))
     w.note(benchmark_note(d))
-    w.h2("Priorities")
+    w.h2(_("Priorities"))
     if not d.recommendations:
-        w.para("Priorities appear once at least one dimension has enough answers.")
+        w.para(_("Priorities appear once at least one dimension has enough answers."))
     if ties_note(d):
         w.para(ties_note(d) or "", muted=True)
     for item in d.recommendations:
@@ -257,30 +265,36 @@ def _summary(w: _Doc) -> None:
 
 def _charts(w: _Doc, images: dict[str, bytes]) -> None:
     d = w.data
-    w.h1("Against the benchmark")
+    w.h1(_("Against the benchmark"))
     if "benchmark" in images:
-        w.image(images["benchmark"], CHART_ALT["benchmark"], 12.5)
+        w.image(images["benchmark"], _(CHART_ALT["benchmark"]), 12.5)
     w.note(benchmark_note(d))
     if d.benchmark is not None:
         w.table(benchmark_rows(d), (6.2, 1.6, 2.2, 3.6, 2.0, 1.4), frozenset({1, 2, 3, 4, 5}))
-    w.h2("Where IT and marketing see things differently")
+    w.h2(_("Where IT and marketing see things differently"))
     if "gap" in images:
-        w.image(images["gap"], CHART_ALT["gap"], 11)
+        w.image(images["gap"], _(CHART_ALT["gap"]), 11)
     else:
         w.para(gap_note(d) or "")
     top = d.top_disagreements
-    w.h2(f"The {len(top)} questions with the largest disagreements" if len(top) else "Disagreements")
+    w.h2(
+        ngettext(
+            "The question with the largest disagreement", "The {n} questions with the largest disagreements", len(top)
+        ).format(n=len(top))
+        if len(top)
+        else _("Disagreements")
+    )
     if top.empty:
-        w.para("Per-question gaps need answers from both IT and marketing.")
+        w.para(_("Per-question gaps need answers from both IT and marketing."))
     else:
         w.table(disagreement_rows(d), (0.8, 8.0, 4.0, 1.3, 1.6, 1.3), frozenset({0, 3, 4, 5}))
-        w.para("Gap = marketing mean − IT mean; ! marks a gap of a full level or more.", muted=True, size=8.5)
+        w.para(_("Gap = marketing mean − IT mean; ! marks a gap of a full level or more."), muted=True, size=8.5)
     if "priority" in images:
-        w.h1("Where to act first")
-        w.image(images["priority"], CHART_ALT["priority"], 15)
+        w.h1(_("Where to act first"))
+        w.image(images["priority"], _(CHART_ALT["priority"]), 15)
     else:
-        w.h2("Where to act first")
-        w.para("Priorities appear once at least one dimension has enough answers.")
+        w.h2(_("Where to act first"))
+        w.para(_("Priorities appear once at least one dimension has enough answers."))
     rows = priority_rows(d)
     if len(rows) > 1:
         w.table(rows, (1.4, 9.6, 2.0, 2.4, 2.0), frozenset({0, 2, 3, 4}))
@@ -288,60 +302,65 @@ def _charts(w: _Doc, images: dict[str, bytes]) -> None:
 
 def _progress(w: _Doc) -> None:
     d = w.data
-    w.h2("Targets and progress")
+    w.h2(_("Targets and progress"))
     w.para(progress_note(d))
     if d.targets or (d.previous is not None and d.previous.comparable):
-        w.table([PROGRESS_HEADER, *progress_rows(d)], (6.2, 1.8, 1.8, 2.4, 2.8, 2.0), frozenset({1, 2, 3, 4, 5}))
+        w.table([progress_header(), *progress_rows(d)], (6.2, 1.8, 1.8, 2.4, 2.8, 2.0), frozenset({1, 2, 3, 4, 5}))
 
 
 def _dimensions(w: _Doc) -> None:
-    w.h1("Dimension by dimension")
+    w.h1(_("Dimension by dimension"))
     w.para(
-        "Each dimension's score against the benchmark, what each side sees, and the next step: "
-        "the next level's description of the dimension's weakest question.",
+        _(
+            "Each dimension's score against the benchmark, what each side sees, and the "
+            "next step: the next level's description of the dimension's weakest question."
+        ),
         muted=True,
     )
     for s in dimension_sections(w.data):
         w.h2(s.title)
         w.para(s.description, muted=True)
-        w.label_value("Score", s.score_line)
-        flag = "  (a full level or more apart)" if s.flagged else ""
-        w.label_value("IT vs marketing", f"IT {s.it} · marketing {s.marketing} · gap {s.gap}{flag}")
-        w.label_value("Benchmark", s.benchmark)
+        w.label_value(_("Score"), s.score_line)
+        w.label_value(_("IT vs marketing"), sides_line(s))
+        w.label_value(_("Benchmark"), s.benchmark)
         if s.recommendation:
-            w.label_value("Weakest question", s.weakest or NO_VALUE)
-            w.label_value("Next step", f"Reach level {s.next_level}: {s.recommendation}")
+            w.label_value(_("Weakest question"), s.weakest or NO_VALUE)
+            w.label_value(_("Next step"), next_step_line(s))
         else:
-            w.label_value("Next step", s.no_step or NO_VALUE)
-        w.table([("Question", "Score", "IT", "Marketing", "Gap"), *s.questions], (9.4, 1.8, 1.8, 2.2, 1.8),
+            w.label_value(_("Next step"), s.no_step or NO_VALUE)
+        w.table([(_("Question"), _("Score"), _("IT"), _("Marketing"), _("Gap")), *s.questions], (9.4, 1.8, 1.8, 2.2, 1.8),
                 frozenset({1, 2, 3, 4}))  # fmt: skip
 
 
 def _references(w: _Doc) -> None:
     if w.data.references.empty:
         return
-    w.h1("You and the published surveys")
-    w.para("Survey figures quoted in the source articles, beside the answers to the question that "
-           "measures the same thing. Full citations are in the Method appendix.", muted=True)  # fmt: skip
+    w.h1(_("You and the published surveys"))
+    w.para(
+        _(
+            "Survey figures quoted in the source articles, beside the answers to the question that "
+            "measures the same thing. Full citations are in the Method appendix."
+        ),
+        muted=True,
+    )
     w.table(reference_rows(w.data), (5.2, 3.2, 4.4, 4.2))
 
 
 def _method(w: _Doc) -> None:
     d, q = w.data, w.data.questionnaire
-    w.h1("Method")
-    w.h2("Scoring rules")
+    w.h1(_("Method"))
+    w.h2(_("Scoring rules"))
     for rule in method_rules():
         w.bullet(rule)
-    w.h2("Maturity levels")
-    w.table([("Level", "Score range", "What it looks like"), *level_bands(q)], (3.2, 3.4, 10.4))
-    w.h2("Benchmark source")
+    w.h2(_("Maturity levels"))
+    w.table([(_("Level"), _("Score range"), _("What it looks like")), *level_bands(q)], (3.2, 3.4, 10.4))
+    w.h2(_("Benchmark source"))
     w.para(benchmark_note(d))
-    w.h2("Sources")
-    w.para(f"{q.title}, version {q.version}. Every question cites the article that motivates it; "
-           "published figures are quoted with their citation.")  # fmt: skip
-    w.table([("Seed article", "Title", "Cited by questions"), *seed_citations(q)], (5.2, 5.8, 6.0))
+    w.h2(_("Sources"))
+    w.para(sources_sentence(q))
+    w.table([(_("Seed article"), _("Title"), _("Cited by questions")), *seed_citations(q)], (5.2, 5.8, 6.0))
     if len(q.references):
-        rows = [("Figure", "Citation")] + [(r.statement, f"{r.citation} ({r.source})") for r in q.references]
+        rows = [(_("Figure"), _("Citation"))] + [(r.statement, f"{r.citation} ({r.source})") for r in q.references]
         w.table(rows, (8.0, 9.0))
 
 
@@ -349,7 +368,7 @@ def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
     """The whole document as bytes."""
     images = chart_images(data, progress, (0.25, 0.75))
     if progress:
-        progress(0.8, "Writing the Word document")
+        progress(0.8, _("Writing the Word document"))
     w = _Doc(data)
     _cover(w)
     _brief(w)

@@ -16,21 +16,26 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from assessment.formats import RESPONSE_COLUMNS, spreadsheet_safe
+from assessment.i18n import N_, _
+from assessment.numbers import fmt_date
 from assessment.questionnaire import SIDE_LABELS, SIDES
 from assessment.report.images import Progress
 from assessment.report.wording import (
-    PROGRESS_HEADER,
     alignment_text,
     benchmark_note,
     level_text,
     overall_text,
     priority_lines,
+    progress_header,
     progress_note,
     progress_rows,
 )
 from assessment.rounds import ScoredRound
 
-SHEETS = ("About", "Scores", "Gaps", "Priorities", "Progress", "Raw answers")
+# Sheet names as people read them (translated, at most 31 characters); the columns of the Scores,
+# Gaps, Priorities and Raw answers sheets keep their machine names, the same in every language,
+# so a workbook is analysed the same way whatever language it was written in.
+SHEETS = (N_("About"), N_("Scores"), N_("Gaps"), N_("Priorities"), N_("Progress"), N_("Raw answers"))
 MAX_WIDTH = 60  # characters; longer text wraps in the cell
 
 
@@ -54,28 +59,28 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def about_frame(d: ScoredRound) -> pd.DataFrame:
     rows = [
-        ("Organisation", d.organisation.name),
-        ("Round", d.round.name),
-        ("Round id", d.round.id),
-        ("Questionnaire", f"{d.questionnaire.id} {d.questionnaire.version}"),
-        ("Report date", d.generated_at.strftime("%Y-%m-%d")),
-        ("Scope", d.scope),
-        *((f"Respondents: {SIDE_LABELS[s]}", d.counts[s]) for s in SIDES),
-        ("Overall score (1-5)", overall_text(d)),
-        ("Maturity level", level_text(d)),
-        ("IT-marketing alignment index", alignment_text(d)),
-        ("Benchmark", benchmark_note(d)),
+        (_("Organisation"), d.organisation.name),
+        (_("Round"), d.round.name),
+        (_("Round id"), d.round.id),
+        (_("Questionnaire"), f"{d.questionnaire.id} {d.questionnaire.version}"),
+        (_("Report date"), fmt_date(d.generated_at, "short")),
+        (_("Scope"), d.scope),
+        *((_("Respondents: {side}").format(side=_(SIDE_LABELS[s])), d.counts[s]) for s in SIDES),
+        (_("Overall score (1-5)"), overall_text(d)),
+        (_("Maturity level"), level_text(d)),
+        (_("IT-marketing alignment index"), alignment_text(d)),
+        (_("Benchmark"), benchmark_note(d)),
     ]
     if d.branding.custom:
-        rows[:0] = [("Prepared by", d.branding.name)]
+        rows[:0] = [(_("Prepared by"), d.branding.name)]
     if d.branding.footer:
-        rows.append(("Footer", d.branding.footer))
+        rows.append((_("Footer"), d.branding.footer))
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
 def _level_name(d: ScoredRound) -> str:
     level = d.result.level
-    return d.questionnaire.level_name(level) if level is not None else "Insufficient answers"
+    return d.questionnaire.level_name(level) if level is not None else _("Insufficient answers")
 
 
 def scores_frame(d: ScoredRound) -> pd.DataFrame:
@@ -111,8 +116,9 @@ def priorities_frame(d: ScoredRound) -> pd.DataFrame:
 
 def progress_frame(d: ScoredRound) -> pd.DataFrame:
     """Targets and the change since the previous round, per dimension, under a one-line note."""
-    frame = pd.DataFrame(progress_rows(d), columns=list(PROGRESS_HEADER))
-    note = pd.DataFrame([[progress_note(d)] + [""] * (len(PROGRESS_HEADER) - 1)], columns=list(PROGRESS_HEADER))
+    header = list(progress_header())
+    frame = pd.DataFrame(progress_rows(d), columns=header)
+    note = pd.DataFrame([[progress_note(d)] + [""] * (len(header) - 1)], columns=header)
     return pd.concat([note, frame], ignore_index=True)
 
 
@@ -148,21 +154,22 @@ def _fit_columns(sheet, frame: pd.DataFrame) -> None:  # noqa: ANN001 - an openp
 
 def render(data: ScoredRound, progress: Progress | None = None) -> bytes:
     """The workbook as bytes."""
+    about, scores, gaps, priorities, progress_sheet, raw = (_(name) for name in SHEETS)
     frames = {
-        "About": about_frame(data),
-        "Scores": scores_frame(data),
-        "Gaps": data.question_gaps,
-        "Priorities": priorities_frame(data),
-        "Progress": progress_frame(data),
-        "Raw answers": raw_frame(data),
+        about: about_frame(data),
+        scores: scores_frame(data),
+        gaps: data.question_gaps,
+        priorities: priorities_frame(data),
+        progress_sheet: progress_frame(data),
+        raw: raw_frame(data),
     }
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for i, (name, frame) in enumerate(frames.items()):
             if progress:
-                progress(0.2 + 0.75 * i / len(frames), f"Writing the {name} sheet")
+                progress(0.2 + 0.75 * i / len(frames), _("Writing the {sheet} sheet").format(sheet=name))
             safe = safe_frame(frame)
             safe.to_excel(writer, sheet_name=name, index=False)
             _fit_columns(writer.sheets[name], safe)
-            _brand(writer.sheets[name], data, with_logo=name == "About")
+            _brand(writer.sheets[name], data, with_logo=name == about)
     return buffer.getvalue()

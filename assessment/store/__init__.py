@@ -1,5 +1,6 @@
 """The store: the only part of Tandem that speaks SQL. Parameterised queries only."""
 
+from assessment.store.accounts import Account
 from assessment.store.benchmark_sets import DuplicateBenchmarkSetError
 from assessment.store.database import (
     Database,
@@ -19,6 +20,7 @@ from assessment.store.records import (
 from assessment.store.store import Store
 
 __all__ = [
+    "Account",
     "Database",
     "DuplicateBenchmarkSetError",
     "InvalidInputError",

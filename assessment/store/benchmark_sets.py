@@ -122,7 +122,8 @@ def content_hash(table: BenchmarkTable) -> str:
 
 
 class BenchmarkSetQueries:
-    db: Database
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def import_benchmark_set(self, table: BenchmarkTable, source: str) -> int:
         """Store a validated benchmark set in one transaction and return its id.

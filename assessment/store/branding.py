@@ -7,9 +7,10 @@ from assessment.store.database import Database, utcnow
 
 
 class BrandingQueries:
-    db: Database
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def branding(self) -> Branding:
+    def current(self) -> Branding:
         """The stored branding, or Tandem's neutral style when none is set."""
         rows = self.db.execute("SELECT name, colour, footer, logo FROM branding WHERE id = 1")
         if not rows:
@@ -18,13 +19,13 @@ class BrandingQueries:
         # Validated when stored; read again so a logo is never handed out unchecked.
         return Branding(name, colour, footer, read_logo(bytes(logo)) if logo else None, custom=True)
 
-    def set_branding(
+    def save(
         self, name: str, colour: str, footer: str, logo: bytes | None = None, *, keep_logo: bool = True
     ) -> Branding:
         """Validate and store; ``logo=None`` keeps the stored logo unless ``keep_logo`` is False.
         Raises ``BrandingError`` (nothing stored) when a value is refused."""
         if logo is None and keep_logo:
-            current = self.branding()
+            current = self.current()
             logo = current.logo.data if current.logo else None
         branding = make_branding(name, colour, footer, logo)
         with self.db.transaction() as cur:
@@ -42,7 +43,7 @@ class BrandingQueries:
             )
         return branding
 
-    def clear_branding(self) -> None:
+    def clear(self) -> None:
         """Back to Tandem's neutral style."""
         with self.db.transaction() as cur:
             cur.execute("DELETE FROM branding WHERE id = 1")

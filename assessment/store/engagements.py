@@ -5,21 +5,23 @@ from __future__ import annotations
 import pandas as pd
 
 from assessment import codes
+from assessment.i18n import LANGUAGES
 from assessment.questionnaire import SIDES
 from assessment.store.database import Database, utcnow
-from assessment.store.records import InvalidInputError, Organisation, Round, clean_name
+from assessment.store.records import InvalidInputError, Organisation, Round, choice, clean_name
 from assessment.store.upkeep import ScoreUpkeep
 
 _ORG_COLS = "id, name, industry, size_band, region, synthetic, created_at, archived_at"
 _ROUND_COLS = (
     "id, organisation_id, name, questionnaire_id, questionnaire_version, kind, status, join_code,"
-    " created_at, closed_at"
+    " created_at, closed_at, language"
 )
 
 
 class EngagementQueries:
-    upkeep: ScoreUpkeep  # the store's shared score upkeep (assessment/store/upkeep.py)
-    db: Database
+    def __init__(self, db: Database, upkeep: ScoreUpkeep) -> None:
+        self.db = db
+        self.upkeep = upkeep  # the store's one score upkeep, shared by its parts
 
     def organisations(self, *, include_archived: bool = False) -> list[Organisation]:
         """Real (non-synthetic) organisations, by name."""
@@ -68,6 +70,13 @@ class EngagementQueries:
         with self.db.transaction() as cur:
             cur.execute("UPDATE rounds SET join_code = ? WHERE id = ?", [code, round_id])
         return code
+
+    def set_round_language(self, round_id: str, language: str | None) -> None:
+        """The language people invited to the round see first (None: their browser's); each
+        can still choose another, and answers are the same data whatever the language."""
+        value = choice(language, LANGUAGES, "Language") if language else None
+        with self.db.transaction() as cur:
+            cur.execute("UPDATE rounds SET language = ? WHERE id = ?", [value, round_id])
 
     def revoke_join_code(self, round_id: str) -> None:
         with self.db.transaction() as cur:

@@ -259,4 +259,32 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "languages: a round's default language for the people it invites (NULL: the browser's)",
+        """
+        ALTER TABLE rounds ADD COLUMN language VARCHAR;
+        """,
+    ),
+    (
+        "accounts: consultants and administrators, client ownership and shares; the audit log names accounts",
+        """
+        CREATE TABLE accounts (
+            email VARCHAR PRIMARY KEY CHECK (email = lower(email) AND email LIKE '%_@_%'),
+            name VARCHAR,
+            role VARCHAR NOT NULL CHECK (role IN ('admin', 'consultant')),
+            password_hash VARCHAR,
+            disabled_at TIMESTAMP,
+            created_at TIMESTAMP NOT NULL,
+            created_by VARCHAR NOT NULL
+        );
+        ALTER TABLE organisations ADD COLUMN owner VARCHAR;
+        CREATE TABLE organisation_shares (
+            organisation_id VARCHAR NOT NULL,
+            account VARCHAR NOT NULL,
+            granted_by VARCHAR NOT NULL,
+            granted_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (organisation_id, account)
+        );
+        """,
+    ),
 )

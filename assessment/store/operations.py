@@ -19,7 +19,7 @@ from assessment.store.database import Database, utcnow
 from assessment.store.records import InvalidInputError
 from assessment.store.upkeep import ScoreUpkeep
 
-ACTORS = ("console", "command line")
+ACTORS = ("console", "command line")  # before accounts; now an actor is an account's e-mail too
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,9 @@ def _digest(configured_hash: str) -> str:
 
 
 class OperationsQueries:
-    upkeep: ScoreUpkeep  # the store's shared score upkeep (assessment/store/upkeep.py)
-    db: Database
+    def __init__(self, db: Database, upkeep: ScoreUpkeep) -> None:
+        self.db = db
+        self.upkeep = upkeep  # the store's one score upkeep, shared by its parts
 
     # console password -------------------------------------------------------------------
 
@@ -60,8 +61,8 @@ class OperationsQueries:
     # erasure and deletion ---------------------------------------------------------------
 
     def _audit(self, cur: Any, actor: str, action: str, subject: str, detail: str) -> None:
-        if actor not in ACTORS:
-            raise ValueError(f"actor must be one of {ACTORS}")
+        if not (actor or "").strip():
+            raise ValueError("an audit record needs an actor: an account's e-mail, or one of " + ", ".join(ACTORS))
         cur.execute(
             "INSERT INTO audit_log (happened_at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
             [utcnow(), actor, action, subject, detail],
@@ -174,6 +175,7 @@ class OperationsQueries:
                 cur.execute(f"DELETE FROM {table} WHERE list_contains(?, round_id)", [rounds])  # noqa: S608
             cur.execute("DELETE FROM rounds WHERE organisation_id = ?", [org_id])
             cur.execute("DELETE FROM peer_scores WHERE organisation_id = ?", [org_id])
+            cur.execute("DELETE FROM organisation_shares WHERE organisation_id = ?", [org_id])
             cur.execute("DELETE FROM organisations WHERE id = ?", [org_id])
             detail = (
                 f"{len(rounds)} rounds, {len(people)} respondents, {len(answers)} answers deleted;"

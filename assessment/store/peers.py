@@ -26,7 +26,8 @@ def _segment_filter(segment_type: str) -> str:
 
 
 class PeerQueries:
-    db: Database
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def peer_count(self, qkey: tuple[str, str], *, synthetic: bool, exclude_org: str = "") -> int:
         sql = f"WITH {_LATEST} SELECT count(DISTINCT organisation_id) FROM peers"  # noqa: S608

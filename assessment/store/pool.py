@@ -61,8 +61,9 @@ _RELEASE_COLS = "id, questionnaire_id, questionnaire_version, published_at, publ
 
 
 class PoolQueries:
-    upkeep: ScoreUpkeep  # the store's shared score upkeep (assessment/store/upkeep.py)
-    db: Database
+    def __init__(self, db: Database, upkeep: ScoreUpkeep) -> None:
+        self.db = db
+        self.upkeep = upkeep  # the store's one score upkeep, shared by its parts
 
     # organisations by kind -----------------------------------------------------------------
 

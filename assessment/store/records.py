@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assessment import profile
+from assessment.i18n import N_, _
 from assessment.text import one_line
 
 
@@ -18,23 +19,44 @@ class RoundClosedError(RuntimeError):
     """The round no longer takes answers; what was given before is kept."""
 
 
+# The fields the store names in its messages, translated as the message is made.
+FIELDS = (
+    N_("Organisation name"), N_("Round name"), N_("Role"), N_("Display name"), N_("Industry"), N_("Size band"),
+    N_("Region"), N_("Round kind"), N_("Side"), N_("Language"),
+)  # fmt: skip
+
+
 def clean_name(value: str, field: str, max_length: int = profile.MAX_NAME_LENGTH) -> str:
     """Names are stored as typed (no HTML or SQL escaping here: that is the output's job),
     except that line breaks, other control characters and bidirectional overrides become a
     space: a name is one line of text."""
     text = one_line(value or "").strip()
     if not text:
-        raise InvalidInputError(f"{field} cannot be empty.")
+        raise InvalidInputError(_("{field} cannot be empty.").format(field=_(field)))
     if len(text) > max_length:
-        raise InvalidInputError(f"{field} is {len(text)} characters long; the limit is {max_length}.")
+        raise InvalidInputError(
+            _("{field} is {length} characters long; the limit is {limit}.").format(
+                field=_(field), length=len(text), limit=max_length
+            )
+        )
     return text
 
 
 def choice(value: str, options: Iterable[str], field: str) -> str:
     options = tuple(options)
     if value not in options:
-        raise InvalidInputError(f"{field} must be one of: {', '.join(options)}.")
+        raise InvalidInputError(_("{field} must be one of: {options}.").format(field=_(field), options=", ".join(options)))
     return value
+
+
+def still_open_error(round_name: str) -> InvalidInputError:
+    return InvalidInputError(
+        _("Round '{round}' is still open: close it before starting another.").format(round=round_name)
+    )
+
+
+def closed_to_newcomers_error() -> RoundClosedError:
+    return RoundClosedError(_("This round is closed and takes no new respondents."))
 
 
 @dataclass(frozen=True)
@@ -61,6 +83,7 @@ class Round:
     join_code: str | None
     created_at: datetime
     closed_at: datetime | None = None
+    language: str | None = None  # the default language of the people it invites; None: their browser's
 
     @property
     def is_open(self) -> bool:

@@ -10,6 +10,7 @@ import pandas as pd
 from assessment import codes, profile
 from assessment.questionnaire import SIDES, Questionnaire
 from assessment.scoring import Respondent
+from assessment.store.accounts import AccountQueries
 from assessment.store.benchmark_sets import BenchmarkSetQueries
 from assessment.store.branding import BrandingQueries
 from assessment.store.database import Database, utcnow
@@ -22,9 +23,10 @@ from assessment.store.records import (
     Organisation,
     RespondentRecord,
     Round,
-    RoundClosedError,
     choice,
     clean_name,
+    closed_to_newcomers_error,
+    still_open_error,
 )
 from assessment.store.scores_sql import SELECT_ROUND_SCORES
 from assessment.store.upkeep import ScoreUpkeep
@@ -33,21 +35,33 @@ from assessment.store.writer import BatchWriter
 _ORG_COLS = "id, name, industry, size_band, region, synthetic, created_at, archived_at"
 _ROUND_COLS = (
     "id, organisation_id, name, questionnaire_id, questionnaire_version, kind, status, join_code,"
-    " created_at, closed_at"
+    " created_at, closed_at, language"
 )
 _BULK_TABLES = frozenset({"organisations", "rounds", "respondents", "answers", "importance"})
 _RESP_COLS = "id, token, round_id, side, role, display_name, created_at, completed_at"
 
 
-class Store(
-    EngagementQueries, PeerQueries, BenchmarkSetQueries, PoolQueries, BrandingQueries, OperationsQueries
-):
-    """All persistent state. ``Store(None)`` is an in-memory store for tests."""
+class Store:
+    """All persistent state. ``Store(None)`` is an in-memory store for tests.
+
+    The core (questionnaires, organisations, rounds, respondents, answers, scores) lives here;
+    everything else is a part with its own home, reached as an attribute: ``store.engagements``
+    (a consultant's rounds, codes, targets), ``store.peers``, ``store.benchmark_sets``,
+    ``store.pool`` (consent and releases), ``store.branding`` and ``store.operations`` (erasure,
+    deletion, audit). The parts share one database and one score upkeep and never call each other.
+    """
 
     def __init__(self, path: str | Path | None) -> None:
         self.db = Database(path)
-        self.upkeep = ScoreUpkeep(self.db)  # shared by every part of the store, passed explicitly
+        self.upkeep = ScoreUpkeep(self.db)
         self._writer = BatchWriter(self.db, rescore=self.upkeep.rounds)
+        self.engagements = EngagementQueries(self.db, self.upkeep)
+        self.peers = PeerQueries(self.db)
+        self.benchmark_sets = BenchmarkSetQueries(self.db)
+        self.pool = PoolQueries(self.db, self.upkeep)
+        self.branding = BrandingQueries(self.db)
+        self.operations = OperationsQueries(self.db, self.upkeep)
+        self.accounts = AccountQueries(self.db)  # accounts, ownership, shares, audit log
 
     @property
     def path(self) -> str:
@@ -131,14 +145,12 @@ class Store(
                 "SELECT name FROM rounds WHERE organisation_id = ? AND status = 'open'", [organisation_id]
             ).fetchall()
             if open_rounds:
-                raise InvalidInputError(
-                    f"Round '{open_rounds[0][0]}' is still open: close it before starting another."
-                )
+                raise still_open_error(open_rounds[0][0])
             cur.execute(
-                f"INSERT INTO rounds ({_ROUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO rounds ({_ROUND_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     rnd.id, rnd.organisation_id, rnd.name, rnd.questionnaire_id, rnd.questionnaire_version,
-                    rnd.kind, rnd.status, rnd.join_code, rnd.created_at, None,
+                    rnd.kind, rnd.status, rnd.join_code, rnd.created_at, None, None,
                 ],
             )  # fmt: skip
         return rnd
@@ -180,7 +192,7 @@ class Store(
             if not status:
                 raise InvalidInputError("That round does not exist.")
             if status[0][0] != "open":
-                raise RoundClosedError("This round is closed and takes no new respondents.")
+                raise closed_to_newcomers_error()
             cur.execute(
                 f"INSERT INTO respondents ({_RESP_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [rec.id, rec.token, rec.round_id, rec.side, rec.role, rec.display_name, rec.created_at, None],

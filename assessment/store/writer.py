@@ -21,11 +21,12 @@ from typing import Any
 
 import duckdb
 
+from assessment.i18n import N_
 from assessment.store.database import Database, StoreError, utcnow
 from assessment.store.records import InvalidInputError, RoundClosedError
 
 MAX_BATCH = 1_000
-CLOSED_MESSAGE = (
+CLOSED_MESSAGE = N_(  # made in the writer's thread: pages translate it as they show it
     "This round has been closed, so this change was not saved. Every answer you gave before it "
     "closed is kept."
 )
