@@ -72,7 +72,7 @@ def current_account() -> Account | None:
                 st.session_state[SESSION] = (account.email, "provider", "")
                 return account
     if remembered and remembered[1] != "provider":
-        email, _, digest = remembered
+        email, _how, digest = remembered
         account = (
             accounts.BOOTSTRAP
             if email == accounts.BOOTSTRAP.email and configured
