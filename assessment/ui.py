@@ -486,14 +486,14 @@ def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key
 def benchmark_caption(scored: ScoredRound) -> None:
     """What the comparison is, said the same way everywhere (and in the report)."""
     if scored.fallback_reason:
-        st.warning(scored.fallback_reason)
+        st.warning(_(scored.fallback_reason))  # benchmarks' N_() reasons, translated as shown
     benchmark = scored.benchmark
     if benchmark is None:
         st.info(
             _(
                 "{reason} An operator can load a labelled synthetic sample with "
                 "`python -m assessment seed-demo`, or import a benchmark set."
-            ).format(reason=scored.comparison.reason)
+            ).format(reason=_(scored.comparison.reason) if scored.comparison.reason else "")
         )
         return
     if benchmark.synthetic:
