@@ -82,8 +82,7 @@ class Benchmark:
     @property
     def segment(self) -> str:
         """ "Industry: Retail", in the language in force."""
-        label = _(SEGMENT_LABELS[self.segment_type])
-        return _("{segment}: {value}").format(segment=label, value=_(self.segment_value)) if self.segment_value else label
+        return segment_name(self.segment_type, self.segment_value)
 
     @property
     def source_text(self) -> str:
@@ -198,6 +197,11 @@ def segment_label(segment_type: str, organisation: Organisation | None = None) -
     """ "Industry: Retail" for the organisation's own segment, "All organisations" for 'all', in
     the language in force."""
     value = segment_value(organisation, segment_type) if organisation is not None else None
+    return segment_name(segment_type, value)
+
+
+def segment_name(segment_type: str, value: str | None) -> str:
+    """ "Industry: Retail", "All organisations", in the language in force."""
     label = _(SEGMENT_LABELS[segment_type])
     return _("{segment}: {value}").format(segment=label, value=_(value)) if value else label
 
