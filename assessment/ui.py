@@ -545,7 +545,9 @@ TABLE_COLUMNS = (
     N_("detail"), N_("Dimension"), N_("Score"), N_("Where you stand"), N_("Peer mean"), N_("Peer median"),
     N_("Peer 25th–75th percentile"), N_("Organisations (n)"), N_("Organisation"), N_("Industry"),
     N_("Employees"), N_("Region"), N_("Finished respondents"), N_("Benchmark"), N_("e-mail"), N_("name"),
-    N_("role"), N_("password"), N_("disabled"), N_("created"), N_("by"),
+    N_("role"), N_("password"), N_("disabled"), N_("created"), N_("by"), N_("published figure"),
+    N_("group surveyed"), N_("your answer"), N_("comparable share: IT"), N_("comparable share: marketing"),
+    N_("comparable share: everyone"),
 )  # fmt: skip
 _TABLE_COLUMNS = frozenset(TABLE_COLUMNS)
 
