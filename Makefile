@@ -22,7 +22,7 @@ catalogs:
 
 ## Re-extract the English source strings and merge them into every language's catalog.
 messages:
-	$(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --sort-output \
+	$(PY) -m babel.messages.frontend -q extract -F babel.cfg --no-location --sort-output \
 		--project Tandem -o assessment/locales/tandem.pot .
 	$(VENV)/bin/pybabel -q update -D tandem -i assessment/locales/tandem.pot -d assessment/locales --no-fuzzy-matching
 

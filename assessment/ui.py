@@ -32,7 +32,7 @@ from assessment import (
 )
 from assessment import throttle as throttling
 from assessment.i18n import N_, _
-from assessment.numbers import fmt_score
+from assessment.numbers import fmt_number, fmt_score
 from assessment.questionnaire import SIDE_LABELS, Questionnaire, QuestionnaireError, latest, load_all
 from assessment.rounds import (
     BenchmarkChoice,
@@ -544,8 +544,8 @@ TABLE_COLUMNS = (
     N_("display_name"), N_("finished"), N_("happened_at"), N_("actor"), N_("action"), N_("subject"),
     N_("detail"), N_("Dimension"), N_("Score"), N_("Where you stand"), N_("Peer mean"), N_("Peer median"),
     N_("Peer 25th–75th percentile"), N_("Organisations (n)"), N_("Organisation"), N_("Industry"),
-    N_("Employees"), N_("Region"), N_("Finished respondents"), N_("Benchmark"), N_("e-mail"), N_("name"),
-    N_("role"), N_("password"), N_("disabled"), N_("created"), N_("by"), N_("published figure"),
+    N_("Employees"), N_("Region"), N_("Finished respondents"), N_("Benchmark"), N_("option"), N_("e-mail"),
+    N_("name"), N_("role"), N_("password"), N_("disabled"), N_("created"), N_("by"), N_("published figure"),
     N_("group surveyed"), N_("your answer"), N_("comparable share: IT"), N_("comparable share: marketing"),
     N_("comparable share: everyone"),
 )  # fmt: skip
@@ -699,7 +699,7 @@ def priorities_panel(scored: ScoredRound) -> None:
             st.markdown(
                 _("{title}: score {score} ({level}), importance {importance}, priority {priority}").format(
                     title=title, score=fmt_score(item["score"]), level=item["level"],
-                    importance=item["importance"], priority=fmt_score(item["priority"]),
+                    importance=fmt_number(item["importance"], ".1f"), priority=fmt_score(item["priority"]),
                 )  # fmt: skip
             )
             for step in item["steps"]:

@@ -64,9 +64,8 @@ if result.overall is None:
 else:
     c1.metric(_("Overall score (1–5, both sides balanced)"), fmt_score(result.overall))
     # One level is the headline only when the sides agree; otherwise each side's view leads.
-    c2.metric(
-        _("Maturity level"), _(ui.SPLIT_LEVEL) if result.split else f"{result.level} · {q.level_name(result.level)}"
-    )
+    level_name = shown.questionnaire.level_name  # the level's name in the page's language
+    c2.metric(_("Maturity level"), _(ui.SPLIT_LEVEL) if result.split else f"{result.level} · {level_name(result.level)}")
 if shown is organisation:
     ui.alignment_metric(organisation.result, c3)
 ui.headline_panel(result, headline)

@@ -41,6 +41,7 @@ q = ui.questionnaire_for(rnd)
 headline = st.container()  # filled once the round is scored with the comparison chosen below
 choice = ui.benchmark_choice(store.organisation(org_id), q, key="workshop_bench")
 scored = ui.scored_round(rnd.id, choice=choice)
+q = scored.questionnaire  # from here on, its words in the page's language (same ids as the round's)
 result = scored.result
 if not scored.has_answers:
     headline.info(_("Nobody has answered in this round yet. Share the join code from the console."))
@@ -48,7 +49,7 @@ if not scored.has_answers:
 
 c1, c2, c3 = headline.columns(3)
 c1.metric(_("Overall (both sides balanced)"), fmt_score(result.overall))
-level = "—" if result.level is None else f"{result.level} · {q.level_name(result.level)}"
+level = "—" if result.level is None else f"{result.level} · {scored.questionnaire.level_name(result.level)}"
 c2.metric(_("Maturity level"), _(ui.SPLIT_LEVEL) if result.split else level)
 ui.alignment_metric(result, c3)
 ui.headline_panel(result, headline)

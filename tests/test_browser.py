@@ -218,7 +218,7 @@ def screenshot(page: Page, name: str) -> None:
         page.set_viewport_size(size)
 
 
-def check_accessibility(page: Page, state: str) -> None:
+def check_accessibility(page: Page, state: str, lang: str = "en") -> None:
     """Run axe-core on the page as it is now; fail on any serious or critical violation. Every
     state's findings go to test-artifacts/axe.json."""
     if not AXE.exists():
@@ -251,8 +251,17 @@ def check_accessibility(page: Page, state: str) -> None:
         "charts => charts.filter(c => c.checkVisibility()).map(c => c.ariaLabel || '')"
     )
     assert all(len(name) > 40 for name in names), f"{state}: a chart without a summary as its name: {names}"
-    tables = page.get_by_test_id("stExpander").filter(has_text="the figures as a table")
+    tables = page.get_by_test_id("stExpander").filter(has_text=figures_table_words(lang))
     assert tables.count() >= len(names), f"{state}: {len(names)} charts, {tables.count()} tables of figures"
+
+
+def figures_table_words(lang: str) -> str:
+    """The fixed words of a chart's "{chart}: the figures as a table" expander in ``lang``."""
+    from assessment import i18n
+
+    with i18n.using(lang):
+        template = i18n._("{chart}: the figures as a table")
+    return max(template.split("{chart}"), key=len).strip(" :\u00a0\u202f")
 
 
 PHONE = {"width": 390, "height": 844}
@@ -714,6 +723,7 @@ def test_two_consultants_sign_in_with_the_provider_and_see_only_their_clients(br
                 expect(page.get_by_role("option", name=re.compile(f"^{theirs} Client Co"))).to_have_count(0)
                 page.keyboard.press("Escape")
                 expect(page.get_by_text(f"Signed in as {people[sub]['name']}")).to_be_visible()
+                screenshot(page, f"console-{sub}.png")
             pages["ana"].reload()  # the provider's sign-in survives a reload
             expect(pages["ana"].get_by_role("heading", name="Consultant console")).to_be_visible()
             expect(pages["ana"].get_by_role("combobox", name="Organisation")).to_have_value(re.compile("^Ana Client"))
@@ -785,7 +795,7 @@ def test_answer_in_french_then_read_results_and_report_in_german(base_url: str, 
     expect(page.get_by_text(german.dimensions[0].title, exact=False).first).to_be_visible()
     expect_charts(page, 2)
     screenshot(page, "results-de.png")
-    check_accessibility(page, "results in German")
+    check_accessibility(page, "results in German", "de")
 
     formats = page.get_by_test_id("stRadio").filter(has_text=said("de", "Format"))
     formats.get_by_text(said("de", "PDF report"), exact=True).click()

@@ -32,9 +32,8 @@ LANGS = ["fr", "de", "es"]
 
 def extract(out: Path) -> Path:
     """Extract the messages of the code as `make messages` does, into ``out``."""
-    pybabel = Path(sys.executable).with_name("pybabel")
     subprocess.run(
-        [str(pybabel), "-q", "extract", "-F", "babel.cfg", "--no-location", "--sort-output",
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "--no-location", "--sort-output",
          "--project", "Tandem", "-o", str(out), "."],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip

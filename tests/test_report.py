@@ -390,3 +390,11 @@ def test_report_command_refuses_an_unknown_round(db_file, tmp_path, capsys):
     assert main(["report", "--db", path, "--round", "rnd-nope", "--out", str(out)]) == 2
     assert "No round rnd-nope" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_file_names_keep_accented_letters_as_their_base_letter() -> None:
+    from assessment.report.wording import slug
+
+    assert slug("Grupo Ibérica") == "grupo-iberica"
+    assert slug("Müller & Söhne GmbH") == "muller-sohne-gmbh"
+    assert slug("北京") == ""  # nothing safe is left: the caller names it "organisation"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,8 +28,10 @@ ReportData = ScoredRound  # the renderers' name for what they lay out
 
 
 def slug(text: str, limit: int = 40) -> str:
-    """Letters, digits and hyphens only: safe in a file name on every system."""
-    out = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    """Letters, digits and hyphens only: safe in a file name on every system. Accented letters
+    keep their base letter ("Ibérica" → "iberica", not "ib-rica")."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()
     return out[:limit].rstrip("-")
 
 
