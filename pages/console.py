@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from assessment import accounts, i18n, profile, state, ui, ui_signin
-from assessment.i18n import _
+from assessment.i18n import N_, _
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
 
@@ -39,7 +39,7 @@ with st.expander(_("New client organisation"), expanded=not accounts.visible(sto
                 st.session_state["console_pick"] = org.id  # the picker below is not drawn yet
                 st.success(_("Created {organisation}.").format(organisation=md_escape(org.name)))
 
-ROUND_STATUS = {"open": i18n.N_("open"), "closed": i18n.N_("closed")}
+ROUND_STATUS = {"open": N_("open"), "closed": N_("closed")}
 ARCHIVED_KEY = "console_archived_message"  # (org id, name): offers an undo after the rerun
 if ARCHIVED_KEY in st.session_state:
     archived_id, archived_name = st.session_state[ARCHIVED_KEY]
