@@ -330,3 +330,24 @@ def test_the_console_and_administration_in_each_language(lang, db_path, locale_d
         run(at.switch_page("pages/pool.py"))
         assert at.title[0].value == expected(lang, "Benchmark pool")
         assert at.query_params["lang"] == lang
+
+
+def test_the_extractor_finds_calls_inside_f_strings_and_through_the_module() -> None:
+    import io
+
+    from assessment.i18n_extract import extract
+
+    source = (
+        "from assessment import i18n\n"
+        "from assessment.i18n import N_, _, ngettext\n"
+        "STATUS = {'open': i18n.N_('open')}\n"
+        "x = f\"<h1>{_('Board brief')}</h1>\"\n"
+        "y = ngettext('{n} round', '{n} rounds', n)\n"
+        "z = _(name)\n"
+    )
+    found = [(line, name, message) for line, name, message, _c in extract(io.BytesIO(source.encode()), {}, (), {})]
+    assert sorted(found) == [
+        (3, "N_", "open"),
+        (4, "_", "Board brief"),
+        (5, "ngettext", ("{n} round", "{n} rounds")),
+    ]
