@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 
 from assessment import auth, console_session
+from assessment.i18n import _
 from assessment.questionnaire import Questionnaire
 from assessment.store import Account, InvalidInputError, Organisation, Round, Store
 from assessment.store.accounts import ROLES
@@ -38,7 +39,9 @@ class AccessDenied(InvalidInputError):
 def normalise_email(text: str | None) -> str:
     email = one_line(text or "").strip().lower()
     if not email or len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email):
-        raise InvalidInputError(f"{email or 'An empty e-mail'!s} is not an e-mail address.")
+        if not email:
+            raise InvalidInputError(_("An empty e-mail is not an e-mail address."))
+        raise InvalidInputError(_("{email} is not an e-mail address.").format(email=email))
     return email
 
 
@@ -80,18 +83,18 @@ def visible(
 
 def require(store: Store, account: Account | None, organisation_id: str) -> None:
     if not can_see(store, account, organisation_id):
-        raise AccessDenied("This client is not yours or shared with you.")
+        raise AccessDenied(_("This client is not yours or shared with you."))
 
 
 def require_admin(account: Account | None) -> None:
     if account is None or not account.enabled or not account.is_admin:
-        raise AccessDenied("Only an administrator may do this.")
+        raise AccessDenied(_("Only an administrator may do this."))
 
 
 def _round(store: Store, account: Account | None, round_id: str) -> Round:
     rnd = store.round(round_id)
     if rnd is None:
-        raise InvalidInputError("That round does not exist.")
+        raise InvalidInputError(_("That round does not exist."))
     require(store, account, rnd.organisation_id)
     return rnd
 
@@ -104,7 +107,7 @@ def create_organisation(
 ) -> Organisation:
     """The creator owns the new client (the bootstrap administrator's are owned by nobody)."""
     if account is None or not account.enabled:
-        raise AccessDenied("Sign in to create a client.")
+        raise AccessDenied(_("Sign in to create a client."))
     org = store.create_organisation(name, industry, size_band, region)
     owner = None if account == BOOTSTRAP else account.email
     store.accounts.set_owner(org.id, owner, actor=account.email, action="create organisation")
@@ -166,22 +169,22 @@ def set_archived(store: Store, account: Account, organisation_id: str, archived:
 
 def share(store: Store, account: Account, organisation_id: str, email: str) -> str:
     if not can_share(store, account, organisation_id):
-        raise AccessDenied("Only the client's owner or an administrator can share it.")
+        raise AccessDenied(_("Only the client's owner or an administrator can share it."))
     email = normalise_email(email)
     colleague = store.accounts.get(email)
     if colleague is None or not colleague.enabled:
         raise InvalidInputError(
-            f"There is no enabled account for {email}: ask your administrator to add one."
+            _("There is no enabled account for {email}: ask your administrator to add one.").format(email=email)
         )
     if email == store.accounts.owner(organisation_id):
-        raise InvalidInputError(f"{email} owns this client already.")
+        raise InvalidInputError(_("{email} owns this client already.").format(email=email))
     store.accounts.share(organisation_id, email, actor=account.email)
     return email
 
 
 def unshare(store: Store, account: Account, organisation_id: str, email: str) -> None:
     if not can_share(store, account, organisation_id):
-        raise AccessDenied("Only the client's owner or an administrator can stop sharing it.")
+        raise AccessDenied(_("Only the client's owner or an administrator can stop sharing it."))
     store.accounts.unshare(organisation_id, email, actor=account.email)
 
 
@@ -193,7 +196,7 @@ def assign_owner(store: Store, actor: Account | str, organisation_id: str, email
     if email is not None:
         email = normalise_email(email)
         if store.accounts.get(email) is None:
-            raise InvalidInputError(f"There is no account for {email}.")
+            raise InvalidInputError(_("There is no account for {email}.").format(email=email))
     store.accounts.set_owner(organisation_id, email, actor=actor_of(actor))
 
 
@@ -216,7 +219,7 @@ def add_account(
     if not isinstance(actor, str):
         require_admin(actor)
     if role not in ROLES:
-        raise InvalidInputError(f"Role must be one of: {', '.join(ROLES)}.")
+        raise InvalidInputError(_("Role must be one of: {options}.").format(options=", ".join(ROLES)))
     email = normalise_email(email)
     clean = one_line(name or "").strip()[:80] or None
     hashed = auth.hash_password(password) if password else None
@@ -227,7 +230,7 @@ def set_role(store: Store, actor: Account | str, email: str, role: str) -> None:
     if not isinstance(actor, str):
         require_admin(actor)
         if normalise_email(email) == actor.email and role != "admin":
-            raise InvalidInputError("You cannot take away your own administrator role.")
+            raise InvalidInputError(_("You cannot take away your own administrator role."))
     store.accounts.set_role(normalise_email(email), role, actor=actor_of(actor))
 
 
@@ -235,7 +238,7 @@ def set_enabled(store: Store, actor: Account | str, email: str, enabled: bool) -
     if not isinstance(actor, str):
         require_admin(actor)
         if normalise_email(email) == actor.email and not enabled:
-            raise InvalidInputError("You cannot disable your own account.")
+            raise InvalidInputError(_("You cannot disable your own account."))
     store.accounts.set_enabled(normalise_email(email), enabled, actor=actor_of(actor))
 
 

@@ -16,24 +16,31 @@ import os
 import secrets
 import threading
 
+from assessment.i18n import N_, _
+
 ENV_VAR = "TANDEM_ADMIN_PASSWORD_HASH"
 N, R, P = 2**17, 8, 1
 MAX_N = 2**20  # a stored hash asking for more is refused rather than run
 CONCURRENT_CHECKS = 2
 _checks = threading.BoundedSemaphore(CONCURRENT_CHECKS)
 MIN_LENGTH = 10
-HOW_TO = (
+HOW_TO = N_(
     "Add an account: `python -m assessment users add EMAIL --role admin --password-stdin`; or set "
     "the bootstrap administrator's password: run `python -m assessment hash-password`, then put the "
-    f'printed hash in the environment variable {ENV_VAR}, or as {ENV_VAR} = "..." in '
+    'printed hash in the environment variable {variable}, or as {variable} = "..." in '
     ".streamlit/secrets.toml, and restart Tandem. Sign-in through your identity provider is set up "
     "under [auth] in .streamlit/secrets.toml (see the README)."
 )
 
 
+def how_to() -> str:
+    """How an operator makes the console usable, in the language in force."""
+    return _(HOW_TO).format(variable=ENV_VAR)
+
+
 def hash_password(password: str, *, n: int = N, r: int = R, p: int = P, check_length: bool = True) -> str:
     if check_length and len(password) < MIN_LENGTH:
-        raise ValueError(f"Use at least {MIN_LENGTH} characters.")
+        raise ValueError(_("Use at least {count} characters.").format(count=MIN_LENGTH))
     salt = secrets.token_bytes(16)
     digest = _scrypt(password, salt, n, r, p, 32)
     b64 = base64.b64encode

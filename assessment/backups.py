@@ -24,6 +24,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assessment.i18n import _, ngettext
+from assessment.numbers import fmt_count
 from assessment.store import Store
 from assessment.store.backup import BackupError, BackupInfo, take_backup
 
@@ -37,10 +39,25 @@ _lock = threading.Lock()  # one backup at a time in this process
 SHOWN = ("organisations", "rounds", "respondents", "answers", "importance", "benchmark_sets")
 
 
+def _rows(table: str, n: int) -> str:
+    """ "1,204 answers", in the language in force."""
+    words = {
+        "organisations": lambda: ngettext("{count} organisation", "{count} organisations", n),
+        "rounds": lambda: ngettext("{count} round", "{count} rounds", n),
+        "respondents": lambda: ngettext("{count} respondent", "{count} respondents", n),
+        "answers": lambda: ngettext("{count} answer", "{count} answers", n),
+        "importance": lambda: ngettext("{count} importance rating", "{count} importance ratings", n),
+        "benchmark_sets": lambda: ngettext("{count} benchmark set", "{count} benchmark sets", n),
+    }
+    return words[table]().format(count=fmt_count(n))
+
+
 def summary(info: BackupInfo) -> str:
     """Schema version, time and the main tables' row counts, for people to read."""
-    counts = ", ".join(f"{info.rows(t):,} {t.replace('_', ' ')}" for t in SHOWN if t in info.tables)
-    return f"schema version {info.schema_version}, taken {info.taken_at:%Y-%m-%d %H:%M:%S} UTC: {counts}"
+    counts = ", ".join(_rows(t, info.rows(t)) for t in SHOWN if t in info.tables)
+    return _("schema version {version}, taken {time} UTC: {counts}").format(
+        version=info.schema_version, time=f"{info.taken_at:%Y-%m-%d %H:%M:%S}", counts=counts
+    )
 
 
 def backup_dir(db_path: str) -> Path:

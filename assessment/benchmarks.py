@@ -72,6 +72,7 @@ class Benchmark:
     segment_value: str | None
     stats: pd.DataFrame
     release: Release | None = None
+    imported: tuple[str, datetime] | None = None  # an imported set's own source and date
 
     @property
     def n_orgs(self) -> int:
@@ -81,14 +82,15 @@ class Benchmark:
     @property
     def segment(self) -> str:
         """ "Industry: Retail", in the language in force."""
-        label = _(SEGMENT_LABELS[self.segment_type])
-        return _("{segment}: {value}").format(segment=label, value=_(self.segment_value)) if self.segment_value else label
+        return segment_name(self.segment_type, self.segment_value)
 
     @property
     def source_text(self) -> str:
         """Where the figures come from, in the language in force (``source`` keeps the English)."""
         if self.release is not None:
             return _("{release}, real organisations").format(release=self.release.label)
+        if self.imported is not None:
+            return set_label(*self.imported)
         return _(self.source)
 
     @property
@@ -165,17 +167,18 @@ def available_sources(store: Store, qkey: tuple[str, str]) -> list[Source]:
     version, and the synthetic sample when there is one."""
     release = store.pool.latest_release(qkey)
     if release is None:
-        peers = Source(PEERS, "Real organisations: no benchmark release published yet", n_orgs=0, name=PEERS)
+        label = _("Real organisations: no benchmark release published yet")
+        peers = Source(PEERS, label, n_orgs=0, name=PEERS)
     else:
-        label = f"{release.label} ({release.n_orgs} real organisations)"
+        label = _("{release} ({count} real organisations)").format(release=release.label, count=release.n_orgs)
         peers = Source(PEERS, label, n_orgs=release.n_orgs, name=PEERS, release=release)
     sources = [peers]
     for row in store.benchmark_sets.list_benchmark_sets(qkey).itertuples():
-        label = _set_label(row.source, row.generated_at)
+        label = set_label(row.source, row.generated_at)
         sources.append(Source(f"{IMPORTED}{row.id}", label, is_synthetic(row.source), name=row.source))
     n_synthetic = store.peers.peer_count(qkey, synthetic=True)
     if n_synthetic > 0:
-        sources.append(Source(SYNTHETIC, SYNTHETIC_NAME, synthetic=True, n_orgs=n_synthetic, name=SYNTHETIC))
+        sources.append(Source(SYNTHETIC, _(SYNTHETIC_NAME), synthetic=True, n_orgs=n_synthetic, name=SYNTHETIC))
     return sources
 
 
@@ -191,10 +194,16 @@ def default_source(sources: list[Source]) -> str:
 
 
 def segment_label(segment_type: str, organisation: Organisation | None = None) -> str:
-    """ "Industry: Retail" for the organisation's own segment, "All organisations" for 'all'."""
+    """ "Industry: Retail" for the organisation's own segment, "All organisations" for 'all', in
+    the language in force."""
     value = segment_value(organisation, segment_type) if organisation is not None else None
-    label = SEGMENT_LABELS[segment_type]
-    return f"{label}: {value}" if value else label
+    return segment_name(segment_type, value)
+
+
+def segment_name(segment_type: str, value: str | None) -> str:
+    """ "Industry: Retail", "All organisations", in the language in force."""
+    label = _(SEGMENT_LABELS[segment_type])
+    return _("{segment}: {value}").format(segment=label, value=_(value)) if value else label
 
 
 def scores_of(result: Result) -> dict[str, float | None]:
@@ -203,7 +212,13 @@ def scores_of(result: Result) -> dict[str, float | None]:
 
 
 def _set_label(source: str, generated_at: datetime) -> str:
+    """An imported set as the data names it (English; ``set_label`` says it to a reader)."""
     return f"{source} (imported set, generated {generated_at:%Y-%m-%d})"
+
+
+def set_label(source: str, generated_at: datetime) -> str:
+    """An imported set named for a reader, in the language in force."""
+    return _("{source} (imported set, generated {date})").format(source=source, date=f"{generated_at:%Y-%m-%d}")
 
 
 def is_synthetic(source: str) -> bool:
@@ -317,7 +332,10 @@ def _imported(
     if formats.OVERALL not in set(stats["dimension_id"]):
         return Comparison(segment_type, value, None, NO_BENCHMARK if segment_type == "all" else NOT_IN_SET)
     label = _set_label(found.source, found.generated_at)
-    benchmark = Benchmark(label, is_synthetic(found.source), segment_type, value, with_bands(stats, scores))
+    benchmark = Benchmark(
+        label, is_synthetic(found.source), segment_type, value, with_bands(stats, scores),
+        imported=(found.source, found.generated_at),
+    )  # fmt: skip
     return Comparison(segment_type, value, benchmark)
 
 

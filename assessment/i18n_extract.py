@@ -16,6 +16,17 @@ from typing import IO, Any
 KEYWORDS = {"_": 1, "N_": 1, "ngettext": 2}
 
 
+def _keyword(func: ast.expr) -> str | None:
+    """``_``, ``N_`` or ``ngettext`` called by name, or through the module (``i18n._``)."""
+    if isinstance(func, ast.Name):
+        name = func.id
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "i18n":
+        name = func.attr
+    else:
+        return None
+    return name if name in KEYWORDS else None
+
+
 def _literal(node: ast.expr) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
@@ -26,9 +37,10 @@ def extract(
     """Babel's extraction-method interface: (line, function, message or (singular, plural), comments)."""
     tree = ast.parse(fileobj.read())
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in KEYWORDS):
+        name = _keyword(node.func) if isinstance(node, ast.Call) else None
+        if name is None:
             continue
-        args = [_literal(a) for a in node.args[: KEYWORDS[node.func.id]]]
+        args = [_literal(a) for a in node.args[: KEYWORDS[name]]]
         if not args or args[0] is None:
             continue  # a variable: its value was marked with N_ where it was written
-        yield node.lineno, node.func.id, args[0] if len(args) == 1 else tuple(args), []
+        yield node.lineno, name, args[0] if len(args) == 1 else tuple(args), []

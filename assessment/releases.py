@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from assessment import disclosure
+from assessment.benchmarks import segment_name
+from assessment.i18n import _, ngettext
 from assessment.questionnaire import Questionnaire
 from assessment.store import Release, Store
 
@@ -34,7 +36,8 @@ class ReleasePlan:
 
     @property
     def segments(self) -> list[str]:
-        return [f"{t}: {v}" if v else "all" for t, v in sorted(self.published)]
+        """The published peer groups, named in the language in force."""
+        return [segment_name(t, v) for t, v in sorted(self.published)]
 
 
 def plan_release(store: Store, questionnaire: Questionnaire) -> ReleasePlan:
@@ -45,24 +48,33 @@ def plan_release(store: Store, questionnaire: Questionnaire) -> ReleasePlan:
     published = {key: members for key, members in candidates.items() if key not in withheld}
     refusal = None
     if len(units) < disclosure.MIN_ORGS:
-        refusal = (
-            f"The pool holds {len(units)} approved organisation(s) scored in every dimension under "
-            f"{questionnaire.id} {questionnaire.version}; a release needs at least {disclosure.MIN_ORGS}."
+        refusal = ngettext(
+            "The pool holds {count} approved organisation scored in every dimension under {questionnaire} "
+            "{version}; a release needs at least {minimum}.",
+            "The pool holds {count} approved organisations scored in every dimension under {questionnaire} "
+            "{version}; a release needs at least {minimum}.",
+            len(units),
+        ).format(
+            count=len(units), questionnaire=questionnaire.id, version=questionnaire.version, minimum=disclosure.MIN_ORGS
         )
     elif earlier and any(
         release.get(disclosure.ALL) == candidates[disclosure.ALL] for release in earlier[-1:]
     ):
-        refusal = "Nothing changed since the last release: it already shows this pool."
+        refusal = _("Nothing changed since the last release: it already shows this pool.")
     elif not published:
         changes = [
             len(candidates[disclosure.ALL] ^ r[disclosure.ALL]) for r in earlier if disclosure.ALL in r
         ]
         changed = min((c for c in changes if c), default=0)
-        refusal = (
-            f"Only {changed} organisation(s) joined, left or changed round since an earlier release. "
-            f"A new release must differ from every earlier one by 0 or at least {disclosure.MIN_ORGS} "
-            "organisations, so that comparing the two reveals no one: approve more rounds, or wait."
-        )
+        refusal = ngettext(
+            "Only {count} organisation joined, left or changed round since an earlier release. A new release "
+            "must differ from every earlier one by 0 or at least {minimum} organisations, so that comparing "
+            "the two reveals no one: approve more rounds, or wait.",
+            "Only {count} organisations joined, left or changed round since an earlier release. A new release "
+            "must differ from every earlier one by 0 or at least {minimum} organisations, so that comparing "
+            "the two reveals no one: approve more rounds, or wait.",
+            changed,
+        ).format(count=changed, minimum=disclosure.MIN_ORGS)
     rows = pd.DataFrame(columns=disclosure.RELEASE_COLUMNS)
     if refusal is None:
         rows = disclosure.release_table(
@@ -83,13 +95,18 @@ def publish_release(store: Store, questionnaire: Questionnaire, by: str | None) 
 
 
 def _status(row: pd.Series) -> str:
+    """The benchmark status in words, in the language in force."""
     if row["is_test"]:
-        return "Test organisation: never counts"
+        return _("Test organisation: never counts")
     if pd.isna(row["round_id"]):
-        return "Not in the benchmark"
+        return _("Not in the benchmark")
     if pd.notna(row["withdrawn_at"]):
-        return f"Withdrawn by {row['withdrawn_by']} on {row['withdrawn_at']:%Y-%m-%d}"
-    return f"Counts: {row['round_name']}, consent recorded by {row['consent_by']} on {row['consent_at']:%Y-%m-%d}"
+        return _("Withdrawn by {person} on {date}").format(
+            person=row["withdrawn_by"], date=f"{row['withdrawn_at']:%Y-%m-%d}"
+        )
+    return _("Counts: {round}, consent recorded by {person} on {date}").format(
+        round=row["round_name"], person=row["consent_by"], date=f"{row['consent_at']:%Y-%m-%d}"
+    )
 
 
 def pool_table(overview: pd.DataFrame) -> pd.DataFrame:
@@ -108,13 +125,22 @@ def pool_table(overview: pd.DataFrame) -> pd.DataFrame:
 
 
 def plan_summary(plan: ReleasePlan) -> list[str]:
-    """What a release made now would publish, in sentences for the console and the CLI."""
+    """What a release made now would publish, in sentences for the console and the CLI (in the
+    language in force: English on the command line)."""
     if plan.refusal:
         return [plan.refusal]
-    lines = [f"{plan.n_orgs} organisations; published peer groups: {', '.join(plan.segments)}."]
-    withheld = [f"{t}: {v}" for (t, v), why in sorted(plan.withheld.items()) if t != "all"]
+    lines = [
+        ngettext(
+            "{count} organisation; published peer groups: {groups}.",
+            "{count} organisations; published peer groups: {groups}.",
+            plan.n_orgs,
+        ).format(count=plan.n_orgs, groups=", ".join(plan.segments))
+    ]
+    withheld = [segment_name(t, v) for (t, v), _why in sorted(plan.withheld.items()) if t != "all"]
     if withheld:
         lines.append(
-            f"Withheld ({len(withheld)}): {', '.join(withheld)}; fewer than 5 organisations or subtraction risk."
+            _("Withheld ({count}): {groups}; fewer than {minimum} organisations or subtraction risk.").format(
+                count=len(withheld), groups=", ".join(withheld), minimum=disclosure.MIN_ORGS
+            )
         )
     return lines

@@ -280,8 +280,10 @@ def questionnaire_of(questionnaires: Mapping[tuple[str, str], Questionnaire], rn
     found = questionnaires.get(rnd.questionnaire_key)
     if found is None:
         raise RoundError(
-            f"Round {rnd.id} was answered with questionnaire {rnd.questionnaire_id} version "
-            f"{rnd.questionnaire_version}, which is not installed here. Its answers are kept."
+            _(
+                "Round {round} was answered with questionnaire {questionnaire} version {version}, which is "
+                "not installed here. Its answers are kept."
+            ).format(round=rnd.id, questionnaire=rnd.questionnaire_id, version=rnd.questionnaire_version)
         )
     return found
 
@@ -353,7 +355,7 @@ def _read(store: Store, questionnaires: Mapping[tuple[str, str], Questionnaire],
         raise RoundError(f"No round {round_id}; `python -m assessment rounds` lists them.")
     org = store.organisation(rnd.organisation_id)
     if org is None:
-        raise RoundError(f"Round {round_id} belongs to no known organisation.")
+        raise RoundError(_("Round {round} belongs to no known organisation.").format(round=round_id))
     q = questionnaire_of(questionnaires, rnd)
     everyone = store.respondents_of(round_id)
     previous = _previous(store, questionnaires, rnd, q)
@@ -387,7 +389,11 @@ def _scored(
     if respondent_id is not None:
         everyone = tuple(r for r in everyone if r.id == respondent_id)
         if not everyone:
-            raise RoundError(f"Respondent {respondent_id} did not take part in round {rnd.id}.")
+            raise RoundError(
+                _("Respondent {respondent} did not take part in round {round}.").format(
+                    respondent=respondent_id, round=rnd.id
+                )
+            )
         record = store.respondent(respondent_id)
         finished = {record.side: 1} if record is not None and record.completed_at is not None else {}
     result = score_round(q, list(everyone))

@@ -157,21 +157,24 @@ def load_translation(q: Questionnaire, lang: str) -> Questionnaire:
     )  # fmt: skip
 
 
-_read: dict[tuple[str, str, str], Questionnaire] = {}
-_sources: dict[int, Questionnaire] = {}  # id of a translation in _read (kept for good) -> its source
+# Per source object and language: (the source, kept alive so its id stays its own; the translation).
+_read: dict[tuple[int, str], tuple[Questionnaire, Questionnaire]] = {}
+_sources: dict[int, Questionnaire] = {}  # id of a translation in _read -> the source it was made from
 
 
 def displayed(q: Questionnaire, lang: str | None) -> Questionnaire:
     """``q`` as a reader of ``lang`` reads it: its translation when one is installed (read and
-    validated once per process), else the source. Words only: ids and scoring are the source's."""
+    validated once per source and language), else the source. Words only: ids and scoring are
+    the source's, and a translation made here turns back into the very source it came from."""
     q = _sources.get(id(q), q)  # a translation read here: start again from its source
     if not lang or lang == SOURCE_LANGUAGE or lang not in available(q):
         return q
-    key = (q.path, q.version, lang)
+    key = (id(q), lang)
     if key not in _read:
-        _read[key] = load_translation(q, lang)
-        _sources[id(_read[key])] = q
-    return _read[key]
+        translated = load_translation(q, lang)
+        _read[key] = (q, translated)
+        _sources[id(translated)] = q
+    return _read[key][1]
 
 
 def load_all_translations(questionnaires: dict[tuple[str, str], Questionnaire]) -> dict[tuple[str, str, str], Questionnaire]:

@@ -502,14 +502,14 @@ def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key
 def benchmark_caption(scored: ScoredRound) -> None:
     """What the comparison is, said the same way everywhere (and in the report)."""
     if scored.fallback_reason:
-        st.warning(scored.fallback_reason)
+        st.warning(_(scored.fallback_reason))  # benchmarks' N_() reasons, translated as shown
     benchmark = scored.benchmark
     if benchmark is None:
         st.info(
             _(
                 "{reason} An operator can load a labelled synthetic sample with "
                 "`python -m assessment seed-demo`, or import a benchmark set."
-            ).format(reason=scored.comparison.reason)
+            ).format(reason=_(scored.comparison.reason) if scored.comparison.reason else "")
         )
         return
     if benchmark.synthetic:
@@ -554,13 +554,16 @@ TABLE_COLUMNS = (
     # translators: column headings of tables; the lower-case ones are short data names
     N_("dimension"), N_("dimension_id"), N_("score"), N_("level"), N_("basis"), N_("it"), N_("marketing"),
     N_("gap"), N_("flagged"), N_("importance"), N_("question"), N_("question_id"), N_("IT"), N_("Marketing"),
-    N_("other"), N_("answer"), N_("statement"), N_("population"), N_("source"), N_("you"), N_("yours"),
-    N_("share"), N_("target"), N_("progress %"), N_("progress since previous %"), N_("previous"),
-    N_("earlier"), N_("later"), N_("change"), N_("round"), N_("status"), N_("started"), N_("closed"),
+    N_("other"), N_("answer"), N_("statement"), N_("population"), N_("source"),
+    N_("target"), N_("progress %"), N_("progress since previous %"), N_("previous"),
+    N_("earlier"), N_("later"), N_("change"), N_("round"), N_("status"), N_("started"), N_("closed on"),
     N_("display_name"), N_("finished"), N_("happened_at"), N_("actor"), N_("action"), N_("subject"),
     N_("detail"), N_("Dimension"), N_("Score"), N_("Where you stand"), N_("Peer mean"), N_("Peer median"),
     N_("Peer 25th–75th percentile"), N_("Organisations (n)"), N_("Organisation"), N_("Industry"),
-    N_("Employees"), N_("Region"), N_("Finished respondents"), N_("Benchmark"), N_("option"),
+    N_("Employees"), N_("Region"), N_("Finished respondents"), N_("Benchmark"), N_("option"), N_("e-mail"),
+    N_("name"), N_("role"), N_("password"), N_("disabled"), N_("created"), N_("by"), N_("published figure"),
+    N_("group surveyed"), N_("your answer"), N_("comparable share: IT"), N_("comparable share: marketing"),
+    N_("comparable share: everyone"),
 )  # fmt: skip
 _TABLE_COLUMNS = frozenset(TABLE_COLUMNS)
 

@@ -72,7 +72,7 @@ def current_account() -> Account | None:
                 st.session_state[SESSION] = (account.email, "provider", "")
                 return account
     if remembered and remembered[1] != "provider":
-        email, _, digest = remembered
+        email, _how, digest = remembered
         account = (
             accounts.BOOTSTRAP
             if email == accounts.BOOTSTRAP.email and configured
@@ -108,63 +108,71 @@ def require_account(*, admin: bool = False) -> Account:
         sign_in_panel()
         st.stop()
     if admin and not account.is_admin:
-        st.warning("This page is for administrators. Ask one if you need something done here.")
+        st.warning(_("This page is for administrators. Ask one if you need something done here."))
         st.stop()
     return account
 
 
 def sign_in_panel() -> None:
-    st.title("Consultant sign-in")
+    st.title(_("Consultant sign-in"))
     name = provider()
-    logged_in, email, _ = _user()
+    logged_in, email, _verified = _user()
     if name is not None and logged_in:
         _no_account(email)
         return
     if name is not None:
-        label = f"Sign in with {name.title()}" if name else "Sign in with your organisation's account"
+        label = (
+            _("Sign in with {provider}").format(provider=name.title())
+            if name
+            else _("Sign in with your organisation's account")
+        )
         if st.button(label, key="signin_provider", type="primary"):
             st.login(name) if name else st.login()
     configured = configured_hash()
     if name is None and configured is None and not ui.get_store().accounts.any_with_password():
-        st.warning("The consultant console is locked: no account and no console password has been configured.")
-        st.markdown(auth.HOW_TO)
+        st.warning(_("The consultant console is locked: no account and no console password has been configured."))
+        st.markdown(auth.how_to())
         return
     if name is None or configured is not None:
         if name is not None:
-            st.caption("Or, with a local Tandem password:")
+            st.caption(_("Or, with a local Tandem password:"))
         _local_form(configured)
 
 
 def _no_account(email: str | None) -> None:
     store = ui.get_store()
-    shown = email or "Your sign-in"
+    shown = email or _("Your sign-in")
     if st.session_state.get(_PROVIDER_SEEN) != f"refused {email}":
         st.session_state[_PROVIDER_SEEN] = f"refused {email}"
         store.accounts.record(
             str(email or "unknown")[:200], "failed sign-in", "", "identity provider: no enabled account"
         )
     st.warning(
-        f"**{ui.md_escape(shown)} has no Tandem account.** Ask your administrator to add it "
-        "(Administration page, or `python -m assessment users add EMAIL --role consultant`), then sign in again."
+        _(
+            "**{email} has no Tandem account.** Ask your administrator to add it (Administration page, or "
+            "`python -m assessment users add EMAIL --role consultant`), then sign in again."
+        ).format(email=ui.md_escape(shown))
     )
-    if st.button("Sign out", key="signin_refused_sign_out"):
+    if st.button(_("Sign out"), key="signin_refused_sign_out"):
         st.logout()
 
 
 def _local_form(configured: str | None) -> None:
     with st.form("console_login"):
         email = st.text_input(
-            "E-mail",
+            _("E-mail"),
             key="console_login_email",
-            help="Leave empty to sign in as the bootstrap administrator (the TANDEM_ADMIN_PASSWORD_HASH password).",
+            help=_("Leave empty to sign in as the bootstrap administrator (the {variable} password).").format(
+                variable=auth.ENV_VAR
+            ),
         )
-        password = st.text_input("Password", type="password", key="console_login_password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        password = st.text_input(_("Password"), type="password", key="console_login_password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if not submitted:
         return
     if not email.strip() and configured is None:
-        st.warning("Enter your e-mail: no bootstrap administrator password has been configured.")
-        st.markdown(auth.HOW_TO)
+        st.warning(_("Enter your e-mail: no bootstrap administrator password has been configured."))
+        st.markdown(auth.how_to())
         return
     wait = ui.throttle("password")
     if wait:
@@ -178,9 +186,10 @@ def _local_form(configured: str | None) -> None:
         st.session_state[_SET_COOKIE] = accounts.issue_session(store, account, configured)
         st.rerun()
     lock = ui.record_failure("password")
-    later = f" Wait {throttling.describe_wait(lock)} before the next try." if lock else ""
-    what = "e-mail and password are" if email.strip() else "password is"
-    st.error(f"That {what} not right.{later} Repeated wrong passwords lock this network out for longer.")
+    wrong = _("That e-mail and password are not right.") if email.strip() else _("That password is not right.")
+    later = _("Wait {wait} before the next try.").format(wait=throttling.describe_wait(lock)) if lock else ""
+    longer = _("Repeated wrong passwords lock this network out for longer.")
+    st.error(" ".join(part for part in (wrong, later, longer) if part))
 
 
 def sign_out(account: Account | None) -> None:

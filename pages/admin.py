@@ -3,10 +3,11 @@ the audit log. Administrators only."""
 
 from datetime import date, datetime, time, timedelta
 
+import pandas as pd
 import streamlit as st
 
-from assessment import accounts, backups, formats, ui, ui_signin
-from assessment.i18n import _
+from assessment import accounts, auth, backups, formats, ui, ui_signin
+from assessment.i18n import _, ngettext
 from assessment.store import InvalidInputError, StoreError
 from assessment.text import md_escape, one_line
 
@@ -23,63 +24,77 @@ def done(message: str) -> None:
     st.rerun()
 
 
-st.header("Accounts")
+st.header(_("Accounts"))
 st.caption(
-    "Administrators see every client and manage accounts, imports, releases, backups and branding; "
-    "consultants see the clients they own or that were shared with them. With sign-in through your "
-    "identity provider, an account needs no password: its e-mail is matched."
+    _(
+        "Administrators see every client and manage accounts, imports, releases, backups and branding; "
+        "consultants see the clients they own or that were shared with them. With sign-in through your "
+        "identity provider, an account needs no password: its e-mail is matched."
+    )
 )
 people = store.accounts.all()
 if people:
-    st.dataframe(
-        [
-            {"e-mail": p.email, "name": p.name, "role": p.role, "password": bool(p.password_hash),
-             "disabled": p.disabled_at, "created": p.created_at, "by": p.created_by}
-            for p in people
-        ],
-        hide_index=True,
-        width="stretch",
+    ui.dataframe(
+        pd.DataFrame(
+            [
+                {"e-mail": p.email, "name": p.name, "role": ui_signin.role_label(p.role),
+                 "password": bool(p.password_hash), "disabled": p.disabled_at, "created": p.created_at,
+                 "by": p.created_by}
+                for p in people
+            ]
+        )
     )  # fmt: skip
 with st.form("admin_add_account", clear_on_submit=True):
     c1, c2, c3 = st.columns([2, 2, 1])
-    new_email = c1.text_input("E-mail", key="admin_account_email")
-    new_name = c2.text_input("Name", key="admin_account_name", max_chars=80)
-    new_role = c3.selectbox("Role", ["consultant", "admin"], key="admin_account_role")
-    new_password = st.text_input(
-        "Password (optional: for local sign-in, at least 10 characters)", type="password", key="admin_account_password"
+    new_email = c1.text_input(_("E-mail"), key="admin_account_email")
+    new_name = c2.text_input(_("Name"), key="admin_account_name", max_chars=80)
+    new_role = c3.selectbox(
+        _("Role"), ["consultant", "admin"], format_func=ui_signin.role_label, key="admin_account_role"
     )
-    if st.form_submit_button("Add account"):
+    new_password = st.text_input(
+        _("Password (optional: for local sign-in, at least {count} characters)").format(count=auth.MIN_LENGTH),
+        type="password",
+        key="admin_account_password",
+    )
+    if st.form_submit_button(_("Add account")):
         try:
             made = accounts.add_account(store, account, new_email, new_role, new_name, new_password or None)
         except (InvalidInputError, ValueError) as exc:
             st.error(md_escape(str(exc)))
         else:
-            done(f"Added {md_escape(made.email)} as {made.role}.")
+            added = _("Added {email} as administrator.") if made.is_admin else _("Added {email} as consultant.")
+            done(added.format(email=md_escape(made.email)))
 if people:
     emails = [p.email for p in people]
-    chosen = st.selectbox("Account", emails, key="admin_account_pick")
+    chosen = st.selectbox(_("Account"), emails, key="admin_account_pick")
     person = next(p for p in people if p.email == chosen)
     c1, c2, c3 = st.columns(3)
     other_role = "consultant" if person.role == "admin" else "admin"
     try:
-        if c1.button(f"Make {other_role}", key="admin_account_role_go"):
+        make = _("Make administrator") if other_role == "admin" else _("Make consultant")
+        if c1.button(make, key="admin_account_role_go"):
             accounts.set_role(store, account, chosen, other_role)
-            done(f"{md_escape(chosen)} is now {other_role}.")
-        if person.enabled and c2.button("Disable", key="admin_account_disable"):
+            now = _("{email} is now an administrator.") if other_role == "admin" else _("{email} is now a consultant.")
+            done(now.format(email=md_escape(chosen)))
+        if person.enabled and c2.button(_("Disable"), key="admin_account_disable"):
             accounts.set_enabled(store, account, chosen, False)
-            done(f"Disabled {md_escape(chosen)}: signed out at their next click.")
-        if not person.enabled and c2.button("Enable", key="admin_account_enable"):
+            done(_("Disabled {email}: signed out at their next click.").format(email=md_escape(chosen)))
+        if not person.enabled and c2.button(_("Enable"), key="admin_account_enable"):
             accounts.set_enabled(store, account, chosen, True)
-            done(f"Enabled {md_escape(chosen)}.")
+            done(_("Enabled {email}.").format(email=md_escape(chosen)))
     except InvalidInputError as exc:
         st.error(md_escape(str(exc)))
     owned = [o for o in store.engagements.organisations(include_archived=True) if store.accounts.owner(o.id) is None]
     if owned:
         names = {o.id: one_line(o.name) for o in owned}
-        org_pick = c3.selectbox("Client owned by nobody", list(names), format_func=names.get, key="admin_assign_org")
-        if c3.button(f"Give it to {chosen}", key="admin_assign_go"):
+        org_pick = c3.selectbox(_("Client owned by nobody"), list(names), format_func=names.get, key="admin_assign_org")
+        if c3.button(_("Give it to {email}").format(email=chosen), key="admin_assign_go"):
             accounts.assign_owner(store, account, org_pick, chosen)
-            done(f"{md_escape(names[org_pick])} is now owned by {md_escape(chosen)}.")
+            done(
+                _("{organisation} is now owned by {email}.").format(
+                    organisation=md_escape(names[org_pick]), email=md_escape(chosen)
+                )
+            )
 
 st.header(_("Backups"))
 schedule = ui.backup_schedule()
@@ -151,7 +166,19 @@ else:
         except InvalidInputError as exc:
             st.error(md_escape(str(exc)))
         else:
-            done(_("Erased {respondent}: {detail}.").format(respondent=removed.subject, detail=md_escape(removed.detail)))
+            erased = (
+                _(
+                    "Erased {respondent} with their answers ({answers}), importance ratings ({ratings}), name, "
+                    "role and personal link. The round's scores were recomputed."
+                )
+                if removed.counts["named"]
+                else _(
+                    "Erased {respondent} with their answers ({answers}), importance ratings ({ratings}), role "
+                    "and personal link. The round's scores were recomputed."
+                )
+            )
+            done(erased.format(respondent=removed.subject, answers=removed.counts["answers"],
+                               ratings=removed.counts["ratings"]))  # fmt: skip
 
 st.header(_("Delete an organisation"))
 st.caption(
@@ -173,9 +200,10 @@ if organisations:
             st.error(md_escape(str(exc)))
         else:
             done(
-                _("Deleted {organisation}: {detail}.").format(
-                    organisation=md_escape(labels[doomed]), detail=md_escape(removed.detail)
-                )
+                _(
+                    "Deleted {organisation} with its rounds ({rounds}), respondents ({respondents}) and answers "
+                    "({answers}). The peer benchmarks were recomputed without it."
+                ).format(organisation=md_escape(labels[doomed]), **removed.counts)
             )
 
 st.header(_("Imported benchmark sets"))
@@ -190,21 +218,28 @@ else:
         )  # fmt: skip
         for r in sets.itertuples()
     }
-    set_id = st.selectbox("Set", list(set_labels), format_func=set_labels.get, key="admin_set_pick")
-    sure = st.checkbox("Delete this set for good", key=f"admin_set_confirm_{set_id}")
-    if st.button("Delete the set", key="admin_set_go", disabled=not sure):
+    set_id = st.selectbox(_("Set"), list(set_labels), format_func=set_labels.get, key="admin_set_pick")
+    sure = st.checkbox(_("Delete this set for good"), key=f"admin_set_confirm_{set_id}")
+    if st.button(_("Delete the set"), key="admin_set_go", disabled=not sure):
         removed = store.operations.delete_benchmark_set(set_id, actor=account.email)
-        done(f"Deleted benchmark set {md_escape(set_labels[set_id])}.")
+        done(_("Deleted benchmark set {set}.").format(set=md_escape(set_labels[set_id])))
 
-st.header("Audit log")
-st.caption("Who did what and when: sign-ins, clients, rounds, codes, exports, reports, imports, releases, "
-           "deletions, erasures and account changes. Nobody can edit or delete it from the app.")  # fmt: skip
+st.header(_("Audit log"))
+st.caption(_("Who did what and when: sign-ins, clients, rounds, codes, exports, reports, imports, releases, "
+             "deletions, erasures and account changes. Nobody can edit or delete it from the app."))  # fmt: skip
+# The log's actors and actions are data, stored in English; only the "all" choice is translated.
 actors, actions = store.accounts.audit_choices()
 c1, c2, c3 = st.columns(3)
-actor_pick = c1.selectbox("Who", ["everyone", *actors], key="admin_audit_actor")
-action_pick = c2.selectbox("Action", ["every action", *actions], key="admin_audit_action")
+actor_pick = c1.selectbox(
+    _("Who"), ["everyone", *actors], format_func=lambda a: _("everyone") if a == "everyone" else a,
+    key="admin_audit_actor",
+)  # fmt: skip
+action_pick = c2.selectbox(
+    _("Action"), ["every action", *actions], format_func=lambda a: _("every action") if a == "every action" else a,
+    key="admin_audit_action",
+)  # fmt: skip
 today = date.today()
-period = c3.date_input("From, to", (today - timedelta(days=30), today), key="admin_audit_dates")
+period = c3.date_input(_("From, to"), (today - timedelta(days=30), today), key="admin_audit_dates")
 # While a range is being picked the widget holds one date: show that day.
 start, end = (period[0], period[-1]) if isinstance(period, tuple) and period else (period, period)
 entries = store.accounts.audit_entries(
@@ -214,12 +249,16 @@ entries = store.accounts.audit_entries(
     until=datetime.combine(end + timedelta(days=1), time.min),
 )
 if entries.empty:
-    st.caption("Nothing recorded for this choice.")
+    st.caption(_("Nothing recorded for this choice."))
 else:
-    st.caption(f"{len(entries)} entries, newest first (times in UTC).")
-    st.dataframe(entries, hide_index=True, width="stretch")
+    st.caption(
+        ngettext(
+            "{count} entry, newest first (times in UTC).", "{count} entries, newest first (times in UTC).", len(entries)
+        ).format(count=len(entries))
+    )
+    ui.dataframe(entries)
     st.download_button(
-        "Download these entries (CSV)",
+        _("Download these entries (CSV)"),
         data=lambda: formats.audit_csv(entries),
         file_name=f"tandem-audit-{start:%Y%m%d}-{end:%Y%m%d}.csv",
         mime="text/csv",

@@ -43,9 +43,9 @@ else:
 sources = {s.key: s for s in benchmarks.available_sources(store, q.key)}
 benchmark = comparison.benchmark
 if fallback:
-    st.warning(fallback)
+    st.warning(_(fallback))  # the reasons are benchmarks' N_() messages, translated as shown
 if benchmark is None:
-    st.info(comparison.reason)
+    st.info(_(comparison.reason) if comparison.reason else _("No benchmark to show."))
     if choice.source == benchmarks.PEERS and len(sources) > 1:
         st.caption(_("Choose another source above: an imported set or the synthetic sample."))
 else:
@@ -56,7 +56,7 @@ else:
     overall = benchmarks.overall_band(table)
     if overall is not None:
         m2.metric(
-            _("Overall, you stand in the"),
+            _("Where you stand overall"),
             overall,
             help=_(
                 "Read from the published quartiles (or, under 10 organisations, the mean) only: never a "
@@ -65,7 +65,7 @@ else:
         )
     st.caption(
         _("Source: {source} · {segment} · n = {count}").format(
-            source=md_escape(benchmark.source), segment=md_escape(benchmark.segment), count=benchmark.n_orgs
+            source=md_escape(benchmark.source_text), segment=md_escape(benchmark.segment), count=benchmark.n_orgs
         )
     )
     scored_org = organisation is not None

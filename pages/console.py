@@ -6,21 +6,23 @@ import pandas as pd
 import streamlit as st
 
 from assessment import accounts, i18n, profile, state, ui, ui_signin
-from assessment.i18n import _
+from assessment.i18n import N_, _
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
 
 account = ui_signin.require_account()
 store = ui.get_store()
 questionnaire = ui.current_questionnaire()
-st.title("Consultant console")
+st.title(_("Consultant console"))
 if account.is_admin:
     ui.branding_section()
     st.page_link(
-        "pages/pool.py", label="Benchmark pool: consent, self-assessments and releases", icon=":material/groups:"
+        "pages/pool.py",
+        label=_("Benchmark pool: consent, self-assessments and releases"),
+        icon=":material/groups:",
     )
 
-with st.expander("New client organisation", expanded=not accounts.visible(store, account, store.pool.client_organisations())):
+with st.expander(_("New client organisation"), expanded=not accounts.visible(store, account, store.pool.client_organisations())):
     with st.form("console_new_org", clear_on_submit=True):
         name = st.text_input(_("Organisation name"), max_chars=profile.MAX_NAME_LENGTH)
         c1, c2, c3 = st.columns(3)
@@ -37,7 +39,7 @@ with st.expander("New client organisation", expanded=not accounts.visible(store,
                 st.session_state["console_pick"] = org.id  # the picker below is not drawn yet
                 st.success(_("Created {organisation}.").format(organisation=md_escape(org.name)))
 
-ROUND_STATUS = {"open": i18n.N_("open"), "closed": i18n.N_("closed")}
+ROUND_STATUS = {"open": N_("open"), "closed": N_("closed")}
 ARCHIVED_KEY = "console_archived_message"  # (org id, name): offers an undo after the rerun
 if ARCHIVED_KEY in st.session_state:
     archived_id, archived_name = st.session_state[ARCHIVED_KEY]
@@ -47,7 +49,7 @@ if ARCHIVED_KEY in st.session_state:
             organisation=md_escape(archived_name)
         )
     )
-    if right.button("Undo", key="console_archive_undo"):
+    if right.button(_("Undo"), key="console_archive_undo"):
         accounts.set_archived(store, account, archived_id, False)
         st.session_state.pop(ARCHIVED_KEY)
         st.session_state[state.CONSOLE_ORG] = st.session_state["console_pick"] = archived_id
@@ -57,7 +59,7 @@ show_archived = st.toggle(_("Show archived organisations"), key="console_show_ar
 # Administrators see every client; a consultant those they own or that were shared with them.
 organisations = accounts.visible(store, account, store.pool.client_organisations(include_archived=show_archived))
 if not organisations:
-    st.info("No client organisations of yours yet. Create one above to start a round.")
+    st.info(_("No client organisations of yours yet. Create one above to start a round."))
     st.stop()
 
 ids = [o.id for o in organisations]
@@ -90,12 +92,12 @@ with st.expander(_("Rename or archive")):
         except InvalidInputError as exc:
             st.error(str(exc))
     if org.archived_at is not None:
-        if c2.button("Restore from the archive", key="console_unarchive"):
+        if c2.button(_("Restore from the archive"), key="console_unarchive"):
             accounts.set_archived(store, account, org.id, False)
             st.rerun()
     else:
-        sure = c2.checkbox("I want to archive this organisation", key="console_archive_confirm")
-        if c2.button("Archive organisation", key="console_archive", disabled=not sure):
+        sure = c2.checkbox(_("I want to archive this organisation"), key="console_archive_confirm")
+        if c2.button(_("Archive organisation"), key="console_archive", disabled=not sure):
             accounts.set_archived(store, account, org.id, True)
             st.session_state[ARCHIVED_KEY] = (org.id, org.name)
             st.session_state.pop(state.CONSOLE_ORG, None)
@@ -107,25 +109,30 @@ with st.expander(_("Rename or archive")):
         )
     )
 
-with st.expander("Owner and sharing"):
+with st.expander(_("Owner and sharing")):
     owner = store.accounts.owner(org.id)
     shared = store.accounts.shared_with(org.id)
     st.caption(
-        f"Owner: {md_escape(owner or 'nobody (administrators only)')}. "
-        + (f"Shared with: {md_escape(', '.join(shared))}." if shared else "Not shared with anyone.")
+        (_("Owner: {owner}.").format(owner=md_escape(owner)) if owner else _("Owner: nobody (administrators only)."))
+        + " "
+        + (
+            _("Shared with: {people}.").format(people=md_escape(", ".join(shared)))
+            if shared
+            else _("Not shared with anyone.")
+        )
     )
     if accounts.can_share(store, account, org.id):
-        colleague = st.text_input("Share with (a colleague's e-mail)", key=f"console_share_{org.id}")
+        colleague = st.text_input(_("Share with (a colleague's e-mail)"), key=f"console_share_{org.id}")
         c1, c2 = st.columns(2)
-        if c1.button("Share", key="console_share_go"):
+        if c1.button(_("Share"), key="console_share_go"):
             try:
                 email = accounts.share(store, account, org.id, colleague)
-                st.success(f"Shared with {md_escape(email)}.")
+                st.success(_("Shared with {email}.").format(email=md_escape(email)))
             except InvalidInputError as exc:
                 st.error(md_escape(str(exc)))
         if shared:
-            gone = c2.selectbox("Stop sharing with", shared, key=f"console_unshare_{org.id}")
-            if c2.button("Stop sharing", key="console_unshare_go"):
+            gone = c2.selectbox(_("Stop sharing with"), shared, key=f"console_unshare_{org.id}")
+            if c2.button(_("Stop sharing"), key="console_unshare_go"):
                 accounts.unshare(store, account, org.id, gone)
                 st.rerun()
 
@@ -136,7 +143,7 @@ if rounds:
     ui.dataframe(
         pd.DataFrame(
             [
-                {"round": r.name, "status": _(ROUND_STATUS[r.status]), "started": r.created_at, "closed": r.closed_at}
+                {"round": r.name, "status": _(ROUND_STATUS[r.status]), "started": r.created_at, "closed on": r.closed_at}
                 for r in rounds
             ]
         )
@@ -205,14 +212,14 @@ def open_round_panel(rnd) -> None:
         st.warning(_("This round has no join code: nobody new can join. Issue a new code to reopen joining."))
     default_language(rnd)
     c1, c2, c3 = st.columns(3)
-    if c1.button("Issue a new code", key="console_rotate", help="The old code stops working at once."):
+    if c1.button(_("Issue a new code"), key="console_rotate", help=_("The old code stops working at once.")):
         accounts.issue_code(store, account, rnd.id)
         st.rerun()
-    if c2.button("Revoke the code", key="console_revoke", disabled=not rnd.join_code):
+    if c2.button(_("Revoke the code"), key="console_revoke", disabled=not rnd.join_code):
         accounts.revoke_code(store, account, rnd.id)
         st.rerun()
-    confirm = c3.checkbox("I want to close this round", key="console_close_confirm")
-    if c3.button("Close the round", key="console_close", disabled=not confirm, type="primary"):
+    confirm = c3.checkbox(_("I want to close this round"), key="console_close_confirm")
+    if c3.button(_("Close the round"), key="console_close", disabled=not confirm, type="primary"):
         accounts.close_round(store, account, rnd.id)
         st.rerun()
     st.subheader(_("Live progress"))
@@ -230,7 +237,7 @@ if not rounds:
 st.header(_("Exports and workshop"))
 latest = rounds[-1]
 st.download_button(
-    f"Raw responses of {md_escape(latest.name)} (CSV)",
+    _("Raw responses of {round} (CSV)").format(round=md_escape(latest.name)),
     data=lambda: accounts.export_responses(store, account, latest.id),  # checked and recorded on click
     file_name=f"tandem-responses-{latest.id}.csv",
     mime="text/csv",
@@ -238,8 +245,8 @@ st.download_button(
     on_click="ignore",
 )
 if store.pool.results_released(latest.id):
-    st.caption(f"Respondents of {md_escape(latest.name)} can see the organisation's results.")
-    if latest.kind == "consultant" and st.button("Hide the results from respondents again", key="console_unrelease"):
+    st.caption(_("Respondents of {round} can see the organisation's results.").format(round=md_escape(latest.name)))
+    if latest.kind == "consultant" and st.button(_("Hide the results from respondents again"), key="console_unrelease"):
         store.pool.release_results(latest.id, account.email[:80], released=False)
         accounts.audit(store, account, "hide results from respondents", latest.id, org.id)
         st.rerun()
@@ -250,7 +257,7 @@ else:
             "results to them."
         ).format(round=md_escape(latest.name))
     )
-    if st.button("Release the organisation's results to respondents", key="console_release"):
+    if st.button(_("Release the organisation's results to respondents"), key="console_release"):
         store.pool.release_results(latest.id, account.email[:80])
         accounts.audit(store, account, "release results to respondents", latest.id, org.id)
         st.rerun()

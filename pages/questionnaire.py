@@ -67,7 +67,7 @@ st.progress(
     ),
 )
 if error := st.session_state.pop("qn_error", None):
-    st.error(_(error))  # a message made in the store's writer thread is English: translated here
+    st.error(error)  # the store says it in the language of the callback that saved
 if not rnd.is_open:
     st.warning(_("This round is closed: your answers are kept and can be read, but no longer changed."))
 

@@ -81,7 +81,7 @@ def test_respondent_sees_bands_from_the_release_and_a_withheld_peer_group(db_pat
     assert at.selectbox(key="bench_source").value == "peers"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Organisations in this segment"] == "12"  # the release: unapproved rounds never count
-    assert metrics["Overall, you stand in the"] in disclosure.BANDS
+    assert metrics["Where you stand overall"] in disclosure.BANDS
     assert any(f"Benchmark release {release.id} of" in c.value for c in at.caption)
     spec, data = chart_data(at)
     assert spec["title"]["text"] == "Where you sit among your peers"

@@ -723,6 +723,7 @@ def test_two_consultants_sign_in_with_the_provider_and_see_only_their_clients(br
                 expect(page.get_by_role("option", name=re.compile(f"^{theirs} Client Co"))).to_have_count(0)
                 page.keyboard.press("Escape")
                 expect(page.get_by_text(f"Signed in as {people[sub]['name']}")).to_be_visible()
+                screenshot(page, f"console-{sub}.png")
             pages["ana"].reload()  # the provider's sign-in survives a reload
             expect(pages["ana"].get_by_role("heading", name="Consultant console")).to_be_visible()
             expect(pages["ana"].get_by_role("combobox", name="Organisation")).to_have_value(re.compile("^Ana Client"))

@@ -298,3 +298,56 @@ def walk_through(lang: str, want: dict[str, str]) -> None:
     run(at.switch_page("pages/results.py"))
     assert want["results"] in [h.value for h in at.header]
     assert at.query_params["lang"] == lang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_console_and_administration_in_each_language(lang, db_path, locale_dir):
+    """An administrator's console, administration and pool pages in each language, from the real
+    catalogs: translated headings and choices, and no exception (accounts' words included)."""
+    from assessment import accounts
+    from assessment.store import Store
+    from assessment.ui_signin import SESSION, _digest
+
+    compile_into(locale_dir, {code: catalogs.catalog_path(code) for code in LANGS})
+    store = Store(db_path)
+    admin = accounts.add_account(store, accounts.CLI, "admin@example.com", "admin", "Ada", "a long password 2026")
+    accounts.create_organisation(store, admin, "Lyon SA", "Retail", "1-249", "Europe")
+    digest = _digest(store.accounts.get(admin.email).password_hash)
+    store.close()
+    with i18n.using(lang):  # AppTest formats widget options in this thread too
+        at = app(lang=lang)
+        at.session_state[SESSION] = (admin.email, "local", digest)  # signed in, as the sign-in form leaves it
+        run(at)
+        assert at.title[0].value == expected(lang, "Consultant console")  # a signed-in consultant's home
+        assert expected(lang, "Rounds") in [h.value for h in at.header]
+        assert [o.split(" · ")[1] for o in at.selectbox(key="console_pick").options] == [expected(lang, "Retail")]
+        run(at.switch_page("pages/admin.py"))
+        assert at.title[0].value == expected(lang, "Administration")
+        assert expected(lang, "Audit log") in [h.value for h in at.header]
+        assert at.selectbox(key="admin_account_role").options == [expected(lang, "consultant"), expected(lang, "administrator")]
+        assert expected(lang, "every action") in at.selectbox(key="admin_audit_action").options
+        assert "add account" in at.selectbox(key="admin_audit_action").options  # the log's words are data
+        run(at.switch_page("pages/pool.py"))
+        assert at.title[0].value == expected(lang, "Benchmark pool")
+        assert at.query_params["lang"] == lang
+
+
+def test_the_extractor_finds_calls_inside_f_strings_and_through_the_module() -> None:
+    import io
+
+    from assessment.i18n_extract import extract
+
+    source = (
+        "from assessment import i18n\n"
+        "from assessment.i18n import N_, _, ngettext\n"
+        "STATUS = {'open': i18n.N_('open')}\n"
+        "x = f\"<h1>{_('Board brief')}</h1>\"\n"
+        "y = ngettext('{n} round', '{n} rounds', n)\n"
+        "z = _(name)\n"
+    )
+    found = [(line, name, message) for line, name, message, _c in extract(io.BytesIO(source.encode()), {}, (), {})]
+    assert sorted(found) == [
+        (3, "N_", "open"),
+        (4, "_", "Board brief"),
+        (5, "ngettext", ("{n} round", "{n} rounds")),
+    ]

@@ -224,7 +224,7 @@ def _charts(d: ScoredRound, images: dict[str, bytes]) -> str:
     top = d.top_disagreements
     if not top.empty:
         heading = ngettext(
-            "The question with the largest disagreement", "The {n} questions with the largest disagreements", len(top)
+            "The {n} question with the largest disagreement", "The {n} questions with the largest disagreements", len(top)
         ).format(n=len(top))
         parts.append(f"<h2>{_e(heading)}</h2>")
         rows = [

@@ -366,7 +366,7 @@ def _charts(pdf: _Report, images: dict[str, bytes]) -> None:
     top = d.top_disagreements
     heading = (
         ngettext(
-            "The question with the largest disagreement", "The {n} questions with the largest disagreements", len(top)
+            "The {n} question with the largest disagreement", "The {n} questions with the largest disagreements", len(top)
         ).format(n=len(top))
         if len(top)
         else _("Disagreements")

@@ -279,7 +279,7 @@ def _charts(w: _Doc, images: dict[str, bytes]) -> None:
     top = d.top_disagreements
     w.h2(
         ngettext(
-            "The question with the largest disagreement", "The {n} questions with the largest disagreements", len(top)
+            "The {n} question with the largest disagreement", "The {n} questions with the largest disagreements", len(top)
         ).format(n=len(top))
         if len(top)
         else _("Disagreements")

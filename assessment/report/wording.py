@@ -505,8 +505,8 @@ def organisation_text(data: ReportData) -> str:
 def flagged_sentence(flagged: list[str]) -> str:
     """The dimensions where the sides are a full level or more apart, counted and named."""
     return ngettext(
-        "IT and marketing differ by a full level or more on {n} dimension(s): {dimensions}.",
-        "IT and marketing differ by a full level or more on {n} dimension(s): {dimensions}.",
+        "IT and marketing differ by a full level or more on {n} dimension: {dimensions}.",
+        "IT and marketing differ by a full level or more on {n} dimensions: {dimensions}.",
         len(flagged),
     ).format(n=len(flagged), dimensions=", ".join(flagged))
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from assessment.i18n import _
 from assessment.store.database import Database, utcnow
 from assessment.store.records import InvalidInputError
 
@@ -68,10 +69,10 @@ class AccountQueries:
         self, email: str, name: str | None, role: str, password_hash: str | None, *, actor: str
     ) -> Account:
         if role not in ROLES:
-            raise InvalidInputError(f"Role must be one of: {', '.join(ROLES)}.")
+            raise InvalidInputError(_("Role must be one of: {options}.").format(options=", ".join(ROLES)))
         with self.db.transaction() as cur:
             if cur.execute("SELECT 1 FROM accounts WHERE email = ?", [email]).fetchall():
-                raise InvalidInputError(f"There is already an account for {email}.")
+                raise InvalidInputError(_("There is already an account for {email}.").format(email=email))
             cur.execute(
                 f"INSERT INTO accounts ({_COLS}) VALUES (?, ?, ?, ?, NULL, ?, ?)",
                 [email, name, role, password_hash, utcnow(), actor],
@@ -86,12 +87,12 @@ class AccountQueries:
         with self.db.transaction() as cur:
             found = cur.execute(f"UPDATE accounts SET {sql} WHERE email = ? RETURNING 1", [*params, email])  # noqa: S608
             if not found.fetchall():
-                raise InvalidInputError(f"There is no account for {email}.")
+                raise InvalidInputError(_("There is no account for {email}.").format(email=email))
             self.record(actor, action, email, detail, cur=cur)
 
     def set_role(self, email: str, role: str, *, actor: str) -> None:
         if role not in ROLES:
-            raise InvalidInputError(f"Role must be one of: {', '.join(ROLES)}.")
+            raise InvalidInputError(_("Role must be one of: {options}.").format(options=", ".join(ROLES)))
         self._update(email, "role = ?", [role], actor=actor, action="change role", detail=f"role {role}")
 
     def set_enabled(self, email: str, enabled: bool, *, actor: str) -> None:
@@ -135,7 +136,7 @@ class AccountQueries:
                 "UPDATE organisations SET owner = ? WHERE id = ? RETURNING name", [email, org_id]
             ).fetchall()
             if not found:
-                raise InvalidInputError(f"There is no organisation {org_id}.")
+                raise InvalidInputError(_("There is no organisation {organisation}.").format(organisation=org_id))
             self.record(actor, action, org_id, f"owner {email or 'nobody'}", cur=cur)
 
     def shared_with(self, org_id: str) -> list[str]:

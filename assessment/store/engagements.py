@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from assessment import codes
-from assessment.i18n import LANGUAGES
+from assessment.i18n import LANGUAGES, _
 from assessment.questionnaire import SIDES
 from assessment.store.database import Database, utcnow
 from assessment.store.records import InvalidInputError, Organisation, Round, choice, clean_name
@@ -92,8 +92,7 @@ class EngagementQueries:
 
     def change_side(self, respondent_id: str, side: str) -> None:
         """A respondent who picked the wrong side moves, answers and all, while the round is open."""
-        if side not in SIDES:
-            raise InvalidInputError(f"Side must be one of: {', '.join(SIDES)}.")
+        choice(side, SIDES, "Side")
         with self.db.transaction() as cur:
             self.upkeep.check_open(cur, respondent_id)
             cur.execute("UPDATE respondents SET side = ? WHERE id = ?", [side, respondent_id])
@@ -101,7 +100,11 @@ class EngagementQueries:
     def set_targets(self, round_id: str, targets: dict[str, float]) -> None:
         for dimension_id, value in targets.items():
             if not 1 <= float(value) <= 5:
-                raise InvalidInputError(f"Target for {dimension_id} must be from 1 to 5, not {value}.")
+                raise InvalidInputError(
+                    _("The target for {dimension} must be from 1 to 5, not {value}.").format(
+                        dimension=dimension_id, value=value
+                    )
+                )
         with self.db.transaction() as cur:
             cur.execute("DELETE FROM targets WHERE round_id = ?", [round_id])
             now = utcnow()

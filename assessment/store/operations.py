@@ -10,11 +10,12 @@ person's name.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from assessment.i18n import _
 from assessment.store.database import Database, utcnow
 from assessment.store.records import InvalidInputError
 from assessment.store.upkeep import ScoreUpkeep
@@ -24,10 +25,12 @@ ACTORS = ("console", "command line")  # before accounts; now an actor is an acco
 
 @dataclass(frozen=True)
 class Removed:
-    """What an erasure or deletion removed, for the confirmation message."""
+    """What an erasure or deletion removed: ``detail`` is the audit record's English words,
+    ``counts`` the figures a confirmation message says in the reader's language."""
 
     subject: str
     detail: str
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _digest(configured_hash: str) -> str:
@@ -79,7 +82,9 @@ class OperationsQueries:
                 [respondent_id],
             ).fetchall()
             if not found:
-                raise InvalidInputError(f"There is no respondent {respondent_id}; nothing was erased.")
+                raise InvalidInputError(
+                    _("There is no respondent {respondent}; nothing was erased.").format(respondent=respondent_id)
+                )
             round_id, org_id, named = found[0]
             answers = cur.execute(
                 "DELETE FROM answers WHERE respondent_id = ? RETURNING 1", [respondent_id]
@@ -105,7 +110,7 @@ class OperationsQueries:
                     " WHERE round_id = ? AND score IS NOT NULL",
                     [round_id],
                 )
-        return Removed(respondent_id, detail)
+        return Removed(respondent_id, detail, {"answers": len(answers), "ratings": len(ratings), "named": int(named)})
 
     def find_respondents(self, *, token: str | None = None, name: str | None = None) -> pd.DataFrame:
         """Respondents matching a personal link's token or a given name (case-insensitive), to
@@ -133,7 +138,9 @@ class OperationsQueries:
         with self.db.transaction() as cur:
             found = cur.execute("SELECT source, rows FROM benchmark_sets WHERE id = ?", [set_id]).fetchall()
             if not found:
-                raise InvalidInputError(f"There is no imported benchmark set {set_id}; nothing was deleted.")
+                raise InvalidInputError(
+                    _("There is no imported benchmark set {set}; nothing was deleted.").format(set=set_id)
+                )
             source, rows = found[0]
             cur.execute("DELETE FROM benchmark_rows WHERE set_id = ?", [set_id])
             cur.execute("DELETE FROM benchmark_sets WHERE id = ?", [set_id])
@@ -148,13 +155,15 @@ class OperationsQueries:
         with self.db.transaction() as cur:
             found = cur.execute("SELECT name, synthetic FROM organisations WHERE id = ?", [org_id]).fetchall()
             if not found:
-                raise InvalidInputError(f"There is no organisation {org_id}; nothing was deleted.")
+                raise InvalidInputError(
+                    _("There is no organisation {organisation}; nothing was deleted.").format(organisation=org_id)
+                )
             name, synthetic = found[0]
             if synthetic:
-                raise InvalidInputError("The synthetic sample is not deleted one organisation at a time.")
+                raise InvalidInputError(_("The synthetic sample is not deleted one organisation at a time."))
             if (confirm_name or "").strip() != name.strip():
                 raise InvalidInputError(
-                    "To delete an organisation, type its name exactly as shown; nothing was deleted."
+                    _("To delete an organisation, type its name exactly as shown; nothing was deleted.")
                 )
             rounds = [
                 r[0]
@@ -182,7 +191,7 @@ class OperationsQueries:
                 " peer benchmarks recomputed without it"
             )
             self._audit(cur, actor, "delete organisation", org_id, detail)
-        return Removed(org_id, detail)
+        return Removed(org_id, detail, {"rounds": len(rounds), "respondents": len(people), "answers": len(answers)})
 
     def set_archived(self, org_id: str, archived: bool, *, actor: str) -> None:
         """Archive (leaves the console list and the peer set; nothing is deleted) or restore."""
@@ -191,7 +200,7 @@ class OperationsQueries:
                 "SELECT archived_at IS NOT NULL FROM organisations WHERE id = ?", [org_id]
             ).fetchall()
             if not found:
-                raise InvalidInputError(f"There is no organisation {org_id}.")
+                raise InvalidInputError(_("There is no organisation {organisation}.").format(organisation=org_id))
             if bool(found[0][0]) == archived:
                 return
             cur.execute(

@@ -17,6 +17,7 @@ from datetime import datetime
 import pandas as pd
 
 from assessment.disclosure import Key, Unit
+from assessment.i18n import _
 from assessment.store.database import Database, utcnow
 from assessment.store.records import InvalidInputError, Organisation
 from assessment.store.upkeep import ScoreUpkeep
@@ -35,7 +36,9 @@ def who(by: str | None) -> str:
     fits the same field once there are accounts)."""
     text = (by or "").strip()
     if len(text) > MAX_BY_LENGTH:
-        raise InvalidInputError(f"The name is {len(text)} characters long; the limit is {MAX_BY_LENGTH}.")
+        raise InvalidInputError(
+            _("The name is {length} characters long; the limit is {limit}.").format(length=len(text), limit=MAX_BY_LENGTH)
+        )
     return text or "console"
 
 
@@ -126,16 +129,18 @@ class PoolQueries:
             [round_id],
         )
         if not found:
-            raise InvalidInputError(f"No round {round_id}.")
+            raise InvalidInputError(_("There is no round {round}.").format(round=round_id))
         org_id, qid, qver, synthetic, is_test, archived, self_assessed = found[0]
         if synthetic or is_test:
-            raise InvalidInputError("Synthetic and test organisations never count in the benchmark.")
+            raise InvalidInputError(_("Synthetic and test organisations never count in the benchmark."))
         if archived:
-            raise InvalidInputError("An archived organisation does not count in the benchmark.")
+            raise InvalidInputError(_("An archived organisation does not count in the benchmark."))
         if self_assessed and not include_self_assessed:
             raise InvalidInputError(
-                "This is a public self-assessment: it counts only when an operator includes the "
-                "organisation explicitly, from the list of self-assessments."
+                _(
+                    "This is a public self-assessment: it counts only when an operator includes the "
+                    "organisation explicitly, from the list of self-assessments."
+                )
             )
         missing = self.db.execute(
             "SELECT d.dimension_id FROM (SELECT DISTINCT dimension_id FROM questionnaire_items"
@@ -148,8 +153,10 @@ class PoolQueries:
         if missing:
             names = ", ".join(m[0] for m in missing)
             raise InvalidInputError(
-                f"This round has no score yet in: {names}. Only rounds scored in every dimension enter "
-                "the benchmark (finished respondents, at least half the questions of each dimension)."
+                _(
+                    "This round has no score yet in: {dimensions}. Only rounds scored in every dimension enter "
+                    "the benchmark (finished respondents, at least half the questions of each dimension)."
+                ).format(dimensions=names)
             )
         with self.db.transaction() as cur:
             cur.execute("DELETE FROM benchmark_entries WHERE round_id = ?", [round_id])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from assessment import codes, profile
+from assessment.i18n import _
 from assessment.questionnaire import SIDES, Questionnaire
 from assessment.scoring import Respondent
 from assessment.store.accounts import AccountQueries
@@ -140,7 +141,7 @@ class Store:
         self.register_questionnaire(questionnaire)
         with self.db.transaction() as cur:
             if not cur.execute("SELECT 1 FROM organisations WHERE id = ?", [organisation_id]).fetchall():
-                raise InvalidInputError(f"No organisation {organisation_id}.")
+                raise InvalidInputError(_("There is no organisation {organisation}.").format(organisation=organisation_id))
             open_rounds = cur.execute(
                 "SELECT name FROM rounds WHERE organisation_id = ? AND status = 'open'", [organisation_id]
             ).fetchall()
@@ -190,7 +191,7 @@ class Store:
         with self.db.transaction() as cur:
             status = cur.execute("SELECT status FROM rounds WHERE id = ?", [round_id]).fetchall()
             if not status:
-                raise InvalidInputError("That round does not exist.")
+                raise InvalidInputError(_("That round does not exist."))
             if status[0][0] != "open":
                 raise closed_to_newcomers_error()
             cur.execute(
@@ -212,12 +213,14 @@ class Store:
     def save_answer(self, respondent_id: str, question_id: str, level: int | None) -> None:
         """Upsert one answer (``None`` is "don't know"); returns once it is committed."""
         if level is not None and (isinstance(level, bool) or level not in (1, 2, 3, 4, 5)):
-            raise InvalidInputError(f"A level must be 1 to 5 or don't know, not {level!r}.")
+            raise InvalidInputError(
+                _("A level must be 1 to 5 or \"don't know\", not {level}.").format(level=repr(level))
+            )
         self._writer.save("answers", respondent_id, question_id, level)
 
     def save_importance(self, respondent_id: str, dimension_id: str, rating: int) -> None:
         if isinstance(rating, bool) or rating not in (1, 2, 3, 4, 5):
-            raise InvalidInputError(f"Importance must be 1 to 5, not {rating!r}.")
+            raise InvalidInputError(_("Importance must be 1 to 5, not {rating}.").format(rating=repr(rating)))
         self._writer.save("importance", respondent_id, dimension_id, rating)
 
     def answers_for(self, respondent_id: str) -> dict[str, int | None]:
@@ -259,8 +262,8 @@ class Store:
             [round_id, completed_only],
         )
         people: dict[str, tuple[str, str, dict[str, int | None], dict[str, int]]] = {}
-        for pid, side, role, _, kind, item, value in rows:
-            _, _, answers, importance = people.setdefault(pid, (side, role, {}, {}))
+        for pid, side, role, _name, kind, item, value in rows:
+            _side, _role, answers, importance = people.setdefault(pid, (side, role, {}, {}))
             if item is None:
                 continue
             if kind == "answer":

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from assessment import profile
+from assessment.i18n import _
 from assessment.store.database import Database
 from assessment.store.records import InvalidInputError, RoundClosedError
 from assessment.store.scores_sql import REFRESH_PEER_SCORES, REFRESH_ROUND_SCORES
-from assessment.store.writer import CLOSED_MESSAGE
+from assessment.store.writer import CLOSED_MESSAGE, UNKNOWN_RESPONDENT
 
 
 class ScoreUpkeep:
@@ -26,9 +27,9 @@ class ScoreUpkeep:
             [respondent_id],
         ).fetchall()
         if not rows:
-            raise InvalidInputError("Unknown respondent.")
+            raise InvalidInputError(_(UNKNOWN_RESPONDENT))
         if rows[0][0] != "open":
-            raise RoundClosedError(CLOSED_MESSAGE)
+            raise RoundClosedError(_(CLOSED_MESSAGE))
         return rows[0]
 
     def rounds(self, cur: Any, ids: list[str] | None) -> None:

@@ -21,15 +21,28 @@ from typing import Any
 
 import duckdb
 
-from assessment.i18n import N_
+from assessment.i18n import N_, _
 from assessment.store.database import Database, StoreError, utcnow
 from assessment.store.records import InvalidInputError, RoundClosedError
 
 MAX_BATCH = 1_000
-CLOSED_MESSAGE = N_(  # made in the writer's thread: pages translate it as they show it
+CLOSED_MESSAGE = N_(
     "This round has been closed, so this change was not saved. Every answer you gave before it "
     "closed is kept."
 )
+UNKNOWN_RESPONDENT = N_("Unknown respondent.")
+NOT_SAVED = N_(
+    "This change could not be saved ({error}). Nothing of it was written and every answer saved "
+    "before is kept; please try again, and tell the operator if it happens again."
+)
+
+
+def _refusal(kind: type[Exception], message: str, **params: object) -> Exception:
+    """An error made in the writer's thread, which has no language of its own: it carries its
+    English message and its parts, and ``save`` says it again in the caller's language."""
+    exc = kind(message.format(**params))
+    exc.tandem_message = (message, params)  # type: ignore[attr-defined]
+    return exc
 
 
 _STOP: Any = object()
@@ -74,7 +87,14 @@ class BatchWriter:
         future: Future[None] = Future()
         self._ensure_thread()
         self._queue.put((Write(table, respondent_id, key, value, utcnow()), future))
-        future.result()
+        try:
+            future.result()
+        except (StoreError, InvalidInputError, RoundClosedError) as exc:
+            found = getattr(exc, "tandem_message", None)
+            if found is None:
+                raise
+            message, params = found
+            raise type(exc)(_(message).format(**params)) from exc
 
     def _ensure_thread(self) -> None:
         if self._thread is None:
@@ -110,19 +130,15 @@ class BatchWriter:
                 self._write(batch)
             except BaseException as exc:  # noqa: BLE001 - every waiting caller must hear of it
                 if isinstance(exc, duckdb.Error):
-                    exc = StoreError(
-                        f"This change could not be saved ({exc}). Nothing of it was written and every "
-                        "answer saved before is kept; please try again, and tell the operator if it "
-                        "happens again."
-                    )
-                for _, future in batch:
+                    exc = _refusal(StoreError, NOT_SAVED, error=exc)
+                for _write, future in batch:
                     if not future.done():
                         future.set_exception(exc)
             if stopping:
                 return
 
     def _write(self, batch: list[tuple[Write, Future[None]]]) -> None:
-        ids = sorted({w.respondent_id for w, _ in batch})
+        ids = sorted({w.respondent_id for w, _future in batch})
         with self._db.transaction() as cur:
             # The round's status is read inside the transaction: a round closed a moment ago
             # refuses the write. Which questions exist never changes for a version, so that
@@ -139,7 +155,7 @@ class BatchWriter:
                 if done:
                     finished[pid] = round_id
             wanted = {
-                (*rounds[w.respondent_id][1:], w.key, w.table) for w, _ in batch if w.respondent_id in rounds
+                (*rounds[w.respondent_id][1:], w.key, w.table) for w, _future in batch if w.respondent_id in rounds
             }
             if not wanted <= self._known:
                 self._known = {
@@ -165,12 +181,12 @@ class BatchWriter:
                     rows = ", ".join(["(?, ?, ?, ?)"] * len(writes))
                     params = [x for w in writes.values() for x in (w.respondent_id, w.key, w.value, w.at)]
                     cur.execute(_UPSERT[table].format(rows=rows), params)
-            rescore = sorted({finished[pid] for pid, _ in accepted["answers"] if pid in finished})
+            rescore = sorted({finished[pid] for pid, _key in accepted["answers"] if pid in finished})
             if rescore and self._rescore is not None:
                 self._rescore(cur, rescore)
         for future, problem in refused:
             future.set_exception(problem)
-        for _, future in batch:
+        for _write, future in batch:
             if not future.done():
                 future.set_result(None)
 
@@ -179,11 +195,15 @@ def _check(
     write: Write, round_info: tuple[str, str, str] | None, known: set[tuple[str, ...]]
 ) -> Exception | None:
     if round_info is None:
-        return InvalidInputError("Unknown respondent.")
+        return _refusal(InvalidInputError, UNKNOWN_RESPONDENT)
     status, qid, qver = round_info
     if status != "open":
-        return RoundClosedError(CLOSED_MESSAGE)
+        return _refusal(RoundClosedError, CLOSED_MESSAGE)
     if (qid, qver, write.key, write.table) not in known:
-        what = "Question" if write.table == "answers" else "Dimension"
-        return InvalidInputError(f"{what} {write.key} is not in questionnaire {qid} {qver}.")
+        message = (
+            N_("Question {item} is not in questionnaire {questionnaire} {version}.")
+            if write.table == "answers"
+            else N_("Dimension {item} is not in questionnaire {questionnaire} {version}.")
+        )
+        return _refusal(InvalidInputError, message, item=write.key, questionnaire=qid, version=qver)
     return None
