@@ -186,13 +186,20 @@ def _round_language() -> str | None:
 
 
 def joining_round(join_code: str) -> Round | None:
-    """The round a join link's code opens, looked up once per session and code (the lookup
-    counts as a try against the throttle), not on every rerun."""
+    """The round a join link's code opens, looked up once per session and code, not on every
+    rerun. Only a wrong code counts against the throttle, once looked up: a room of phones behind
+    one address opening the same link at once must never lock itself out because many lookups
+    were still under way (counting each as failed until it succeeded did, under load). A burst of
+    guesses from many sessions at once gains nothing against 80-bit codes. While the address is
+    locked out nothing is remembered, so the link works again once the wait is over."""
     looked_up = st.session_state.get("start_join_lookup")
     if looked_up is None or looked_up[0] != join_code:
-        found = None if throttle("join") else get_store().round_by_join_code(join_code)
-        if found is not None and found.is_open:
-            record_success("join")
+        client = _client()
+        if _throttle().wait("join", client):
+            return None
+        found = get_store().round_by_join_code(join_code)
+        if found is None or not found.is_open:
+            _throttle().fail("join", client)
         looked_up = st.session_state["start_join_lookup"] = (join_code, found.id if found else None)
     return get_store().round(looked_up[1]) if looked_up[1] else None
 

@@ -164,3 +164,45 @@ def test_wrong_passwords_in_many_sessions_lock_this_client_out(db_path, monkeypa
     at = _sign_in(_console(db_path), "the right password")  # refused unchecked while locked out
     assert "Too many wrong passwords" in at.error[0].value
     assert "console_unlocked" not in at.session_state
+
+
+def test_a_room_opening_one_join_link_counts_only_wrong_codes(db_path, monkeypatch, current):
+    """Phones behind one address open the same link at once: a lookup under way is not a failure
+    (counting it as one until it succeeded locked rooms out under load); a wrong code is one, and
+    while the address is locked out the code is neither looked up nor remembered as wrong."""
+    from assessment import ui
+    from assessment.store import Store
+
+    seed = Store(db_path)
+    org = seed.create_organisation("Room Co", "Retail", "1-249", "Europe")
+    code = seed.create_round(org.id, "Workshop", current, kind="consultant").join_code
+    seed.close()
+    assert code
+    monkeypatch.setattr(throttle, "BASE_LOCK_S", 60.0)
+    calls: list[tuple[str, str]] = []
+    lookup, fail = Store.round_by_join_code, Throttle.fail
+    monkeypatch.setattr(Store, "round_by_join_code", lambda s, c: calls.append(("lookup", c)) or lookup(s, c))
+    monkeypatch.setattr(Throttle, "fail", lambda s, k, c, now=None: calls.append(("fail", k)) or fail(s, k, c, now))
+    ui._throttle.clear()
+
+    def open_link(join: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["join"] = join
+        return at.run()
+
+    for _ in range(throttle.FREE_FAILURES["join"] + 5):  # more phones than the free failures
+        at = open_link(code)
+        assert not at.exception and not at.warning
+        assert any("invited to **Room Co**" in i.value for i in at.info)
+    assert ("fail", "join") not in calls and calls.count(("lookup", code)) >= throttle.FREE_FAILURES["join"] + 5
+
+    calls.clear()
+    for i in range(throttle.FREE_FAILURES["join"] + 1):
+        wrong = f"ZZZZ-ZZZZ-ZZZZ-{i:04d}"
+        assert "not valid" in open_link(wrong).warning[0].value
+    assert calls.count(("fail", "join")) == throttle.FREE_FAILURES["join"] + 1
+    calls.clear()
+    at = open_link(code)  # this address is now locked out: refused, not looked up, not remembered
+    assert "not valid" in at.warning[0].value
+    assert ("lookup", code) not in calls and "start_join_lookup" not in at.session_state
+    ui._throttle.clear()
