@@ -138,3 +138,21 @@ def test_a_respondent_answers_in_the_language_of_the_link(tmp_path, monkeypatch,
     at.run()
     assert any(s.value.endswith(first.title) and "[fr]" not in s.value for s in at.header)
     assert at.radio(key=radio.key).value == 3
+
+
+def test_questionnaire_check_lang_names_the_file_and_the_id(tmp_path, capsys, current):
+    from assessment.cli import main
+
+    shutil.copy(current.path, tmp_path / "q.toml")
+    q = load_questionnaire(tmp_path / "q.toml")
+    (tmp_path / "q.fr.toml").write_text(write_translation(q, "fr"))
+    assert main(["questionnaire", "check", str(tmp_path / "q.toml"), "--lang", "fr"]) == 0
+    assert "Français (fr): complete: q.fr.toml" in capsys.readouterr().out
+
+    first = q.questions[0]
+    broken = write_translation(q, "fr", drop=f"text = {_toml(f'[fr] {first.text}')}", extra='[questions."nope"]\ntext = "x"\n')
+    (tmp_path / "q.fr.toml").write_text(broken)
+    assert main(["questionnaire", "check", str(tmp_path / "q.toml"), "--lang", "fr", "--lang", "de"]) == 1
+    err = capsys.readouterr().err
+    assert "q.fr.toml" in err and first.id in err and "nope" in err
+    assert "Deutsch (de): no translation file" in err

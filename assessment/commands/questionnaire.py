@@ -35,6 +35,13 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     )
     check.add_argument("file", help="the questionnaire TOML file")
     check.add_argument("--json", action="store_true", help="print the validated model as one JSON object")
+    check.add_argument(
+        "--lang",
+        action="append",
+        metavar="LANG",
+        help="also check the translation file for LANG beside it (fr, de, es; 'all' for every one): "
+        "a missing, empty or extra text names the file and the id. Repeatable.",
+    )
     check.set_defaults(func=cmd_check)
 
 
@@ -61,7 +68,37 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps(as_dict(q), ensure_ascii=False))
     else:
         print(describe(q, found[0] if found else None))
-    return 0
+    return _check_translations(q, args.lang or [])
+
+
+def _check_translations(q: Questionnaire, asked: list[str]) -> int:
+    """Each asked language's translation file validated against ``q``: 0 when all are complete."""
+    from assessment import i18n, translations
+
+    wanted = [lang for lang in i18n.LANGUAGES if lang != i18n.SOURCE_LANGUAGE] if "all" in asked else asked
+    failed = 0
+    for lang in wanted:
+        if i18n.supported(lang) != lang or lang == i18n.SOURCE_LANGUAGE:
+            print(f"{lang}: not a translation language (choose from fr, de, es, or all)", file=sys.stderr)
+            failed += 1
+            continue
+        path = translations.translation_path(q, lang)
+        if not path.exists():
+            print(f"{i18n.LANGUAGES[lang]} ({lang}): no translation file ({path})", file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            t = translations.load_translation(q, lang)
+        except QuestionnaireError as exc:
+            print(exc, file=sys.stderr)
+            failed += 1
+            continue
+        actions = sum(len(x.actions) for x in t.questions)
+        print(
+            f"{i18n.LANGUAGES[lang]} ({lang}): complete: {path.name}: {len(t.dimensions)} dimensions, "
+            f"{len(t.questions)} questions, {len(t.levels)} levels, {actions} actions"
+        )
+    return 1 if failed else 0
 
 
 def _find_version(qid: str, version: str, path: Path) -> Questionnaire | None:
