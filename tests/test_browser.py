@@ -76,8 +76,45 @@ def _tail(path: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
+@contextmanager
+def _app_server(port: int, env: dict[str, str], args: list[str], log_path: Path):
+    """A Tandem server on loopback, healthy before it is used, stopped by its PID."""
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assessment", "serve", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port),
+             "--browser.gatherUsageStats", "false", *args],
+            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"streamlit exited with {proc.returncode}:\n{_tail(log_path)}")
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                        if resp.read().decode().strip() == "ok":
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"streamlit not healthy after 30 s:\n{_tail(log_path)}")
+                time.sleep(0.25)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+
 @pytest.fixture(scope="module")
 def base_url():
+    """The shared server of the journeys below: a seeded database, the console password set."""
     with tempfile.TemporaryDirectory(prefix="tandem-browser-") as tmp:
         db = str(Path(tmp) / "tandem.duckdb")
         subprocess.run(
@@ -85,56 +122,9 @@ def base_url():
             cwd=ROOT,
             check=True,
         )
-        port = _free_port()
-        log_path = Path(tmp) / "streamlit.log"
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "assessment",
-                    "serve",
-                    "--server.headless",
-                    "true",
-                    "--server.address",
-                    "127.0.0.1",
-                    "--server.port",
-                    str(port),
-                    "--server.fileWatcherType",
-                    "none",
-                    "--browser.gatherUsageStats",
-                    "false",
-                    "--server.address",
-                    "127.0.0.1",  # stay on loopback: no look-up of an external address at start
-                ],  # fmt: skip
-                cwd=ROOT,
-                env={**os.environ, "TANDEM_DB": db, auth.ENV_VAR: auth.hash_password(CONSOLE_PASSWORD)},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            url = f"http://127.0.0.1:{port}"
-            try:
-                deadline = time.monotonic() + 30
-                while True:
-                    if proc.poll() is not None:
-                        pytest.fail(f"streamlit exited with {proc.returncode}:\n{_tail(log_path)}")
-                    try:
-                        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                            if resp.read().decode().strip() == "ok":
-                                break
-                    except OSError:
-                        pass
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"streamlit not healthy after 30 s:\n{_tail(log_path)}")
-                    time.sleep(0.25)
-                yield url
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
+        env = {"TANDEM_DB": db, auth.ENV_VAR: auth.hash_password(CONSOLE_PASSWORD)}
+        with _app_server(_free_port(), env, ["--server.fileWatcherType", "none"], Path(tmp) / "streamlit.log") as url:
+            yield url
 
 
 @pytest.fixture(scope="module")
@@ -623,41 +613,6 @@ def test_reference_pages(base_url: str, page: Page) -> None:
 
 
 # Accounts: sign-in through an OpenID Connect provider started on loopback -----------------------
-
-
-@contextmanager
-def _app_server(port: int, env: dict[str, str], args: list[str], log_path: Path):
-    """A server of its own (its [auth] secrets differ from the shared one's), stopped by its PID."""
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "assessment", "serve", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port),
-             "--browser.gatherUsageStats", "false", *args],
-            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited with {proc.returncode}:\n{_tail(log_path)}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                        if resp.read().decode().strip() == "ok":
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit not healthy after 30 s:\n{_tail(log_path)}")
-                time.sleep(0.25)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
 
 
 def _loopback_only(context) -> None:  # noqa: ANN001 - a BrowserContext
