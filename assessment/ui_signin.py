@@ -179,7 +179,7 @@ def _local_form(configured: str | None) -> None:
         ui.too_many(wait, "passwords")
         return
     store = ui.get_store()
-    account = accounts.local_sign_in(store, email, password, configured, client=ui._client())  # noqa: SLF001
+    account = accounts.local_sign_in(store, email, password, configured, client=ui.client())
     if account is not None:
         ui.record_success("password")
         _remember(store, account, configured)

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from assessment import accounts, auth, backups, formats, ui, ui_signin
+from assessment import accounts, auth, backups, formats, ui, ui_round, ui_signin
 from assessment.i18n import _, ngettext
 from assessment.store import InvalidInputError, StoreError
 from assessment.text import md_escape, one_line
@@ -34,7 +34,7 @@ st.caption(
 )
 people = store.accounts.all()
 if people:
-    ui.dataframe(
+    ui_round.dataframe(
         pd.DataFrame(
             [
                 {"e-mail": p.email, "name": p.name, "role": ui_signin.role_label(p.role),
@@ -256,7 +256,7 @@ else:
             "{count} entry, newest first (times in UTC).", "{count} entries, newest first (times in UTC).", len(entries)
         ).format(count=len(entries))
     )
-    ui.dataframe(entries)
+    ui_round.dataframe(entries)
     st.download_button(
         _("Download these entries (CSV)"),
         data=lambda: formats.audit_csv(entries),

@@ -2,7 +2,18 @@
 
 import streamlit as st
 
-from assessment import accounts, benchmarks, chart_text, charts, disclosure, exchange, formats, ui, ui_signin
+from assessment import (
+    accounts,
+    benchmarks,
+    chart_text,
+    charts,
+    disclosure,
+    exchange,
+    formats,
+    ui,
+    ui_round,
+    ui_signin,
+)
 from assessment.i18n import _
 from assessment.rounds import load_peers
 from assessment.store import DuplicateBenchmarkSetError
@@ -24,7 +35,7 @@ if record is None:
         )
     )
     st.page_link("pages/start.py", label=_("Go to Start"))
-    choice = ui.benchmark_choice(None, q, key="bench")
+    choice = ui_round.benchmark_choice(None, q, key="bench")
     view = load_peers(store, q, choice)
     comparison, table, fallback = view.comparison, view.table, None
 else:
@@ -36,8 +47,8 @@ else:
             organisation=md_escape(organisation.name), round=md_escape(rnd.name), questionnaire=q.id, version=q.version
         )
     )
-    choice = ui.benchmark_choice(organisation, q, key="bench")
-    scored = ui.scored_round(rnd.id, choice=choice)
+    choice = ui_round.benchmark_choice(organisation, q, key="bench")
+    scored = ui_round.scored_round(rnd.id, choice=choice)
     comparison, table, fallback = scored.comparison, scored.benchmark_table, scored.fallback_reason
 
 sources = {s.key: s for s in benchmarks.available_sources(store, q.key)}
@@ -50,7 +61,7 @@ if benchmark is None:
         st.caption(_("Choose another source above: an imported set or the synthetic sample."))
 else:
     if benchmark.synthetic:
-        st.warning(_(ui.SYNTHETIC_WARNING))
+        st.warning(_(ui_round.SYNTHETIC_WARNING))
     m1, m2 = st.columns(2)
     m1.metric(_("Organisations in this segment"), f"{benchmark.n_orgs:,}")
     overall = benchmarks.overall_band(table)
@@ -70,14 +81,14 @@ else:
     )
     scored_org = organisation is not None
     title = _("Where you sit among your peers") if scored_org else _("How the peers are distributed")
-    ui.chart(
+    ui_round.chart(
         charts.build_distribution_chart(
             table, title=title, score_label=_("Your organisation"), levels=[lv.name for lv in ui.in_language(q).levels]
         ),
         chart_text.benchmark_summary(table),
         name=_("Peer distribution"),
     )
-    ui.dataframe(benchmarks.standing_table(table, scored=scored_org))
+    ui_round.dataframe(benchmarks.standing_table(table, scored=scored_org))
     if benchmark.n_orgs < disclosure.QUARTILE_MIN:
         st.caption(
             _(

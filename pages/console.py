@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from assessment import accounts, i18n, profile, state, ui, ui_signin
+from assessment import accounts, i18n, profile, state, ui, ui_round, ui_signin
 from assessment.i18n import N_, _
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
@@ -140,7 +140,7 @@ rounds = store.rounds_of(org.id)
 open_round = store.engagements.open_round_of(org.id)
 st.header(_("Rounds"))
 if rounds:
-    ui.dataframe(
+    ui_round.dataframe(
         pd.DataFrame(
             [
                 {"round": r.name, "status": _(ROUND_STATUS[r.status]), "started": r.created_at, "closed on": r.closed_at}
@@ -175,7 +175,7 @@ def live_progress(round_id: str) -> None:
     named = store.engagements.named_respondents(round_id)
     if len(named):
         st.caption(_("Respondents who chose to give a name (alphabetically; no side, role or answers):"))
-        ui.dataframe(named)
+        ui_round.dataframe(named)
     st.caption(
         _(
             "Refreshes every 5 seconds. Raw answers carry pseudonymous ids, never names. Where a side has "

@@ -3,7 +3,7 @@ self-assessments kept apart, and the releases every comparison and export comes 
 
 import streamlit as st
 
-from assessment import accounts, exchange, releases, ui, ui_signin
+from assessment import accounts, exchange, releases, ui, ui_round, ui_signin
 from assessment.i18n import _, ngettext
 from assessment.store import InvalidInputError
 from assessment.text import md_escape
@@ -82,7 +82,7 @@ clients = store.pool.pool_overview(self_assessed=False)
 if clients.empty:
     st.info(_("No client organisations yet: create one in the console."))
 else:
-    ui.dataframe(releases.pool_table(clients))
+    ui_round.dataframe(releases.pool_table(clients))
     organisation_actions("client", clients)
 
 st.header(_("Public self-assessments"))
@@ -96,7 +96,7 @@ selfs = store.pool.pool_overview(self_assessed=True)
 if selfs.empty:
     st.info(_("No self-assessments yet."))
 else:
-    ui.dataframe(releases.pool_table(selfs))
+    ui_round.dataframe(releases.pool_table(selfs))
     organisation_actions("self", selfs)
 
 st.header(_("Releases"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment import accounts, chart_text, charts, formats, i18n, insight, ui
+from assessment import accounts, chart_text, charts, formats, i18n, insight, ui, ui_round
 from assessment.i18n import _, ngettext
 from assessment.numbers import fmt_score
 from assessment.text import md_escape
@@ -25,8 +25,8 @@ st.caption(
 )
 headline = st.container()  # filled once the round is scored with the benchmark picked below it
 st.header(_("Against the benchmark"))
-choice = ui.benchmark_choice(org, q, key="results_bench")
-organisation, mine = ui.scored_round_and_own(rnd.id, record.id, choice=choice)
+choice = ui_round.benchmark_choice(org, q, key="results_bench")
+organisation, mine = ui_round.scored_round_and_own(rnd.id, record.id, choice=choice)
 if not mine.has_answers:
     st.info(_("You have not answered any question yet."))
     st.page_link("pages/questionnaire.py", label=_("Go to the questionnaire"))
@@ -64,14 +64,14 @@ else:
     c1.metric(_("Overall score (1–5, both sides balanced)"), fmt_score(result.overall))
     # One level is the headline only when the sides agree; otherwise each side's view leads.
     level_name = shown.questionnaire.level_name  # the level's name in the page's language
-    c2.metric(_("Maturity level"), _(ui.SPLIT_LEVEL) if result.split else f"{result.level} · {level_name(result.level)}")
+    c2.metric(_("Maturity level"), _(ui_round.SPLIT_LEVEL) if result.split else f"{result.level} · {level_name(result.level)}")
 if shown is organisation:
-    ui.alignment_metric(organisation.result, c3)
-ui.headline_panel(result, headline)
+    ui_round.alignment_metric(organisation.result, c3)
+ui_round.headline_panel(result, headline)
 for caveat in insight.caveats(shown):
     headline.caption(md_escape(caveat))
 
-ui.benchmark_section(shown, score_label=_("Your score"))
+ui_round.benchmark_section(shown, score_label=_("Your score"))
 
 st.header(_("Where IT and marketing see things differently"))
 gaps = organisation.gaps
@@ -97,8 +97,8 @@ elif gaps.empty:
     st.info(nobody.format(organisation=md_escape(org.name)))
     st.code(ui.join_link(rnd.join_code, side=other, lang=i18n.current()), language=None)
 else:
-    ui.few_people_note(organisation)
-    ui.cached_chart(charts.build_gap_chart, gaps, chart_text.gap_summary(gaps), name=_("Perception gap"))
+    ui_round.few_people_note(organisation)
+    ui_round.cached_chart(charts.build_gap_chart, gaps, chart_text.gap_summary(gaps), name=_("Perception gap"))
     flagged = gaps[gaps["flagged"]]
     if len(flagged):
         st.markdown(
@@ -109,10 +109,10 @@ else:
             ).format(count=len(flagged), dimensions=", ".join(md_escape(t) for t in flagged["dimension"]))
         )
 if released:
-    ui.choices_table(organisation)
+    ui_round.choices_table(organisation)
 
 st.header(_("Priorities: what to do next"))
-ui.priorities_panel(shown)
+ui_round.priorities_panel(shown)
 
 st.header(_("You and the published surveys"))
 # The organisation's comparable shares once its results are shared; until then your own answer.
@@ -120,10 +120,10 @@ refs = (organisation if released else mine).references
 if refs.empty:
     st.caption(_("This questionnaire version carries no published reference figures."))
 else:
-    ui.dataframe(refs)
+    ui_round.dataframe(refs)
 
 with st.expander(_("All dimension scores")):
-    ui.dataframe(shown.dimensions)
+    ui_round.dataframe(shown.dimensions)
 
 st.header(_("Reports to forward"))
 # In a consultant's round, the organisation's report is the consultant's deliverable. Either
@@ -135,7 +135,7 @@ scope = st.radio(
     horizontal=True,
     key="results_report_scope",
 )
-ui.report_downloads(
+ui_round.report_downloads(
     organisation if scope == "organisation" else mine,
     key=f"results_report_{scope}",
     on_build=lambda fmt: accounts.report_downloaded(store, None, rnd.id, f"{fmt}, {scope}"),  # actor "respondent"

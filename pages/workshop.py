@@ -3,7 +3,7 @@ the spread of answers, priorities, targets, and change since earlier rounds."""
 
 import streamlit as st
 
-from assessment import accounts, chart_text, charts, insight, progress, state, ui, ui_signin, views
+from assessment import accounts, chart_text, charts, insight, progress, state, ui, ui_round, ui_signin, views
 from assessment.i18n import _
 from assessment.numbers import fmt_percent, fmt_score
 from assessment.store import InvalidInputError
@@ -39,8 +39,8 @@ rnd = store.round(round_id)
 accounts.require(store, account, rnd.organisation_id)  # the one rule, also for a round carried over
 q = ui.questionnaire_for(rnd)
 headline = st.container()  # filled once the round is scored with the comparison chosen below
-choice = ui.benchmark_choice(store.organisation(org_id), q, key="workshop_bench")
-scored = ui.scored_round(rnd.id, choice=choice)
+choice = ui_round.benchmark_choice(store.organisation(org_id), q, key="workshop_bench")
+scored = ui_round.scored_round(rnd.id, choice=choice)
 q = scored.questionnaire  # from here on, its words in the page's language (same ids as the round's)
 result = scored.result
 if not scored.has_answers:
@@ -50,9 +50,9 @@ if not scored.has_answers:
 c1, c2, c3 = headline.columns(3)
 c1.metric(_("Overall (both sides balanced)"), fmt_score(result.overall))
 level = "—" if result.level is None else f"{result.level} · {scored.questionnaire.level_name(result.level)}"
-c2.metric(_("Maturity level"), _(ui.SPLIT_LEVEL) if result.split else level)
-ui.alignment_metric(result, c3)
-ui.headline_panel(result, headline)
+c2.metric(_("Maturity level"), _(ui_round.SPLIT_LEVEL) if result.split else level)
+ui_round.alignment_metric(result, c3)
+ui_round.headline_panel(result, headline)
 headline.caption(
     _("Respondents: {counts}").format(
         counts=" · ".join(
@@ -72,27 +72,27 @@ tabs = st.tabs(
     [_("Scores"), _("Perception gap"), _("Spread"), _("Priorities"), _("Targets"), _("Over time"), _("Report")]
 )
 with tabs[0]:
-    ui.benchmark_section(scored, score_label=scored.organisation.name)
-    ui.dataframe(scored.dimensions)
+    ui_round.benchmark_section(scored, score_label=scored.organisation.name)
+    ui_round.dataframe(scored.dimensions)
 
 with tabs[1]:
     if scored.gaps.empty:
         st.info(_("The gap needs answers from both IT and marketing."))
     else:
-        ui.few_people_note(scored)
-        ui.chart(charts.build_gap_chart(scored.gaps), chart_text.gap_summary(scored.gaps), name=_("Perception gap"))
+        ui_round.few_people_note(scored)
+        ui_round.chart(charts.build_gap_chart(scored.gaps), chart_text.gap_summary(scored.gaps), name=_("Perception gap"))
         st.header(_("Largest disagreements"))
-        ui.dataframe(
+        ui_round.dataframe(
             scored.top_disagreements[["question_id", "question", "it", "marketing", "gap", "flagged"]],
             column_config={"question": st.column_config.TextColumn(width="large")},
         )
-        ui.chart(
+        ui_round.chart(
             charts.build_heatmap(views.heatmap_frame(result)),
             chart_text.heatmap_summary(scored.question_gaps),
             name=_("Answers per question"),
         )
 
-    ui.choices_table(scored)
+    ui_round.choices_table(scored)
 
 with tabs[2]:
     spread = views.spread_frame(result, list(scored.respondents))
@@ -105,10 +105,10 @@ with tabs[2]:
                 "or two people, their dots are their own answers: anyone who knows who they are can tell."
             )
         )
-        ui.chart(charts.build_spread_chart(spread, levels=levels), chart_text.spread_summary(spread), name=_("Spread"))
+        ui_round.chart(charts.build_spread_chart(spread, levels=levels), chart_text.spread_summary(spread), name=_("Spread"))
 
 with tabs[3]:
-    ui.priorities_panel(scored)
+    ui_round.priorities_panel(scored)
 
 with tabs[4]:
     if scored.targets_carried_from:
@@ -140,7 +140,7 @@ with tabs[4]:
         st.success(_("Targets saved."))
     if scored.targets:
         st.metric(_("Of the target reached"), fmt_percent(scored.percent_of_target))
-        ui.dataframe(scored.target_table.drop(columns=["dimension_id"]))
+        ui_round.dataframe(scored.target_table.drop(columns=["dimension_id"]))
         if scored.previous is None:
             st.caption(_("Progress since the previous round appears from the second round on."))
 
@@ -150,7 +150,7 @@ with tabs[5]:
     else:
         history = ui.history(org_id)
         trend = progress.trend_frame(history)
-        ui.chart(charts.build_trend_chart(trend, levels=levels), chart_text.trend_summary(trend), name=_("Over time"),
+        ui_round.chart(charts.build_trend_chart(trend, levels=levels), chart_text.trend_summary(trend), name=_("Over time"),
                  stretch=False)  # fmt: skip
         st.header(_("Compare two rounds"))
         names = {r.id: r.name for r, _result in history}
@@ -164,8 +164,8 @@ with tabs[5]:
         table = progress.compare_rounds(by_id[first], by_id[second])
         st.caption(_("Changes of half a level or more are highlighted."))
         # Headings translated before styling: the styler's rules name the columns as shown.
-        shown = table.drop(columns=["question_id"]).rename(columns=ui.column_label)
-        label = ui.column_label
+        shown = table.drop(columns=["question_id"]).rename(columns=ui_round.column_label)
+        label = ui_round.column_label
         st.dataframe(
             shown.style.apply(
                 lambda row: ["background-color: #fde8c8" if row["highlight"] else "" for _cell in row], axis=1
@@ -185,7 +185,7 @@ with tabs[6]:
             "the comparison chosen above."
         )
     )
-    ui.report_downloads(
+    ui_round.report_downloads(
         scored,
         key=f"workshop_report_{rnd.id}",
         on_build=lambda fmt: accounts.report_downloaded(store, account, rnd.id, fmt),

@@ -1,5 +1,5 @@
 """Charts as the pages draw them: the spec sent is Streamlit's own conversion of the chart, and
-the specs kept by content (``ui.cached_chart``) follow every change of answers and benchmark."""
+the specs kept by content (``ui_round.cached_chart``) follow every change of answers and benchmark."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.elements import vega_charts
 
-from assessment import charts, i18n, memo, ui
+from assessment import charts, i18n, memo, ui_round
 from assessment.demo import seed_demo
 from assessment.store import Store
 from tests import test_charts as samples
@@ -32,7 +32,7 @@ BUILT = {
 def test_spec_is_what_streamlit_would_send(name):
     """Unvalidated and without configure_mark's copy, but the same spec as st.altair_chart's."""
     figure = BUILT[name]()
-    ours = ui._vega_lite_spec(figure)
+    ours = ui_round._vega_lite_spec(figure)
     theirs = vega_charts._convert_altair_to_vega_lite_spec(figure.configure_mark(aria=False))
     assert ours == theirs
     assert ours["config"]["mark"]["aria"] is False
@@ -44,7 +44,7 @@ def test_spec_is_what_streamlit_would_send(name):
 def test_spec_leaves_the_chart_and_the_global_settings_alone():
     figure = BUILT["gap"]()
     before = figure.to_dict()
-    ui._vega_lite_spec(figure)
+    ui_round._vega_lite_spec(figure)
     assert figure.to_dict() == before
     assert alt.theme.active == "default"
     assert alt.data_transformers.active == "default"
@@ -94,17 +94,17 @@ def test_cached_specs_are_kept_per_language(monkeypatch):
     """The builders translate their titles as they build: the same data in two languages is two
     charts, and each language gets its own back from the cache."""
     drawn: list[dict] = []
-    monkeypatch.setattr(ui, "_draw", lambda spec, text, **kw: drawn.append(spec))
-    ui._SPECS.clear()
+    monkeypatch.setattr(ui_round, "_draw", lambda spec, text, **kw: drawn.append(spec))
+    ui_round._SPECS.clear()
     frame = samples.distribution_frame()
     for lang in ("en", "fr", "en", "fr"):
         with i18n.using(lang):
-            ui.cached_chart(charts.build_distribution_chart, frame, ("", frame), name="x")
+            ui_round.cached_chart(charts.build_distribution_chart, frame, ("", frame), name="x")
     en, fr = drawn[0], drawn[1]
     assert en["title"]["text"] == "Where you sit among your peers"
     assert fr["title"]["text"] == "Votre place parmi vos pairs"
     assert drawn[2] is en and drawn[3] is fr  # hits, each in its own language
-    assert (ui._SPECS.misses, ui._SPECS.hits) == (2, 2)
+    assert (ui_round._SPECS.misses, ui_round._SPECS.hits) == (2, 2)
 
 
 def _specs(at) -> list[str]:
@@ -117,7 +117,7 @@ def test_results_charts_follow_answers_and_benchmark_choice(db_path, current):
     store = Store(db_path)
     seed_demo(store, current, 20)
     store.close()
-    ui._SPECS.clear()
+    ui_round._SPECS.clear()
     at = start_as_cio(app())
     steps = len(current.dimensions)
     for step in range(steps):
@@ -125,7 +125,7 @@ def test_results_charts_follow_answers_and_benchmark_choice(db_path, current):
         at.button(key="qn_finish" if step == steps - 1 else "qn_next").click().run()
     no_exception(at)
     first = _specs(at)
-    assert len(first) == 2 and ui._SPECS.misses == 2
+    assert len(first) == 2 and ui_round._SPECS.misses == 2
 
     at.selectbox(key="results_bench_source").set_value("peers").run()  # no release published
     no_exception(at)
@@ -135,7 +135,7 @@ def test_results_charts_follow_answers_and_benchmark_choice(db_path, current):
     at.selectbox(key="results_bench_source").set_value("synthetic").run()
     no_exception(at)
     assert _specs(at) == first  # the two choices did not collide
-    assert ui._SPECS.hits >= 3
+    assert ui_round._SPECS.hits >= 3
 
     # A changed answer (finished respondents may still change theirs) changes the picture.
     at.switch_page("pages/questionnaire.py").run()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment import benchmarks, exchange, progress, report, rounds, sessions, ui, views
+from assessment import benchmarks, exchange, progress, report, rounds, sessions, ui_round, views
 from assessment.cli import main
 from assessment.demo import seed_demo
 from assessment.report import wording
@@ -199,7 +199,7 @@ def test_results_page_report_uses_the_pages_choice(client, monkeypatch):
     key = next(s.key for s in benchmarks.available_sources(store, rnd.questionnaire_key) if s.name == SET_NAME)
     store.close()
     handed = []  # what the page hands to its report download: the round it drew
-    monkeypatch.setattr(ui, "report_downloads", lambda scored, **kw: handed.append(scored))
+    monkeypatch.setattr(ui_round, "report_downloads", lambda scored, **kw: handed.append(scored))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["r"] = record.token
     at.run()
