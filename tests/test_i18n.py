@@ -351,3 +351,43 @@ def test_the_extractor_finds_calls_inside_f_strings_and_through_the_module() -> 
         (4, "_", "Board brief"),
         (5, "ngettext", ("{n} round", "{n} rounds")),
     ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_workshop_benchmarks_and_method_in_each_language(lang, db_path, locale_dir, current):
+    """A scored round in the workshop, the benchmarks and the method pages in each language:
+    the app's words from the catalogs, the questionnaire's from its translation, numbers in the
+    language's format, and no exception."""
+    from assessment import accounts, translations
+    from assessment.numbers import fmt_score
+    from assessment.store import Store
+    from assessment.ui_signin import SESSION, _digest
+
+    compile_into(locale_dir, {code: catalogs.catalog_path(code) for code in LANGS})
+    store = Store(db_path)
+    store.register_questionnaire(current)
+    admin = accounts.add_account(store, accounts.CLI, "admin@example.com", "admin", "Ada", "a long password 2026")
+    org = accounts.create_organisation(store, admin, "Lyon SA", "Retail", "1-249", "Europe")
+    rnd = store.create_round(org.id, "2026 Q4", current, kind="consultant")
+    for side, level in (("it", 4), ("marketing", 2)):
+        person = store.create_respondent(rnd.id, side, "CIO" if side == "it" else "CMO")
+        for x in current.questions:
+            store.save_answer(person.id, x.id, level)
+        store.mark_complete(person.id)
+    digest = _digest(store.accounts.get(admin.email).password_hash)
+    store.close()
+    shown = translations.displayed(current, lang)
+    with i18n.using(lang):
+        at = app(lang=lang)
+        at.session_state[SESSION] = (admin.email, "local", digest)
+        run(at)
+        run(at.switch_page("pages/workshop.py"))
+        assert at.title[0].value == expected(lang, "Workshop")
+        overall = next(m for m in at.metric if m.label == expected(lang, "Overall (both sides balanced)"))
+        assert overall.value == fmt_score(3.0) and "," in overall.value  # 3,00 in fr, de and es
+        assert expected(lang, "Largest disagreements") in [h.value for h in at.header]
+        assert any(shown.dimensions[0].title in m.value for m in at.markdown)  # the translation's words
+        run(at.switch_page("pages/benchmarks.py"))
+        assert at.title[0].value == expected(lang, "Benchmarks")
+        run(at.switch_page("pages/about.py"))
+        assert at.title[0].value == expected(lang, "Method")
