@@ -127,6 +127,21 @@ def close_round(store: Store, account: Account, round_id: str) -> None:
     store.accounts.record(account.email, "close round", round_id, f"{rnd.organisation_id}: {rnd.name}")
 
 
+def rename_organisation(store: Store, account: Account, organisation_id: str, name: str) -> None:
+    require(store, account, organisation_id)
+    before = store.organisation(organisation_id).name
+    store.engagements.rename_organisation(organisation_id, name)
+    after = store.organisation(organisation_id).name
+    store.accounts.record(account.email, "rename organisation", organisation_id, f"{before} -> {after}")
+
+
+def set_targets(store: Store, account: Account, round_id: str, targets: dict[str, float]) -> None:
+    _round(store, account, round_id)
+    store.engagements.set_targets(round_id, targets)
+    detail = ", ".join(f"{d} {v:g}" for d, v in sorted(targets.items()))
+    store.accounts.record(account.email, "set targets", round_id, detail)
+
+
 def issue_code(store: Store, account: Account, round_id: str) -> str:
     rnd = _round(store, account, round_id)
     code = store.engagements.rotate_join_code(round_id)

@@ -86,8 +86,7 @@ with st.expander(_("Rename or archive")):
     c1, c2 = st.columns(2)
     if c1.button(_("Rename"), key="console_rename_go"):
         try:
-            accounts.require(store, account, org.id)
-            store.engagements.rename_organisation(org.id, new_name)
+            accounts.rename_organisation(store, account, org.id, new_name)
             st.rerun()
         except InvalidInputError as exc:
             st.error(str(exc))

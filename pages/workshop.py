@@ -129,8 +129,7 @@ with tabs[4]:
             )
         if st.form_submit_button(_("Save targets")):
             try:
-                accounts.require(store, account, rnd.organisation_id)
-                store.engagements.set_targets(rnd.id, entered)
+                accounts.set_targets(store, account, rnd.id, entered)
             except InvalidInputError as exc:
                 st.error(str(exc))
             else:

@@ -187,3 +187,21 @@ def _tiny():
     from tests.conftest import TINY
 
     return load_questionnaire(TINY)
+
+
+def test_renaming_a_client_and_setting_targets_are_checked_and_recorded(people):
+    store, admin, ana, bob, a_org, b_org = people
+    q = _tiny()
+    rnd = accounts.create_round(store, ana, a_org.id, "Q1", q)
+    with pytest.raises(accounts.AccessDenied):
+        accounts.rename_organisation(store, bob, a_org.id, "Taken Over")
+    with pytest.raises(accounts.AccessDenied):
+        accounts.set_targets(store, bob, rnd.id, {q.dimensions[0].id: 4.0})
+    assert store.organisation(a_org.id).name == "Ana Client"
+    accounts.rename_organisation(store, ana, a_org.id, "Ana Client Group")
+    accounts.set_targets(store, ana, rnd.id, {q.dimensions[0].id: 4.5})
+    log = store.accounts.audit_entries(actor="ana@example.com")
+    rows = {a: (s, d) for a, s, d in zip(log["action"], log["subject"], log["detail"], strict=True)}
+    assert rows["rename organisation"] == (a_org.id, "Ana Client -> Ana Client Group")
+    assert rows["set targets"] == (rnd.id, f"{q.dimensions[0].id} 4.5")
+    assert store.engagements.targets(rnd.id) == {q.dimensions[0].id: 4.5}
