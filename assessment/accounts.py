@@ -108,10 +108,12 @@ def create_organisation(
     """The creator owns the new client (the bootstrap administrator's are owned by nobody)."""
     if account is None or not account.enabled:
         raise AccessDenied(_("Sign in to create a client."))
-    org = store.create_organisation(name, industry, size_band, region)
     owner = None if account == BOOTSTRAP else account.email
-    store.accounts.set_owner(org.id, owner, actor=account.email, action="create organisation")
-    return org
+
+    def own(cur, org: Organisation) -> None:  # noqa: ANN001 - the store's cursor
+        store.accounts.set_owner(org.id, owner, actor=account.email, action="create organisation", cur=cur)
+
+    return store.create_organisation(name, industry, size_band, region, then=own)
 
 
 def create_round(store: Store, account: Account, organisation_id: str, name: str, q: Questionnaire) -> Round:

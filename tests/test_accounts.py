@@ -205,3 +205,19 @@ def test_renaming_a_client_and_setting_targets_are_checked_and_recorded(people):
     assert rows["rename organisation"] == (a_org.id, "Ana Client -> Ana Client Group")
     assert rows["set targets"] == (rnd.id, f"{q.dimensions[0].id} 4.5")
     assert store.engagements.targets(rnd.id) == {q.dimensions[0].id: 4.5}
+
+
+def test_a_client_is_created_with_its_owner_and_record_or_not_at_all(people, monkeypatch):
+    store, admin, ana, bob, a_org, b_org = people
+    before = [o.id for o in store.engagements.organisations()]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the audit record could not be written")
+
+    monkeypatch.setattr(store.accounts, "record", broken)
+    with pytest.raises(RuntimeError):
+        accounts.create_organisation(store, ana, "Half Made", "Retail", "1-249", "Europe")
+    assert [o.id for o in store.engagements.organisations()] == before  # no client without its owner
+    monkeypatch.undo()
+    made = accounts.create_organisation(store, ana, "Whole", "Retail", "1-249", "Europe")
+    assert store.accounts.owner(made.id) == "ana@example.com"

@@ -130,14 +130,19 @@ class AccountQueries:
         rows = self.db.execute("SELECT owner FROM organisations WHERE id = ?", [org_id])
         return rows[0][0] if rows else None
 
-    def set_owner(self, org_id: str, email: str | None, *, actor: str, action: str = "assign owner") -> None:
-        with self.db.transaction() as cur:
-            found = cur.execute(
-                "UPDATE organisations SET owner = ? WHERE id = ? RETURNING name", [email, org_id]
-            ).fetchall()
-            if not found:
-                raise InvalidInputError(_("There is no organisation {organisation}.").format(organisation=org_id))
-            self.record(actor, action, org_id, f"owner {email or 'nobody'}", cur=cur)
+    def set_owner(
+        self, org_id: str, email: str | None, *, actor: str, action: str = "assign owner", cur: Any = None
+    ) -> None:
+        """Give a client to an account (None: nobody) and record it; inside ``cur``'s transaction
+        when given (a client created with its owner), else in a transaction of its own."""
+        if cur is None:
+            with self.db.transaction() as own:
+                self.set_owner(org_id, email, actor=actor, action=action, cur=own)
+            return
+        found = cur.execute("UPDATE organisations SET owner = ? WHERE id = ? RETURNING name", [email, org_id]).fetchall()
+        if not found:
+            raise InvalidInputError(_("There is no organisation {organisation}.").format(organisation=org_id))
+        self.record(actor, action, org_id, f"owner {email or 'nobody'}", cur=cur)
 
     def shared_with(self, org_id: str) -> list[str]:
         rows = self.db.execute(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -93,8 +94,17 @@ class Store:
     # organisations and rounds -----------------------------------------------------------
 
     def create_organisation(
-        self, name: str, industry: str, size_band: str, region: str, *, synthetic: bool = False
+        self,
+        name: str,
+        industry: str,
+        size_band: str,
+        region: str,
+        *,
+        synthetic: bool = False,
+        then: Callable[[Any, Organisation], None] | None = None,
     ) -> Organisation:
+        """A new organisation; ``then(cursor, organisation)`` runs in the same transaction (its
+        owner and the audit record are written with it, or nothing is)."""
         org = Organisation(
             id=codes.new_id("org"),
             name=clean_name(name, "Organisation name"),
@@ -118,6 +128,8 @@ class Store:
                     None,
                 ],
             )
+            if then is not None:
+                then(cur, org)
         return org
 
     def organisation(self, org_id: str) -> Organisation | None:
