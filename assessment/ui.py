@@ -110,11 +110,6 @@ def get_questionnaires() -> dict[tuple[str, str], Questionnaire]:
         st.stop()
 
 
-@st.cache_resource(show_spinner=False)
-def _translation(directory: str, qid: str, version: str, lang: str) -> Questionnaire:
-    return translations.load_translation(_load_questionnaires(directory)[(qid, version)], lang)
-
-
 LANG_PARAM = "lang"  # a link's language: ?lang=fr
 _PICKER = "tandem_language_pick"
 
@@ -192,10 +187,8 @@ def in_language(q: Questionnaire) -> Questionnaire:
     """``q`` in this run's language when a translation file offers it, else in its source
     language; answers and scores are the same whatever the language."""
     lang = i18n.current()
-    if lang == translations.SOURCE_LANGUAGE or lang not in translations.available(q):
-        return q
     try:
-        return _translation(str(config.questionnaire_dir()), q.id, q.version, lang)
+        return translations.displayed(q, lang)  # the one cache of translations, shared with rounds
     except QuestionnaireError as exc:
         # The details (file, field) are the operator's; the visitor reads the source language.
         _LOG.error("The %s translation cannot be shown: %s", lang, exc)
