@@ -1,4 +1,7 @@
-"""Questionnaire: one dimension per step; every answer is saved the moment it changes."""
+"""Questionnaire: one dimension per step. A step is a form: picking an answer happens in the
+browser, and the step's answers are saved together when the respondent moves (Next, Back, a
+step in the list, Finish). A workshop room of phones then costs the server one run per step
+instead of one per tap (issue 14), and a slow network never makes a tap wait."""
 
 import streamlit as st
 
@@ -37,25 +40,30 @@ step = st.session_state[state.QN_STEP]
 st.query_params["step"] = str(step + 1)
 
 
-def save_answer(question_id: str, key: str) -> None:
+def save_step() -> bool:
+    """Save what the form holds for this step; True when everything was stored. Only changes
+    are written, so moving through a closed round or an untouched step writes nothing."""
     ui.use_session_language()  # a callback runs before the page run sets the language
-    value = st.session_state[key]
+    given = {
+        qid: (None if value == 0 else value)
+        for qid, key in radio_keys.items()
+        if (value := st.session_state.get(key)) is not None and answers.get(qid, "unanswered") != (value or None)
+    }
+    rating = st.session_state.get(imp_key)
+    rated = {dimension.id: rating} if rating is not None and rating != importance.get(dimension.id, 3) else {}
+    if not (given or rated) or not rnd.is_open:
+        return True
     try:
-        store.save_answer(record.id, question_id, None if value == 0 else value)
+        store.save_step(record.id, given, rated)
     except (RoundClosedError, InvalidInputError, StoreError) as exc:
         st.session_state["qn_error"] = str(exc)
-
-
-def save_importance(dimension_id: str, key: str) -> None:
-    ui.use_session_language()
-    try:
-        store.save_importance(record.id, dimension_id, st.session_state[key])
-    except (RoundClosedError, InvalidInputError, StoreError) as exc:
-        st.session_state["qn_error"] = str(exc)
+        return False
+    return True
 
 
 def go(to: int) -> None:
-    st.session_state[state.QN_STEP] = to
+    if save_step():  # a refused save keeps the respondent on the step, with the message
+        st.session_state[state.QN_STEP] = to
 
 
 st.title(q.title)
@@ -77,74 +85,84 @@ st.markdown(dimension.description)
 st.caption(_("Pick the description closest to how things are **today**, not how they should be. "
              "\"Don't know\" is a fine answer: it is left out of your score."))  # fmt: skip
 
-for number, question in enumerate((x for x in dimension.questions if x.id in asked_ids), start=1):
-    key = f"qn_{record.id}_{question.id}"
-    options = views.answer_options(q, question.id)
-    labels = dict(options)
-    given = answers.get(question.id, "unanswered")
-    current = 0 if given is None else given
-    # The question in bold above; the radio's own label (its accessible name) is plain text,
-    # so a screen reader does not read out markdown asterisks.
-    st.markdown(f"**{number}. {md_escape(question.text)}**")
-    st.radio(
-        f"{number}. {question.text}",
-        [value for value, _label in options],
-        label_visibility="collapsed",
-        index=None if current == "unanswered" else [v for v, _label in options].index(current),
-        format_func=labels.get,
-        key=key,
-        on_change=save_answer,
-        args=(question.id, key),
+radio_keys: dict[str, str] = {}  # question id -> widget key, read by save_step
+imp_key = f"qn_imp_{record.id}_{dimension.id}"
+with st.form("qn_step_form", border=False, enter_to_submit=False):
+    for number, question in enumerate((x for x in dimension.questions if x.id in asked_ids), start=1):
+        key = radio_keys[question.id] = f"qn_{record.id}_{question.id}"
+        options = views.answer_options(q, question.id)
+        labels = dict(options)
+        given = answers.get(question.id, "unanswered")
+        current = 0 if given is None else given
+        # The question in bold above; the radio's own label (its accessible name) is plain text,
+        # so a screen reader does not read out markdown asterisks.
+        st.markdown(f"**{number}. {md_escape(question.text)}**")
+        st.radio(
+            f"{number}. {question.text}",
+            [value for value, _label in options],
+            label_visibility="collapsed",
+            index=None if current == "unanswered" else [v for v, _label in options].index(current),
+            format_func=labels.get,
+            key=key,
+            disabled=not rnd.is_open,
+        )
+        if not question.scored:
+            st.caption(_("Not scored: the answers of both sides are shown side by side in the results."))
+
+    st.select_slider(
+        _("How much does “{dimension}” matter to your organisation's success over the next two years?").format(
+            dimension=dimension.title
+        ),
+        options=[1, 2, 3, 4, 5],
+        value=importance.get(dimension.id, 3),
+        format_func={
+            1: _("1 · Hardly"),
+            2: _("2 · A little"),
+            3: _("3 · Moderately"),
+            4: _("4 · Very"),
+            5: _("5 · Critically"),
+        }.get,
+        key=imp_key,
         disabled=not rnd.is_open,
     )
-    if not question.scored:
-        st.caption(_("Not scored: the answers of both sides are shown side by side in the results."))
+    if dimension.id not in importance and rnd.is_open:
+        st.caption(_("Untouched, importance counts as 3 (moderately)."))
 
-imp_key = f"qn_imp_{record.id}_{dimension.id}"
-st.select_slider(
-    _("How much does “{dimension}” matter to your organisation's success over the next two years?").format(
-        dimension=dimension.title
-    ),
-    options=[1, 2, 3, 4, 5],
-    value=importance.get(dimension.id, 3),
-    format_func={
-        1: _("1 · Hardly"),
-        2: _("2 · A little"),
-        3: _("3 · Moderately"),
-        4: _("4 · Very"),
-        5: _("5 · Critically"),
-    }.get,
-    key=imp_key,
-    on_change=save_importance,
-    args=(dimension.id, imp_key),
-    disabled=not rnd.is_open,
-)
-if dimension.id not in importance and rnd.is_open:
-    st.caption(_("Importance is saved when you move the slider; untouched, it counts as 3 (moderately)."))
-
-back, _gap, forward = st.columns([1, 2, 1])
-back.button(_("← Back"), on_click=go, args=(step - 1,), disabled=step == 0, width="stretch", key="qn_back")
-if step < steps - 1:
-    forward.button(_("Next →"), on_click=go, args=(step + 1,), type="primary", width="stretch", key="qn_next")
-else:
-    missing = len(asked) - done
-    if missing:
-        st.info(
-            ngettext(
-                "{missing} question still unanswered. You can finish now; unanswered questions count like "
-                "\"don't know\", and a dimension needs half its questions answered to be scored.",
-                "{missing} questions still unanswered. You can finish now; unanswered questions count like "
-                "\"don't know\", and a dimension needs half its questions answered to be scored.",
-                missing,
-            ).format(missing=missing)
+    last = step == steps - 1
+    if last:
+        # The answers in this form are not stored yet, so only earlier steps can be counted.
+        earlier = sum(1 for d in dimensions[:step] for x in d.questions if x.id in asked_ids and x.id not in answers)
+        if earlier:
+            st.info(
+                ngettext(
+                    "{missing} question on an earlier step is still unanswered. You can finish now; unanswered "
+                    "questions count like \"don't know\", and a dimension needs half its questions answered to be "
+                    "scored.",
+                    "{missing} questions on earlier steps are still unanswered. You can finish now; unanswered "
+                    "questions count like \"don't know\", and a dimension needs half its questions answered to be "
+                    "scored.",
+                    earlier,
+                ).format(missing=earlier)
+            )
+    back, _gap, forward = st.columns([1, 2, 1])
+    back.form_submit_button(
+        _("← Back"), on_click=go, args=(step - 1,), disabled=step == 0, width="stretch", key="qn_back"
+    )
+    if not last:
+        forward.form_submit_button(
+            _("Next →"), on_click=go, args=(step + 1,), type="primary", width="stretch", key="qn_next"
         )
-    if forward.button(_("Finish and see results"), type="primary", width="stretch", key="qn_finish"):
+    elif forward.form_submit_button(_("Finish and see results"), type="primary", width="stretch", key="qn_finish"):
+        if not save_step():
+            st.rerun()  # the message shows at the top; the respondent stays on this step
         if rnd.is_open:
             store.mark_complete(record.id)
         st.switch_page("pages/results.py", query_params=ui.link_params(record.token))
+    if rnd.is_open:
+        st.caption(_("This step's answers are saved when you press Next, Back or Finish, or jump to another step."))
 
-with st.expander(_("Jump to a step")):
-    for i, d in enumerate(dimensions):
-        count = sum(1 for x in d.questions if x.id in answers)
-        total = sum(1 for x in d.questions if x.id in asked_ids)
-        st.button(f"{i + 1}. {d.title} ({count}/{total})", on_click=go, args=(i,), key=f"qn_jump_{i}")
+    with st.expander(_("Jump to a step")):
+        for i, d in enumerate(dimensions):
+            count = sum(1 for x in d.questions if x.id in answers)
+            total = sum(1 for x in d.questions if x.id in asked_ids)
+            st.form_submit_button(f"{i + 1}. {d.title} ({count}/{total})", on_click=go, args=(i,), key=f"qn_jump_{i}")

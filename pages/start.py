@@ -16,7 +16,7 @@ st.title(_("Tandem: how well do your CIO and CMO work together?"))
 st.markdown(
     _(
         "Answer **{questions} questions** on **{dimensions} dimensions** of the IT–marketing partnership, "
-        "about {minutes} minutes. Every answer is saved the moment you give it. You then see your maturity "
+        "about {minutes} minutes. Your answers are saved at every step. You then see your maturity "
         "level, how you compare with peers, where IT and marketing see things differently, and what to do next."
     ).format(
         questions=len(questionnaire.questions), dimensions=len(questionnaire.dimensions), minutes=questionnaire.minutes

@@ -150,8 +150,8 @@ def progress(page: Page) -> int:
 
 
 def wait_for_rerun(page: Page, answered: int | None = None) -> None:
-    """Every answer and button reruns the app: wait until the progress text shows `answered`
-    (redrawn once the answer is saved) and no element of the previous run is left over."""
+    """Every button reruns the app: wait until the progress text shows `answered` (redrawn once
+    the step is saved) and no element of the previous run is left over."""
     if answered is not None:
         expect(page.get_by_text(f"{answered} of {TOTAL} questions answered", exact=True)).to_be_visible()
     expect(page.locator("[data-stale='true']")).to_have_count(0)
@@ -169,15 +169,16 @@ def alternate(a: int, b: int) -> list[int]:
 
 
 def answer_step(page: Page, level: int, step: int) -> None:
-    """Answer every (still unanswered) question of the current step with the given level."""
+    """Pick the given level for every question of the current step. The step is a form: a pick
+    stays in the browser (no rerun, the progress does not move) until a button saves the step."""
     wait_for_rerun(page)
     groups = page.get_by_test_id("stRadio")
     expect(groups).to_have_count(PER_STEP[step - 1])
     done = progress(page)
     for i in range(PER_STEP[step - 1]):
         option(groups.nth(i), level).click()
-        done += 1
-        wait_for_rerun(page, done)
+        expect(option(groups.nth(i), level).locator("input[type=radio]")).to_be_checked()
+    assert progress(page) == done
 
 
 def expect_step(page: Page, step: int) -> None:
@@ -331,29 +332,34 @@ def test_self_assessment_journey(base_url: str, page: Page) -> None:
     start_new(page, base_url, "Acme Browser Test")
 
     answer_step(page, 3, 1)
-    wait_for_rerun(page, PER_STEP[0])
     screenshot(page, "questionnaire.png")
     check_accessibility(page, "questionnaire")
     phone_width(page, "questionnaire-phone.png")
     click(page, "Next →")
     expect_step(page, 2)
+    wait_for_rerun(page, PER_STEP[0])  # Next saved the step
     answer_step(page, 2, 2)
+    click(page, "Next →")
+    expect_step(page, 3)
 
-    # Closing the tab and coming back with the personal link: the URL carries ?r=TOKEN&step=2.
-    assert re.search(r"[?&]r=[^&]+", page.url) and "step=2" in page.url
+    # Closing the tab and coming back with the personal link: the URL carries ?r=TOKEN&step=3.
+    assert re.search(r"[?&]r=[^&]+", page.url) and "step=3" in page.url
     page.reload()
-    expect_step(page, 2)
+    expect_step(page, 3)
     wait_for_rerun(page, PER_STEP[0] + PER_STEP[1])
     click(page, "← Back")
-    expect_step(page, 1)
+    expect_step(page, 2)
     groups = page.get_by_test_id("stRadio")
+    expect(groups).to_have_count(PER_STEP[1])
+    for i in range(PER_STEP[1]):
+        expect(option(groups.nth(i), 2).locator("input[type=radio]")).to_be_checked()
+    click(page, "← Back")
+    expect_step(page, 1)
     expect(groups).to_have_count(PER_STEP[0])
     for i in range(PER_STEP[0]):
         expect(option(groups.nth(i), 3).locator("input[type=radio]")).to_be_checked()
     click(page, "Next →")
     expect_step(page, 2)
-    for i in range(PER_STEP[1]):
-        expect(option(groups.nth(i), 2).locator("input[type=radio]")).to_be_checked()
     click(page, "Next →")
 
     for step, level in zip(range(3, STEPS + 1), [(4, 3, 5, 2)[i % 4] for i in range(STEPS - 2)], strict=True):
@@ -722,15 +728,17 @@ def test_answer_in_french_then_read_results_and_report_in_german(base_url: str, 
             expect(page.get_by_text(d.questions[0].text, exact=False).first).to_be_visible()
         groups = page.get_by_test_id("stRadio")
         expect(groups).to_have_count(PER_STEP[step - 1])
+        # The progress counts what earlier steps saved (this step's picks travel with "Next").
+        with i18n.using("fr"):
+            shown = i18n.ngettext(
+                "{done} of {total} question answered", "{done} of {total} questions answered", TOTAL
+            ).format(done=done, total=TOTAL)
+        expect(page.get_by_text(shown, exact=True)).to_be_visible()
+        expect(page.locator("[data-stale='true']")).to_have_count(0)
         for i in range(PER_STEP[step - 1]):
             option(groups.nth(i), 2 + (step + i) % 3).click()
+            expect(option(groups.nth(i), 2 + (step + i) % 3).locator("input[type=radio]")).to_be_checked()
             done += 1
-            with i18n.using("fr"):
-                shown = i18n.ngettext(
-                    "{done} of {total} question answered", "{done} of {total} questions answered", TOTAL
-                ).format(done=done, total=TOTAL)
-            expect(page.get_by_text(shown, exact=True)).to_be_visible()
-            expect(page.locator("[data-stale='true']")).to_have_count(0)
         if step == 1:
             screenshot(page, "questionnaire-fr.png")
         click(page, said("fr", "Next →") if step < STEPS else said("fr", "Finish and see results"))

@@ -142,7 +142,8 @@ def test_results_charts_follow_answers_and_benchmark_choice(db_path, current):
     no_exception(at)
     radio = next(r for r in at.radio if r.key and r.key.startswith("qn_"))
     assert radio.value == 3
-    radio.set_value(5).run()
+    radio.set_value(5)
+    at.button(key="qn_jump_0").click().run()  # any of the step's buttons saves it
     at.switch_page("pages/results.py").run()
     no_exception(at)
     after = _specs(at)

@@ -225,11 +225,12 @@ def test_several_app_sessions_answering_in_turn_lose_nothing(db_path, real):
         assert not at.exception and "Step 1 of 8" in at.header[0].value
         apps.append(at)
     keys = [[r.key for r in at.radio if r.key and r.key.startswith("qn_")] for at in apps]
-    for n in range(4):
-        for i, at in enumerate(apps):
-            at.radio(key=keys[i][n]).set_value(2 + i)  # fetched afresh: each run redraws the page
-            at.run()
-            assert not at.exception
+    for i, at in enumerate(apps):
+        for n in range(4):
+            at.radio(key=keys[i][n]).set_value(2 + i)  # picked in each browser; nothing sent yet
+    for at in apps:  # then each presses Next in turn: a step is saved as one write
+        at.button(key="qn_next").click().run()
+        assert not at.exception and "Step 2 of 8" in at.header[0].value
     from assessment.ui import _open_store
 
     stored = _open_store(db_path).responses_frame(rnd.id)

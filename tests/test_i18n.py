@@ -294,6 +294,7 @@ def walk_through(lang: str, want: dict[str, str]) -> None:
     for radio in at.radio:
         if radio.key and radio.key.startswith("qn_"):
             radio.set_value(3)
+    at.button(key="qn_next").click()
     run(at)
     run(at.switch_page("pages/results.py"))
     assert want["results"] in [h.value for h in at.header]

@@ -25,7 +25,7 @@ def _run(*extra: str) -> dict:
     return json.loads(done.stdout)
 
 
-def _check_room(result: dict, *, questions: int) -> None:
+def _check_room(result: dict, *, questions: int, steps: int) -> None:
     assert set(result["clicks"]) == {*loadtest.KINDS, "all"}
     for summary in result["clicks"].values():
         assert set(summary) == KEYS
@@ -34,7 +34,10 @@ def _check_room(result: dict, *, questions: int) -> None:
     assert result["clicks"]["open"]["count"] == 2
     assert result["clicks"]["finish"]["count"] == 2
     assert result["answers_sent"] == 2 * questions
-    assert result["clicks"]["answer"]["count"] == result["answers_sent"]
+    # Answers are picked inside each step's form: they travel with Next and Finish, not alone.
+    assert result["clicks"]["answer"]["count"] == 0
+    assert result["answers_picked_in_form"] == result["answers_sent"]
+    assert result["clicks"]["next"]["count"] == 2 * (steps - 1)
     assert result["server_cpu_s"] > 0 and result["peak_rss_mb"] > 0
     assert result["files_per_phone"] > 10  # the page's scripts, not just the HTML
 
@@ -43,18 +46,18 @@ def test_two_phones_answer_everything_and_every_answer_is_stored(current):
     figures = _run()
     assert figures["users"] == 2 and figures["via_proxy"] is False
     tandem, floor = figures["tandem"], figures["floor"]
-    _check_room(tandem, questions=len(current.questions))
+    _check_room(tandem, questions=len(current.questions), steps=len(current.dimensions))
     assert tandem["answers_stored"] == tandem["answers_sent"]
     assert tandem["respondents_finished_stored"] == 2
     assert tandem["scores_current"] is True
-    _check_room(floor, questions=32)  # the floor app's 8 steps of 4
+    _check_room(floor, questions=32, steps=8)  # the floor app's 8 steps of 4
 
 
 @pytest.mark.skipif(servers.nginx_path() is None, reason="nginx is not installed")
 def test_through_nginx_the_proxy_serves_the_front_end(current):
     figures = _run("--via-proxy")
     tandem = figures["tandem"]
-    _check_room(tandem, questions=len(current.questions))
+    _check_room(tandem, questions=len(current.questions), steps=len(current.dimensions))
     assert tandem["answers_stored"] == tandem["answers_sent"]
     assert "proxy_cpu_s" in tandem
 

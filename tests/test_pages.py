@@ -35,10 +35,12 @@ def start_as_cio(at: AppTest, name: str = "Acme Retail") -> AppTest:
 
 
 def answer_step(at: AppTest, level: int) -> AppTest:
+    """Pick ``level`` for every question of the step; like a browser, nothing is sent until a
+    button of the step's form is pressed."""
     for radio in at.radio:
         if radio.key and radio.key.startswith("qn_"):
             radio.set_value(level)
-    return no_exception(at.run())
+    return at
 
 
 def test_start_page_explains_itself(db_path, current):
@@ -56,15 +58,42 @@ def test_empty_organisation_name_is_refused(db_path):
     assert "tandem_token" not in at.session_state
 
 
-def test_questionnaire_saves_each_answer_as_it_changes(db_path, current):
+def test_questionnaire_saves_a_step_when_the_respondent_moves_on(db_path, current):
     at = start_as_cio(app())
     assert f"Step 1 of {len(current.dimensions)}" in at.header[0].value
     token = at.session_state["tandem_token"]
-    at.radio(key=f"qn_{_respondent(db_path, token).id}_strategy-1").set_value(4).run()
-    at.radio(key=f"qn_{_respondent(db_path, token).id}_strategy-2").set_value(0).run()  # don't know
-    answers = _answers(db_path, token)
-    assert answers == {"strategy-1": 4, "strategy-2": None}
+    rid = _respondent(db_path, token).id
+    # Picking an answer stays in the step's form (in a browser, no round trip to the server).
+    at.radio(key=f"qn_{rid}_strategy-1").set_value(4)
+    at.radio(key=f"qn_{rid}_strategy-2").set_value(0)  # don't know
+    assert _answers(db_path, token) == {}
+    no_exception(at.button(key="qn_next").click().run())
+    assert _answers(db_path, token) == {"strategy-1": 4, "strategy-2": None}
     assert f"2 of {len(current.questions)} questions answered" in at.get("progress")[0].proto.text
+    assert f"Step 2 of {len(current.dimensions)}" in at.header[0].value
+
+
+def test_jumping_to_a_step_saves_the_step_and_an_untouched_step_writes_nothing(db_path, current):
+    at = start_as_cio(app())
+    token = at.session_state["tandem_token"]
+    rid = _respondent(db_path, token).id
+    at.radio(key=f"qn_{rid}_strategy-1").set_value(2)
+    at.select_slider(key=f"qn_imp_{rid}_strategy").set_value(5)
+    at.button(key="qn_jump_3").click().run()
+    assert f"Step 4 of {len(current.dimensions)}" in at.header[0].value
+    assert _answers(db_path, token) == {"strategy-1": 2}
+    store = Store(db_path)
+    try:
+        assert store.importance_for(rid) == {"strategy": 5}
+    finally:
+        store.close()
+    at.button(key="qn_next").click().run()  # step 4 untouched: nothing written, importance left unset
+    store = Store(db_path)
+    try:
+        assert store.importance_for(rid) == {"strategy": 5}
+        assert _answers(db_path, token) == {"strategy-1": 2}
+    finally:
+        store.close()
 
 
 def test_back_and_next_and_resume_with_the_personal_link(db_path, current):
@@ -75,6 +104,7 @@ def test_back_and_next_and_resume_with_the_personal_link(db_path, current):
     at.button(key="qn_next").click().run()
     assert f"Step 2 of {steps}" in at.header[0].value
     answer_step(at, 2)
+    at.button(key="qn_next").click().run()
     # A new browser session with only the personal link finds every answer and the step.
     again = no_exception(app(r=token, step="2"))
     again.switch_page("pages/questionnaire.py").run()
@@ -233,6 +263,7 @@ def test_respondent_changes_side_and_keeps_answers(db_path, real):
     at = start_as_cio(app())
     token = at.session_state["tandem_token"]
     answer_step(at, 4)
+    at.button(key="qn_next").click().run()
     at.switch_page("pages/start.py").run()
     at.radio(key="start_change_side").set_value("marketing").run()
     at.button(key="start_change_side_go").click().run()
@@ -249,11 +280,18 @@ def test_two_tabs_of_one_respondent_last_change_wins(db_path, current):
     rid = _respondent(db_path, token).id
     second = no_exception(app(r=token))
     second.switch_page("pages/questionnaire.py").run()
-    first.radio(key=f"qn_{rid}_strategy-1").set_value(2).run()
-    second.radio(key=f"qn_{rid}_strategy-1").set_value(5).run()
-    assert _answers(db_path, token) == {"strategy-1": 5}
-    # The first tab reads the store again on its next run and shows the progress from both.
-    first.radio(key=f"qn_{rid}_strategy-2").set_value(3).run()
+    first.radio(key=f"qn_{rid}_strategy-1").set_value(2)
+    first.button(key="qn_next").click().run()
+    second.radio(key=f"qn_{rid}_strategy-1").set_value(5)
+    second.radio(key=f"qn_{rid}_strategy-2").set_value(3)
+    second.button(key="qn_next").click().run()
+    assert _answers(db_path, token) == {"strategy-1": 5, "strategy-2": 3}
+    # The first tab reads the store again on its next run and shows the progress from both;
+    # going back to step 1 and on again without touching anything keeps the second tab's answers.
+    first.button(key="qn_back").click().run()
+    assert first.radio(key=f"qn_{rid}_strategy-1").value == 5
+    first.button(key="qn_next").click().run()
+    assert _answers(db_path, token) == {"strategy-1": 5, "strategy-2": 3}
     assert f"2 of {len(current.questions)} questions answered" in first.get("progress")[0].proto.text
 
 

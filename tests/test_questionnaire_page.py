@@ -76,7 +76,8 @@ def test_leader_sees_every_question_and_the_choice_options(db_path, schema2_inst
     assert any("Not scored" in c.value for c in at.caption)
     scale = at.radio(key=[r.key for r in at.radio if r.key and r.key.endswith("_strategy-1")][0])
     assert scale.options[0] == "1 · Unaligned — strategy-1 level 1"
-    choice.set_value(3).run()
+    choice.set_value(3)
+    at.button(key="qn_next").click().run()
     assert not at.exception
     assert "1 of 10 questions answered" in at.get("progress")[0].proto.text
 

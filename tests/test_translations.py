@@ -129,7 +129,9 @@ def test_a_respondent_answers_in_the_language_of_the_link(tmp_path, monkeypatch,
         assert any(s.value.endswith(f"[fr] {first.title}") for s in at.header)
         radio = next(r for r in at.radio if r.key and r.key.startswith("qn_"))
         assert all("[fr]" in o for o in radio.options[:-1])  # the last: "don't know", from the app's catalog
-        radio.set_value(3).run()
+        radio.set_value(3)
+        at.button(key="qn_next").click().run()
+        at.button(key="qn_back").click().run()
         assert not at.exception
     # Back to English as the sidebar picker does it (AppTest's reruns skip app.py, which draws
     # the sidebar): the same answer, in English words.

@@ -40,6 +40,7 @@ class Tally:
     times: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
     errors: list[str] = field(default_factory=list)
     answers_sent: int = 0
+    picked: int = 0  # answers picked inside a form: no round trip of their own
     finished: int = 0
     files: int = 0
     bytes: int = 0
@@ -85,22 +86,32 @@ async def _phone(
             raise RuntimeError("no Join button on the join link's page")
         await click("join", session.press(join))
         for _ in range(100):  # steps; a questionnaire has far fewer
+            picked = 0  # answers held by the browser in the step's form, sent with its button
             for widget in list(session.widgets.values()):
                 if (
                     widget.kind == "radio"
                     and widget.key.startswith("qn_")
                     and not session.values[widget.id].HasField("string_value")
                 ):
-                    await click("answer", session.choose(widget, rng.randrange(len(widget.proto.options))))
-                    tally.answers_sent += 1
+                    change = session.choose(widget, rng.randrange(len(widget.proto.options)))
+                    if widget.proto.form_id:
+                        await asyncio.sleep(rng.uniform(*think))
+                        session.pick(change)
+                        tally.picked += 1
+                        picked += 1
+                    else:
+                        await click("answer", change)
+                        tally.answers_sent += 1
             finish, forward = session.find("qn_finish"), session.find("qn_next")
             if finish is not None:
                 await click("finish", session.press(finish))
+                tally.answers_sent += picked
                 tally.finished += 1
                 break
             if forward is None:
                 raise RuntimeError("neither Next nor Finish on the page")
             await click("next", session.press(forward))
+            tally.answers_sent += picked
     except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
         tally.errors.append(f"{type(exc).__name__}: {exc}"[:300])
     finally:
@@ -184,6 +195,7 @@ def _drive(
         "error_samples": sorted(set(tally.errors))[:5],
         "sessions_finished": tally.finished,
         "answers_sent": tally.answers_sent,
+        "answers_picked_in_form": tally.picked,
         "server_cpu_s": round(cpu, 2),
         "server_cpu_ms_per_click": round(1000 * cpu / clicks, 1) if clicks else None,
         "peak_rss_mb": round(server.peak_rss_mb(), 1),
@@ -317,6 +329,11 @@ def format_text(figures: dict[str, Any]) -> str:
             f" peak memory {result['peak_rss_mb']} MB;"
             f" {result['files_per_phone']} files, {result['kb_per_phone']} kB per phone"
         )
+        if result.get("answers_picked_in_form"):
+            lines.append(
+                f"  {result['answers_picked_in_form']} answers picked inside a step's form: no round trip"
+                " of their own; each step's answers travel with its Next or Finish click"
+            )
         if "answers_stored" in result:
             lines.append(
                 f"  answers sent / stored {result['answers_sent']} / {result['answers_stored']};"

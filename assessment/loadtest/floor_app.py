@@ -26,10 +26,11 @@ def go(to: int) -> None:
 
 step = st.session_state["step"]
 st.subheader(f"Step {step + 1} of {STEPS}")
-for i in range(PER_STEP):
-    st.radio(f"Question {i + 1}", OPTIONS, index=None, key=f"qn_{step}_{i}")
-if step < STEPS - 1:
-    st.button("Next", on_click=go, args=(step + 1,), key="qn_next")
-elif st.button("Finish", type="primary", key="qn_finish"):
-    st.session_state["finished"] = True
-    st.rerun()
+with st.form("qn_step_form", border=False):  # as Tandem's step: answers travel with Next
+    for i in range(PER_STEP):
+        st.radio(f"Question {i + 1}", OPTIONS, index=None, key=f"qn_{step}_{i}")
+    if step < STEPS - 1:
+        st.form_submit_button("Next", on_click=go, args=(step + 1,), key="qn_next")
+    elif st.form_submit_button("Finish", type="primary", key="qn_finish"):
+        st.session_state["finished"] = True
+        st.rerun()

@@ -199,6 +199,11 @@ class Session:
         run = await asyncio.wait_for(self._done, timeout)
         return time.perf_counter() - started, run
 
+    def pick(self, change: WidgetState) -> None:
+        """A change to a widget inside a form: the browser keeps it, sending nothing, until a
+        button of that form is pressed (the next ``click`` carries it)."""
+        self.values[change.id] = change
+
     def find(self, key_suffix: str) -> Widget | None:
         return next((w for w in self.widgets.values() if w.key == key_suffix), None)
 

@@ -224,16 +224,26 @@ class Store:
 
     def save_answer(self, respondent_id: str, question_id: str, level: int | None) -> None:
         """Upsert one answer (``None`` is "don't know"); returns once it is committed."""
-        if level is not None and (isinstance(level, bool) or level not in (1, 2, 3, 4, 5)):
-            raise InvalidInputError(
-                _("A level must be 1 to 5 or \"don't know\", not {level}.").format(level=repr(level))
-            )
+        _check_level(level)
         self._writer.save("answers", respondent_id, question_id, level)
 
     def save_importance(self, respondent_id: str, dimension_id: str, rating: int) -> None:
-        if isinstance(rating, bool) or rating not in (1, 2, 3, 4, 5):
-            raise InvalidInputError(_("Importance must be 1 to 5, not {rating}.").format(rating=repr(rating)))
+        _check_rating(rating)
         self._writer.save("importance", respondent_id, dimension_id, rating)
+
+    def save_step(
+        self, respondent_id: str, answers: dict[str, int | None], importance: dict[str, int]
+    ) -> None:
+        """Save a questionnaire step's answers and importance ratings together; returns once
+        they are committed. A refused value (a level out of range) stores nothing of the step."""
+        for level in answers.values():
+            _check_level(level)
+        for rating in importance.values():
+            _check_rating(rating)
+        self._writer.save_all(
+            [("answers", respondent_id, q, level) for q, level in answers.items()]
+            + [("importance", respondent_id, d, rating) for d, rating in importance.items()]
+        )
 
     def answers_for(self, respondent_id: str) -> dict[str, int | None]:
         rows = self.db.execute(
@@ -384,3 +394,13 @@ class Store:
             " GROUP BY r.id, o.name, r.name, r.status, r.created_at ORDER BY r.created_at, r.id",
             [include_synthetic],
         )
+
+
+def _check_level(level: int | None) -> None:
+    if level is not None and (isinstance(level, bool) or level not in (1, 2, 3, 4, 5)):
+        raise InvalidInputError(_("A level must be 1 to 5 or \"don't know\", not {level}.").format(level=repr(level)))
+
+
+def _check_rating(rating: int) -> None:
+    if isinstance(rating, bool) or rating not in (1, 2, 3, 4, 5):
+        raise InvalidInputError(_("Importance must be 1 to 5, not {rating}.").format(rating=repr(rating)))

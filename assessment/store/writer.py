@@ -84,17 +84,28 @@ class BatchWriter:
 
     def save(self, table: str, respondent_id: str, key: str, value: int | None) -> None:
         """Queue one write and wait until it is committed; raises if it was refused."""
-        future: Future[None] = Future()
+        self.save_all([(table, respondent_id, key, value)])
+
+    def save_all(self, writes: list[tuple[str, str, str, int | None]]) -> None:
+        """Queue several writes (table, respondent, key, value) at once and wait until all are
+        committed. Queued together, they are taken into one batch unless the queue is at its
+        limit; each is checked as if sent alone. Raises the first refusal, after every write
+        has been settled."""
+        at = utcnow()
+        futures: list[Future[None]] = []
         self._ensure_thread()
-        self._queue.put((Write(table, respondent_id, key, value, utcnow()), future))
-        try:
-            future.result()
-        except (StoreError, InvalidInputError, RoundClosedError) as exc:
-            found = getattr(exc, "tandem_message", None)
-            if found is None:
-                raise
-            message, params = found
-            raise type(exc)(_(message).format(**params)) from exc
+        for table, respondent_id, key, value in writes:
+            future: Future[None] = Future()
+            futures.append(future)
+            self._queue.put((Write(table, respondent_id, key, value, at), future))
+        refusal = next((f.exception() for f in futures if f.exception() is not None), None)
+        if refusal is None:
+            return
+        found = getattr(refusal, "tandem_message", None)
+        if found is None:
+            raise refusal
+        message, params = found
+        raise type(refusal)(_(message).format(**params)) from refusal
 
     def _ensure_thread(self) -> None:
         if self._thread is None:
