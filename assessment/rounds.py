@@ -324,12 +324,17 @@ def load_round_and_own(
     respondent_id: str,
     *,
     choice: BenchmarkChoice | None = None,
-) -> tuple[ScoredRound, ScoredRound]:
+) -> tuple[ScoredRound | None, ScoredRound]:
     """The whole round as ``respondent_id`` sees it (their raw answers only) and their own part
     of it: the same as ``load_round(..., viewer_id=respondent_id)`` and
-    ``load_round(..., respondent_id=respondent_id)``, from one read of the round."""
+    ``load_round(..., respondent_id=respondent_id)``, from one read of the round. The whole
+    round is None while its results are not released to respondents: it is then neither scored
+    nor compared, which is most of the work when a workshop room finishes together."""
     read = _read(store, questionnaires, round_id)
-    return _scored(read, None, choice, respondent_id), _scored(read, respondent_id, choice, None)
+    mine = _scored(read, respondent_id, choice, None)
+    if not read.results_released:
+        return None, mine
+    return _scored(read, None, choice, respondent_id), mine
 
 
 @dataclass(frozen=True)

@@ -51,16 +51,19 @@ def scored_round(
     return rounds.in_language(scored, i18n.current())  # the questionnaire's words, as the page reads
 
 
-def scored_round_and_own(round_id: str, respondent_id: str, *, choice: BenchmarkChoice) -> tuple[ScoredRound, ScoredRound]:
-    """The round as the respondent sees it and their own part of it, from one read of the round
-    (or a clear message, and the page stops)."""
+def scored_round_and_own(
+    round_id: str, respondent_id: str, *, choice: BenchmarkChoice
+) -> tuple[ScoredRound | None, ScoredRound]:
+    """The round as the respondent sees it (None until its results are released) and their own
+    part of it, from one read of the round (or a clear message, and the page stops)."""
     try:
         both = load_round_and_own(ui.get_store(), ui.get_questionnaires(), round_id, respondent_id, choice=choice)
     except RoundError as exc:
         st.error(md_escape(str(exc)))
         st.stop()
     lang = i18n.current()  # the questionnaire's words, as the page reads
-    return rounds.in_language(both[0], lang), rounds.in_language(both[1], lang)
+    organisation, mine = both
+    return (None if organisation is None else rounds.in_language(organisation, lang)), rounds.in_language(mine, lang)
 
 
 def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key: str) -> BenchmarkChoice:

@@ -32,8 +32,10 @@ if not mine.has_answers:
     st.page_link("pages/questionnaire.py", label=_("Go to the questionnaire"))
     st.stop()
 
-everyone = len(organisation.respondents)
-released = organisation.results_released  # a consultant's round: only once the consultant releases them
+# A consultant's round shows the organisation's results only once the consultant releases them;
+# until then it is not even scored for this page (organisation is None).
+released = organisation is not None
+everyone = len(organisation.respondents) if organisation is not None else 0
 if not released:
     headline.info(
         _(
@@ -53,7 +55,7 @@ view = headline.segmented_control(
     default="organisation" if everyone > 1 and released else "mine",
     key="results_view",
 )
-shown = organisation if view == "organisation" and released else mine
+shown = organisation if view == "organisation" and organisation is not None else mine
 result = shown.result
 
 c1, c2, c3 = headline.columns(3)
@@ -65,7 +67,7 @@ else:
     # One level is the headline only when the sides agree; otherwise each side's view leads.
     level_name = shown.questionnaire.level_name  # the level's name in the page's language
     c2.metric(_("Maturity level"), _(ui_round.SPLIT_LEVEL) if result.split else f"{result.level} · {level_name(result.level)}")
-if shown is organisation:
+if organisation is not None and shown is organisation:
     ui_round.alignment_metric(organisation.result, c3)
 ui_round.headline_panel(result, headline)
 for caveat in insight.caveats(shown):
@@ -74,10 +76,9 @@ for caveat in insight.caveats(shown):
 ui_round.benchmark_section(shown, score_label=_("Your score"))
 
 st.header(_("Where IT and marketing see things differently"))
-gaps = organisation.gaps
-if not released:
+if organisation is None:
     st.info(_("The gap between IT and marketing is part of the organisation's results: your consultant shares it."))
-elif gaps.empty:
+elif (gaps := organisation.gaps).empty:
     sides = organisation.result.sides_present
     other = "marketing" if "it" in sides else "it" if "marketing" in sides else None
     nobody = {
@@ -108,7 +109,7 @@ else:
                 len(flagged),
             ).format(count=len(flagged), dimensions=", ".join(md_escape(t) for t in flagged["dimension"]))
         )
-if released:
+if organisation is not None:
     ui_round.choices_table(organisation)
 
 st.header(_("Priorities: what to do next"))
@@ -116,7 +117,7 @@ ui_round.priorities_panel(shown)
 
 st.header(_("You and the published surveys"))
 # The organisation's comparable shares once its results are shared; until then your own answer.
-refs = (organisation if released else mine).references
+refs = (organisation or mine).references
 if refs.empty:
     st.caption(_("This questionnaire version carries no published reference figures."))
 else:
@@ -136,7 +137,7 @@ scope = st.radio(
     key="results_report_scope",
 )
 ui_round.report_downloads(
-    organisation if scope == "organisation" else mine,
+    organisation if scope == "organisation" and organisation is not None else mine,
     key=f"results_report_{scope}",
     on_build=lambda fmt: accounts.report_downloaded(store, None, rnd.id, f"{fmt}, {scope}"),  # actor "respondent"
 )

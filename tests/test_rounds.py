@@ -98,6 +98,27 @@ def test_one_read_gives_the_round_and_ones_own_part(client, real, choice):
         rounds.load_round_and_own(store, qs, rnd.id, "R-NOBODY", choice=choice)
 
 
+def test_a_consultants_round_is_not_scored_for_a_respondent_until_released(db_path, real):
+    """Until the consultant releases the results, a respondent's results page reads only their
+    own part: the whole round is neither scored nor compared (a room finishing together)."""
+    store = Store(db_path)
+    try:
+        seed_demo(store, real, 12)
+        _org, rnd = _client(store, real, name="Workshop Co", kind="consultant")
+        qs = {real.key: real}
+        cio = next(r for r in store.respondents_of(rnd.id) if r.side == "it")
+        organisation, mine = rounds.load_round_and_own(store, qs, rnd.id, cio.id)
+        assert organisation is None
+        assert mine.respondent_id == cio.id and mine.result.overall == 4 and not mine.results_released
+        store.pool.release_results(rnd.id, "consultant@example.com")
+        organisation, mine = rounds.load_round_and_own(store, qs, rnd.id, cio.id)
+        assert organisation is not None and organisation.results_released
+        assert organisation.result.overall == 3  # IT 4 and marketing 2, both sides weighed alike
+        assert len(organisation.respondents) == 2 and mine.result.overall == 4
+    finally:
+        store.close()
+
+
 def test_report_names_the_chosen_benchmark(client, real):
     store, _, rnd = client
     scored = load_round(store, {real.key: real}, rnd.id, choice=BenchmarkChoice(SET_NAME, "industry"))
