@@ -18,6 +18,11 @@ if record is None:
     st.page_link("pages/start.py", label=_("Go to Start"))
     st.stop()
 
+if st.session_state.pop(state.QN_FINISHED, None) == record.id:
+    # Finish saved and completed in its callback: straight to the results, without drawing
+    # this page first (a room finishing together pays for the results page alone).
+    st.switch_page("pages/results.py", query_params=ui.link_params(record.token))
+
 rnd = store.round(record.round_id)
 q = ui.in_language(ui.questionnaire_for(rnd))  # words in the chosen language; ids and scoring unchanged
 # Team members are not asked leaders-only questions; a dimension with none left is skipped.
@@ -59,6 +64,18 @@ def save_step() -> bool:
         st.session_state["qn_error"] = str(exc)
         return False
     return True
+
+
+def finish() -> None:
+    if not save_step():
+        return  # the message shows at the top; the respondent stays on this step
+    if rnd.is_open:
+        try:
+            store.mark_complete(record.id)
+        except (RoundClosedError, StoreError) as exc:  # closed a moment ago, or not written
+            st.session_state["qn_error"] = str(exc)
+            return
+    st.session_state[state.QN_FINISHED] = record.id
 
 
 def go(to: int) -> None:
@@ -152,12 +169,10 @@ with st.form("qn_step_form", border=False, enter_to_submit=False):
         forward.form_submit_button(
             _("Next →"), on_click=go, args=(step + 1,), type="primary", width="stretch", key="qn_next"
         )
-    elif forward.form_submit_button(_("Finish and see results"), type="primary", width="stretch", key="qn_finish"):
-        if not save_step():
-            st.rerun()  # the message shows at the top; the respondent stays on this step
-        if rnd.is_open:
-            store.mark_complete(record.id)
-        st.switch_page("pages/results.py", query_params=ui.link_params(record.token))
+    else:
+        forward.form_submit_button(
+            _("Finish and see results"), on_click=finish, type="primary", width="stretch", key="qn_finish"
+        )
     if rnd.is_open:
         st.caption(_("This step's answers are saved when you press Next, Back or Finish, or jump to another step."))
 

@@ -1,15 +1,16 @@
-"""Profile the real server's reruns: which functions one answer click spends its time in.
+"""Profile the real server's reruns: which functions a Next click (which saves a questionnaire
+step) or the results page after Finish spends its time in.
 
-    python scripts/profile_rerun.py [--finish] [--cpu] [--top 25] [--save FILE] [--callers PATTERN]
+    python scripts/profile_rerun.py [--finish] [--cpu] [--steps 2] [--top 25] [--save FILE] [--callers PATTERN]
     python scripts/profile_rerun.py --finish --plain [--phones 5]
 
 Starts the app in a child process whose script runner is wrapped in cProfile (each run's
-profile is written to a file), joins a round over the websocket like a phone, answers the
-first step's questions, and prints the top functions by cumulative time for the last answer's
-rerun, or with --finish the results page drawn after Finish (the run also holds Streamlit's own
-work after the script, such as its forced garbage collection when runner.postScriptGC is on).
+profile is written to a file), joins a round over the websocket like a phone, picks answers for
+--steps steps and saves each with Next (answers inside a step's form travel with its button, as
+in a browser), and prints the top functions by cumulative time for the last Next click's rerun,
+or with --finish the results page drawn after Finish.
 --cpu times by the script thread's CPU instead of the wall clock (steadier on a busy machine).
---plain runs the app without the profiler and prints, per answer and per Finish click, the
+--plain runs the app without the profiler and prints, per Next and per Finish click, the
 script thread's CPU and the server process's CPU (from /proc), over --phones phones one after
 another, each with its own answers. Loopback only; stops what it starts.
 """
@@ -82,11 +83,23 @@ def serve_plain(out_dir: str, argv: list[str]) -> None:
     cli.main()
 
 
+async def _answer_step(session, rng) -> None:  # noqa: ANN001
+    """Pick an answer for every unanswered question of the step: inside the step's form the
+    browser keeps them until a button is pressed; a radio outside a form is a click of its own."""
+    for widget in [w for w in session.widgets.values() if w.kind == "radio" and w.key.startswith("qn_")]:
+        if not session.values[widget.id].HasField("string_value"):
+            change = session.choose(widget, rng.randrange(5))
+            if widget.proto.form_id:
+                session.pick(change)
+            else:
+                await session.click(change)
+
+
 async def drive(
-    origin: str, join_code: str, answers: int, finish: bool, seed: int = 3, cpu=None, runs=None
+    origin: str, join_code: str, steps: int, finish: bool, seed: int = 3, cpu=None, runs=None
 ) -> dict:  # noqa: ANN001
     """One phone; returns the click times and, with ``cpu`` (the server's CPU seconds so far),
-    the server CPU each Finish click cost."""
+    the server CPU each Next click (which saves a step) and each Finish click cost."""
     import random
 
     from assessment.loadtest import http
@@ -94,7 +107,7 @@ async def drive(
 
     cpu = cpu or (lambda: 0.0)
     runs = runs or (lambda: 0)
-    out: dict[str, list] = {"answer": [], "answer_cpu": [], "answer_runs": [], "finish": [], "finish_cpu": []}
+    out: dict[str, list] = {"next": [], "next_cpu": [], "next_runs": [], "finish": [], "finish_cpu": []}
     browser = http.Browser(origin, http.Fetched())
     await http.open_page(browser, f"/?join={join_code}")
     session = Session(origin, "/", f"join={join_code}")
@@ -102,18 +115,11 @@ async def drive(
     await session.click()
     await session.click(session.press(session.find("start_join")))
     rng = random.Random(seed)
-    for widget in [w for w in session.widgets.values() if w.kind == "radio"][:answers]:
-        before = cpu()
-        out["answer_runs"].append(runs())
-        took, _ = await session.click(session.choose(widget, rng.randrange(5)))
-        out["answer_cpu"].append(cpu() - before)
-        out["answer"].append(took)
-        print(f"answer click {1000 * took:.0f} ms", file=sys.stderr)
-    while finish:  # every step answered, then Finish: the last run is the results page
-        for widget in [w for w in session.widgets.values() if w.kind == "radio"]:
-            if not session.values[widget.id].HasField("string_value"):
-                await session.click(session.choose(widget, rng.randrange(5)))
+    for step in range(100):  # a questionnaire has far fewer steps
+        await _answer_step(session, rng)
         if session.find("qn_finish") is not None:
+            if not finish:
+                break
             before = cpu()
             out["finish_run"] = runs()
             took, _ = await session.click(session.press(session.find("qn_finish")))
@@ -124,7 +130,14 @@ async def drive(
                 file=sys.stderr,
             )
             break
-        await session.click(session.press(session.find("qn_next")))
+        if step >= steps and not finish:
+            break
+        before = cpu()
+        out["next_runs"].append(runs())
+        took, _ = await session.click(session.press(session.find("qn_next")))
+        out["next_cpu"].append(cpu() - before)
+        out["next"].append(took)
+        print(f"next click {1000 * took:.0f} ms", file=sys.stderr)
     await session.close()
     browser.close()
     return out
@@ -133,7 +146,7 @@ async def drive(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--answers", type=int, default=4, help="answer clicks; the last is shown")
+    parser.add_argument("--steps", type=int, default=2, help="steps answered and saved with Next; the last is shown")
     parser.add_argument(
         "--finish", action="store_true", help="answer everything and show the results page's run"
     )
@@ -182,7 +195,7 @@ def main() -> int:
                     drive(
                         f"http://127.0.0.1:{port}",
                         join_code,
-                        args.answers,
+                        args.steps,
                         args.finish,
                         3 + n,
                         process.cpu_seconds,
@@ -203,12 +216,12 @@ def main() -> int:
             script = sorted(
                 runs[one["finish_run"]] for one in clicks if one.get("finish_run", len(runs)) < len(runs)
             )
-            answer_runs = sorted(runs[i] for one in clicks for i in one["answer_runs"] if i < len(runs))
-            answer_cpu = [c for one in clicks for c in one["answer_cpu"]]
-            if answer_runs:
-                print(f"Answer click: script thread CPU median {1000 * statistics.median(answer_runs):.1f} ms; "
-                      f"server CPU {1000 * sum(answer_cpu) / len(answer_cpu):.1f} ms a click "
-                      f"(mean of {len(answer_cpu)})")  # fmt: skip
+            next_runs = sorted(runs[i] for one in clicks for i in one["next_runs"] if i < len(runs))
+            next_cpu = [c for one in clicks for c in one["next_cpu"]]
+            if next_runs:
+                print(f"Next click (saves a step): script thread CPU median {1000 * statistics.median(next_runs):.1f} ms; "
+                      f"server CPU {1000 * sum(next_cpu) / len(next_cpu):.1f} ms a click "
+                      f"(mean of {len(next_cpu)})")  # fmt: skip
             if script:
                 print(f"Finish, the script run's own thread CPU (ms): median {1000 * statistics.median(script):.0f}, "
                       f"all {[round(1000 * c) for c in script]}")  # fmt: skip

@@ -328,3 +328,30 @@ def test_links_point_at_the_app_root_from_any_page(url, root, monkeypatch):
     monkeypatch.setattr(ui.st, "context", type("Context", (), {"url": url})())
     assert ui.app_root() == root
     assert ui.join_link("ABCD-EFGH-JKMN-PQRS") == f"{root}/?join=ABCD-EFGH-JKMN-PQRS"
+
+
+@pytest.mark.parametrize("picked", [True, False])  # with answers to save, and with nothing new
+def test_finish_in_a_round_closed_a_moment_ago_says_so_and_keeps_the_respondent_on_the_step(db_path, real, picked):
+    store = Store(db_path)
+    org = store.create_organisation("Late Co", "Retail", "250-999", "Europe")
+    rnd = store.create_round(org.id, "Workshop", real, kind="consultant")
+    cio = sessions.join_round(store, rnd.join_code, side="it", role="CIO")
+    store.close()
+    at = app(r=cio.token)
+    at.switch_page("pages/questionnaire.py").run()
+    last = len(real.dimensions) - 1
+    at.button(key=f"qn_jump_{last}").click().run()
+    no_exception(at)
+    if picked:
+        answer_step(at, 3)
+    closing = Store(db_path)
+    try:
+        closing.engagements.close_round(rnd.id)  # the consultant closes the round meanwhile
+    finally:
+        closing.close()
+    at.button(key="qn_finish").click().run()
+    no_exception(at)
+    assert "This round has been closed" in at.error[0].value
+    assert f"Step {last + 1} of {len(real.dimensions)}" in at.header[0].value
+    record = _respondent(db_path, cio.token)
+    assert record.completed_at is None and _answers(db_path, cio.token) == {}
