@@ -12,7 +12,8 @@ the tests validate the whole spec instead.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -81,6 +82,23 @@ def _select(df: pd.DataFrame, columns: Sequence[str], builder: str) -> pd.DataFr
     if missing:
         raise ValueError(f"{builder}: missing columns {missing}")
     return df.loc[:, list(columns)].copy()
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What a chart takes from its input frame: every frame it draws from that input, in the
+    order it first hands them to Altair, and everything else of the input its spec depends on
+    (``shape``). Two inputs with the same shape give specs that differ only in those frames, so
+    a drawn spec can be reused with the new frames in place (``ui_round.cached_chart``; the
+    tests compare that with a fresh build on many inputs)."""
+
+    frames: tuple[pd.DataFrame, ...]
+    shape: Hashable
+
+
+def parts_of(build: Callable[..., alt.TopLevelMixin]) -> Callable[[pd.DataFrame], Parts] | None:
+    """The parts function of a builder that declares one (a person's own charts after Finish)."""
+    return _PARTS.get(build.__name__)
 
 
 def _order(df: pd.DataFrame, column: str) -> list[str]:
@@ -215,11 +233,16 @@ def build_distribution_chart(
     Columns: dimension, p25, median, p75 (NA under 10 organisations), mean, n, score (may be NA),
     band (may be NA).
     """
-    data = _select(df, [*_BENCHMARK_COLUMNS, "mean", "band"], "build_distribution_chart")
+    data = _distribution_parts(df).frames[0]
     extra = [alt.Tooltip("mean:Q", title=_(MEAN_LABEL), format=".2f"), alt.Tooltip("band:N", title=_("Where you stand"))]
     return _benchmark_chart(
         data, title=title, score_label=score_label, levels=levels, extra_tooltips=extra, with_mean=True
     )
+
+
+def _distribution_parts(df: pd.DataFrame) -> Parts:
+    data = _select(df, [*_BENCHMARK_COLUMNS, "mean", "band"], "build_distribution_chart")
+    return Parts((data,), tuple(_order(data, "dimension")))  # the rows' order and the height
 
 
 def build_gap_chart(
@@ -299,14 +322,24 @@ def _priority_labels(data: pd.DataFrame) -> pd.DataFrame:
     data["named"] = rank_text + ". " + data["dimension"].astype(str)
     data["spot"] = data["score"].round(1).astype(str) + "|" + data["importance"].round(1).astype(str)
     top = data[data["rank"].notna() & (data["rank"] <= 3)]
-    labels = top.groupby("spot", sort=False).agg(
-        label=("named", _group_label), rank=("rank", "min"), score=("score", "mean"), importance=("importance", "mean")
-    )
-    return labels.reset_index(drop=True)
+    # The top three (more with shared ranks) grouped by hand: a fraction of what a pandas
+    # groupby costs, and this runs for every person who finishes.
+    spots: dict[str, list[tuple]] = {}
+    for row in zip(top["spot"], top["named"], top["rank"], top["score"], top["importance"], strict=True):
+        spots.setdefault(row[0], []).append(row[1:])
+    rows = [
+        (
+            _group_label([r[0] for r in group]),
+            min(r[1] for r in group),
+            sum(r[2] for r in group) / len(group),
+            sum(r[3] for r in group) / len(group),
+        )
+        for group in spots.values()
+    ]
+    return pd.DataFrame(rows, columns=["label", "rank", "score", "importance"])
 
 
-def _group_label(names: pd.Series) -> str:
-    names = list(names)
+def _group_label(names: list[str]) -> str:
     if len(names) <= 2:
         return " + ".join(names)
     return _("{name} + {count} more at this spot").format(name=names[0], count=len(names) - 1)
@@ -320,8 +353,7 @@ def build_priority_chart(
     Columns: dimension, score, importance, priority (= importance * (5 - score)), rank (1 = top),
     and optionally rank_label ("2=" for a shared rank).
     """
-    extra = ["rank_label"] if "rank_label" in df.columns else []
-    data = _select(df, PRIORITY_COLUMNS + extra, "build_priority_chart")
+    data, labels = _priority_parts(df).frames
     tiers = _translated(PRIORITY_COLORS)
     x = _score_x("score", title=_("Maturity (score)"), levels=levels)
     importance_axis = alt.Axis(
@@ -361,7 +393,6 @@ def build_priority_chart(
     # Names of points in the right half go to their left so they stay inside the plot; each
     # rank sits a little higher or lower, so close points do not print their names on top of
     # each other, and the rank number ties a name to the recommendations below the chart.
-    labels = _priority_labels(data) if len(data) else pd.DataFrame(columns=["label", "rank", "score", "importance"])
     # The same axis as the circles': layers share one y axis, and an axis=None here would hide it.
     label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=SCORE_DOMAIN), axis=importance_axis)
     names = [
@@ -386,6 +417,13 @@ def build_priority_chart(
     )
     subtitle = N_("Larger circles: more important and less mature (importance × (5 − score)).")
     return alt.layer(*rules, corner_text, circles, *names, title=_title(title, subtitle), height=420)
+
+
+def _priority_parts(df: pd.DataFrame) -> Parts:
+    extra = ["rank_label"] if "rank_label" in df.columns else []
+    data = _select(df, PRIORITY_COLUMNS + extra, "build_priority_chart")
+    labels = _priority_labels(data) if len(data) else pd.DataFrame(columns=["label", "rank", "score", "importance"])
+    return Parts((data, labels), tuple(extra))  # the height is fixed
 
 
 def build_heatmap(df: pd.DataFrame, *, title: str = N_("Mean answer per question and side")) -> alt.LayerChart:
@@ -553,3 +591,8 @@ def build_trend_chart(
         subtitle = _("Scores on the 1–5 scale")
     return alt.vconcat(top, panels).properties(title=_title(title, subtitle))
 
+
+_PARTS: dict[str, Callable[[pd.DataFrame], Parts]] = {
+    build_distribution_chart.__name__: _distribution_parts,
+    build_priority_chart.__name__: _priority_parts,
+}

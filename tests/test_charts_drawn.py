@@ -148,3 +148,61 @@ def test_results_charts_follow_answers_and_benchmark_choice(db_path, current):
     no_exception(at)
     after = _specs(at)
     assert after[0] != first[0] and after[1] != first[1]
+
+
+def _random_distribution(rng, dims) -> pd.DataFrame:
+    n = len(dims)
+    p25 = [round(rng.uniform(1, 3), 2) for _ in dims]
+    return pd.DataFrame(
+        {
+            "dimension": dims,
+            "score": [None if rng.random() < 0.2 else round(rng.uniform(1, 5), 2) for _ in dims],
+            "p25": p25,
+            "median": [p + 0.5 for p in p25],
+            "p75": [p + 1.0 for p in p25],
+            "n": [rng.randint(5, 40) for _ in dims],
+            "mean": [round(rng.uniform(1, 5), 2) for _ in dims],
+            "band": [rng.choice(["Top quarter", "Bottom quarter", None]) for _ in range(n)],
+        }
+    )
+
+
+def _random_priorities(rng, dims, *, shared: bool) -> pd.DataFrame:
+    # ``shared``: untouched importance sliders and equal scores put points on one spot, which
+    # share one label ("A + 2 more at this spot").
+    score = [3.0 if shared else round(rng.uniform(1, 5), 2) for _ in dims]
+    importance = [3.0 if shared else float(rng.randint(1, 5)) for _ in dims]
+    priority = [i * (5 - s) for s, i in zip(score, importance, strict=True)]
+    order = sorted(range(len(dims)), key=lambda k: -priority[k])
+    rank = [order.index(k) + 1 for k in range(len(dims))]
+    frame = pd.DataFrame({"dimension": dims, "score": score, "importance": importance, "priority": priority,
+                          "rank": rank})  # fmt: skip
+    if shared:
+        frame["rank_label"] = ["1="] * len(dims)
+    return frame
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_spec_reused_for_the_same_shape_equals_a_fresh_build(lang, monkeypatch):
+    """A person's own charts after Finish reuse the last spec of the same shape with their
+    frames in place: on many inputs the result is exactly the spec a fresh build gives."""
+    import random
+
+    rng = random.Random(7)
+    dims = [f"Dimension {i}" for i in range(9)]
+    ui_round._SHAPES.clear()
+    built = []
+    monkeypatch.setattr(ui_round, "_vega_lite_spec", lambda f, real=ui_round._vega_lite_spec: built.append(1) or real(f))
+    cases = [(charts.build_distribution_chart, _random_distribution(rng, dims), {"levels": list("abcde")})
+             for _ in range(12)]  # fmt: skip
+    cases += [(charts.build_priority_chart, _random_priorities(rng, dims, shared=False), {}) for _ in range(12)]
+    cases += [(charts.build_priority_chart, _random_priorities(rng, dims, shared=True), {}) for _ in range(3)]
+    cases += [(charts.build_distribution_chart, _random_distribution(rng, dims[::-1]), {"levels": list("abcde")})]
+    with i18n.using(lang):
+        for build, frame, options in cases:
+            reused = ui_round._spec_of(build, frame, options)
+            fresh = ui_round._vega_lite_spec(build(frame, **options))
+            assert json.dumps(reused, sort_keys=True, default=repr) == json.dumps(fresh, sort_keys=True, default=repr)
+    # Four shapes (the reversed row order is another), each built once by Altair for _spec_of;
+    # every other input was served from its shape's spec (the other calls are the fresh builds).
+    assert len(built) == 4 + len(cases)
