@@ -24,7 +24,7 @@ catalogs:
 messages:
 	$(PY) -m babel.messages.frontend -q extract -F babel.cfg --no-location --sort-output \
 		--project Tandem -o assessment/locales/tandem.pot .
-	$(VENV)/bin/pybabel -q update -D tandem -i assessment/locales/tandem.pot -d assessment/locales --no-fuzzy-matching
+	$(VENV)/bin/pybabel -q update -D tandem -i assessment/locales/tandem.pot -d assessment/locales --no-fuzzy-matching --ignore-obsolete
 
 dev-deps: $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt

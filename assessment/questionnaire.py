@@ -246,6 +246,11 @@ class Questionnaire:
     def level_name(self, value: int) -> str:
         return self.levels[value - 1].name
 
+    @property
+    def level_names(self) -> list[str]:
+        """The levels' names, 1 to 5: the score axis of every chart."""
+        return [lv.name for lv in self.levels]
+
     def references_for(self, question_id: str) -> tuple[ReferenceFigure, ...]:
         return tuple(r for r in self.references if r.question_id == question_id)
 

@@ -216,7 +216,7 @@ def _spec_of(build: Callable[..., alt.TopLevelMixin], data: pd.DataFrame, option
     """The spec of ``build(data, **options)``. A person's own charts after Finish differ from
     the last person's only in their data: a builder that declares its parts (charts.parts_of)
     has the spec drawn for an input of the same shape reused with this input's frames in place,
-    which skips Altair (two thirds of the results page's work when a room finishes together)."""
+    which skips Altair (about half of the results page's work when a room finishes together)."""
     parts_of = charts.parts_of(build)
     if parts_of is None:
         return _vega_lite_spec(build(data, **options))
@@ -300,14 +300,13 @@ def _draw(spec: dict, text: tuple[str, pd.DataFrame], *, name: str, stretch: boo
 def benchmark_section(scored: ScoredRound, *, score_label: str) -> None:
     """Scores against the chosen source and peer group, with the band each score falls in."""
     benchmark_caption(scored)
-    levels = [lv.name for lv in scored.questionnaire.levels]
     cached_chart(
         charts.build_distribution_chart,
         scored.benchmark_table,
         chart_text.benchmark_summary(scored.benchmark_table),
         name=_("Against the benchmark"),
         score_label=score_label,
-        levels=levels,
+        levels=scored.questionnaire.level_names,
     )
 
 
@@ -371,13 +370,12 @@ def priorities_panel(scored: ScoredRound) -> None:
     if scored.priorities.empty:
         st.info(_("Priorities appear once at least one dimension has enough answers."))
         return
-    levels = [lv.name for lv in scored.questionnaire.levels]
     cached_chart(
         charts.build_priority_chart,
         scored.priorities,
         chart_text.priority_summary(scored.priorities),
         name=_("Priorities"),
-        levels=levels,
+        levels=scored.questionnaire.level_names,
     )
     items = scored.recommendations
     tied = [md_escape(str(i["dimension"])) for i in items if i["tied"]]

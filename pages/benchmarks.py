@@ -83,7 +83,7 @@ else:
     title = _("Where you sit among your peers") if scored_org else _("How the peers are distributed")
     ui_round.chart(
         charts.build_distribution_chart(
-            table, title=title, score_label=_("Your organisation"), levels=[lv.name for lv in ui.in_language(q).levels]
+            table, title=title, score_label=_("Your organisation"), levels=ui.in_language(q).level_names
         ),
         chart_text.benchmark_summary(table),
         name=_("Peer distribution"),

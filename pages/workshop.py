@@ -67,7 +67,7 @@ headline.caption(
 for caveat in insight.caveats(scored):
     headline.warning(md_escape(caveat))
 
-levels = [lv.name for lv in q.levels]
+levels = q.level_names
 tabs = st.tabs(
     [_("Scores"), _("Perception gap"), _("Spread"), _("Priorities"), _("Targets"), _("Over time"), _("Report")]
 )

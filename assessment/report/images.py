@@ -20,7 +20,7 @@ Progress = Callable[[float, str], None]
 
 def report_charts(data: ScoredRound) -> dict[str, alt.TopLevelMixin]:
     """The page's charts, from the same builders and tables, at a fixed width for print."""
-    levels = [lv.name for lv in data.questionnaire.levels]
+    levels = data.questionnaire.level_names
     found: dict[str, alt.TopLevelMixin] = {}
     if data.benchmark is not None:
         found["benchmark"] = charts.build_benchmark_chart(data.benchmark_table, levels=levels)
