@@ -330,9 +330,11 @@ def load_round_and_own(
     ``load_round(..., respondent_id=respondent_id)``, from one read of the round. The whole
     round is None while its results are not released to respondents: it is then neither scored
     nor compared, which is most of the work when a workshop room finishes together."""
-    read = _read(store, questionnaires, round_id)
+    released = store.pool.results_released(round_id)
+    # Unreleased, only the respondent's own answers are read: the room's are not shown.
+    read = _read(store, questionnaires, round_id, released=released, only=None if released else respondent_id)
     mine = _scored(read, respondent_id, choice, None)
-    if not read.results_released:
+    if not released:
         return None, mine
     return _scored(read, None, choice, respondent_id), mine
 
@@ -354,7 +356,17 @@ class _Read:
     results_released: bool
 
 
-def _read(store: Store, questionnaires: Mapping[tuple[str, str], Questionnaire], round_id: str) -> _Read:
+def _read(
+    store: Store,
+    questionnaires: Mapping[tuple[str, str], Questionnaire],
+    round_id: str,
+    *,
+    released: bool | None = None,
+    only: str | None = None,
+) -> _Read:
+    """``released``: whether the round's results are released, when the caller has just read
+    it. ``only``: read that respondent's answers alone (and no one's progress), for a view of
+    their own part only."""
     rnd = store.round(round_id)
     if rnd is None:
         raise RoundError(f"No round {round_id}; `python -m assessment rounds` lists them.")
@@ -362,7 +374,7 @@ def _read(store: Store, questionnaires: Mapping[tuple[str, str], Questionnaire],
     if org is None:
         raise RoundError(_("Round {round} belongs to no known organisation.").format(round=round_id))
     q = questionnaire_of(questionnaires, rnd)
-    everyone = store.respondents_of(round_id)
+    everyone = store.respondents_of(round_id, only=only)
     previous = _previous(store, questionnaires, rnd, q)
     targets, carried = store.engagements.targets(rnd.id), None
     if not targets and previous is not None and previous.comparable:
@@ -370,7 +382,10 @@ def _read(store: Store, questionnaires: Mapping[tuple[str, str], Questionnaire],
         earlier = store.engagements.targets(previous.round.id).items()
         targets = {new: v for old, v in earlier if (new := previous.correspondence.dimension(old))}
         carried = previous.round.name if targets else None
-    done = store.engagements.progress_by_side(round_id)
+    finished = {}
+    if only is None:
+        done = store.engagements.progress_by_side(round_id)
+        finished = dict(zip(done["side"], done["finished"], strict=True))
     return _Read(
         store=store,
         round=rnd,
@@ -381,8 +396,8 @@ def _read(store: Store, questionnaires: Mapping[tuple[str, str], Questionnaire],
         previous=previous,
         targets=targets,
         targets_carried_from=carried,
-        finished=dict(zip(done["side"], done["finished"], strict=True)),
-        results_released=store.pool.results_released(round_id),
+        finished=finished,
+        results_released=store.pool.results_released(round_id) if released is None else released,
     )
 
 

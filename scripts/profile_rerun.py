@@ -111,8 +111,11 @@ async def drive(
     browser = http.Browser(origin, http.Fetched())
     await http.open_page(browser, f"/?join={join_code}")
     session = Session(origin, "/", f"join={join_code}")
+    before, out["open_runs"] = cpu(), [runs()]
     await session.open()
     await session.click()
+    out["open_cpu"] = [cpu() - before]  # the page's runs and the websocket, without its static files
+    out["open_runs"].append(runs())
     await session.click(session.press(session.find("start_join")))
     rng = random.Random(seed)
     for step in range(100):  # a questionnaire has far fewer steps
@@ -143,6 +146,41 @@ async def drive(
     return out
 
 
+class Bystander:
+    """One session left open for the whole run, as in a room where someone is always connected:
+    Streamlit drops its compiled scripts when the last session leaves, and the phones here come
+    one after another, so without it every phone would pay for compiling app.py and its page."""
+
+    def __init__(self, origin: str) -> None:
+        import threading
+
+        self.origin = origin
+        self.ready, self.leave = threading.Event(), None
+        self.thread = threading.Thread(target=lambda: asyncio.run(self._stay()), daemon=True)
+
+    async def _stay(self) -> None:
+        from assessment.loadtest.session import Session
+
+        session = Session(self.origin, "/", "")
+        await session.open()
+        await session.click()
+        self.leave = asyncio.Event()
+        self.loop = asyncio.get_running_loop()
+        self.ready.set()
+        await self.leave.wait()
+        await session.close()
+
+    def __enter__(self) -> Bystander:
+        self.thread.start()
+        self.ready.wait(60)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.leave is not None:
+            self.loop.call_soon_threadsafe(self.leave.set)
+        self.thread.join(10)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=25)
@@ -160,6 +198,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--phones", type=int, default=1, help="phones, one after another (each with its own answers)"
+    )
+    parser.add_argument(
+        "--open", action="store_true", help="show the last phone's runs on opening the join link, summed"
     )
     parser.add_argument("--save", metavar="FILE", help="also keep the shown run's profile (pstats file)")
     parser.add_argument(
@@ -190,24 +231,25 @@ def main() -> int:
         process = servers.Process([sys.executable, "-c", code], env=env, log=work / "app.log")
         try:
             servers.wait_ready(f"http://127.0.0.1:{port}/_stcore/health", process)
-            clicks = [
-                asyncio.run(
-                    drive(
-                        f"http://127.0.0.1:{port}",
-                        join_code,
-                        args.steps,
-                        args.finish,
-                        3 + n,
-                        process.cpu_seconds,
-                        lambda: (
-                            len((prof_dir / "runs.txt").read_text().split())
-                            if (prof_dir / "runs.txt").exists()
-                            else 0
-                        ),
+            with Bystander(f"http://127.0.0.1:{port}"):
+                clicks = [
+                    asyncio.run(
+                        drive(
+                            f"http://127.0.0.1:{port}",
+                            join_code,
+                            args.steps,
+                            args.finish,
+                            3 + n,
+                            process.cpu_seconds,
+                            lambda: (
+                                len((prof_dir / "runs.txt").read_text().split())
+                                if (prof_dir / "runs.txt").exists()
+                                else len(list(prof_dir.glob("run-*.prof")))
+                            ),
+                        )
                     )
-                )
-                for n in range(args.phones)
-            ]
+                    for n in range(args.phones)
+                ]
         finally:
             process.stop()
         if args.plain:
@@ -222,6 +264,12 @@ def main() -> int:
                 print(f"Next click (saves a step): script thread CPU median {1000 * statistics.median(next_runs):.1f} ms; "
                       f"server CPU {1000 * sum(next_cpu) / len(next_cpu):.1f} ms a click "
                       f"(mean of {len(next_cpu)})")  # fmt: skip
+            opened = [sum(runs[one["open_runs"][0] : one["open_runs"][1]]) for one in clicks]
+            open_cpu = [c for one in clicks for c in one["open_cpu"]]
+            print(f"Open (the join link's runs, static files aside): script thread CPU median "
+                  f"{1000 * statistics.median(opened):.1f} ms; server CPU median {1000 * statistics.median(open_cpu):.0f} ms, "
+                  f"all {[round(1000 * c) for c in sorted(open_cpu)]} "
+                  "(/proc, 10 ms resolution)")  # fmt: skip
             if script:
                 print(f"Finish, the script run's own thread CPU (ms): median {1000 * statistics.median(script):.0f}, "
                       f"all {[round(1000 * c) for c in script]}")  # fmt: skip
@@ -229,15 +277,20 @@ def main() -> int:
                 print(f"Finish, server CPU per click (ms): median {1000 * statistics.median(finish):.0f}, "
                       f"all {[round(1000 * c) for c in finish]} (/proc, 10 ms resolution)")  # fmt: skip
             return 0
-        last = sorted(prof_dir.glob("run-*.prof"))[-1]
+        profiles = sorted(prof_dir.glob("run-*.prof"))
+        last = profiles[-1]
+        shown = [last]
+        if args.open:
+            first, after = clicks[-1]["open_runs"]
+            shown = profiles[first:after] if after > first else shown
         text = io.StringIO()
-        stats = pstats.Stats(str(last), stream=text)
+        stats = pstats.Stats(*map(str, shown), stream=text)
         stats.sort_stats("cumulative").print_stats(args.top)
         if args.callers:
             stats.print_callers(args.callers)
         if args.save:
             shutil.copyfile(last, args.save)
-        print(f"{last.name} of {len(list(prof_dir.glob('run-*.prof')))} runs")
+        print(f"{', '.join(p.name for p in shown)} of {len(profiles)} runs")
         print(text.getvalue())
     return 0
 

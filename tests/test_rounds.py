@@ -110,6 +110,14 @@ def test_a_consultants_round_is_not_scored_for_a_respondent_until_released(db_pa
         organisation, mine = rounds.load_round_and_own(store, qs, rnd.id, cio.id)
         assert organisation is None
         assert mine.respondent_id == cio.id and mine.result.overall == 4 and not mine.results_released
+        # Only the respondent's answers were read, and their part is what a full read gives.
+        assert [r.id for r in store.respondents_of(rnd.id, only=cio.id)] == [cio.id]
+        want = load_round(store, qs, rnd.id, respondent_id=cio.id)
+        for name in FRAMES:
+            pd.testing.assert_frame_equal(getattr(mine, name), getattr(want, name))
+        for name in ("respondent_id", "finished", "targets", "results_released", "counts", "own_answers"):
+            assert getattr(mine, name) == getattr(want, name), name
+        assert mine.finished == {"it": 1, "marketing": 0, "other": 0}
         store.pool.release_results(rnd.id, "consultant@example.com")
         organisation, mine = rounds.load_round_and_own(store, qs, rnd.id, cio.id)
         assert organisation is not None and organisation.results_released

@@ -270,18 +270,20 @@ class Store:
 
     # reading a round --------------------------------------------------------------------
 
-    def respondents_of(self, round_id: str, *, completed_only: bool = False) -> list[Respondent]:
-        """Every respondent of a round with their answers and importance, ready to score.
-        One query: the results page runs this on every rerun."""
+    def respondents_of(
+        self, round_id: str, *, completed_only: bool = False, only: str | None = None
+    ) -> list[Respondent]:
+        """Every respondent of a round (or only the one named ``only``) with their answers and
+        importance, ready to score. One query: the results page runs this on every rerun."""
         rows = self.db.execute(
             "WITH people AS (SELECT id, side, role, created_at FROM respondents WHERE round_id = ?"
-            " AND (NOT ? OR completed_at IS NOT NULL))"
+            " AND (NOT ? OR completed_at IS NOT NULL) AND (? IS NULL OR id = ?))"
             " SELECT p.id, p.side, p.role, p.created_at, 'answer' AS kind, a.question_id AS item,"
             " a.level AS value FROM people p LEFT JOIN answers a ON a.respondent_id = p.id"
             " UNION ALL SELECT p.id, p.side, p.role, p.created_at, 'importance', i.dimension_id, i.rating"
             " FROM people p JOIN importance i ON i.respondent_id = p.id"
             " ORDER BY 4, 1",
-            [round_id, completed_only],
+            [round_id, completed_only, only, only],
         )
         people: dict[str, tuple[str, str, dict[str, int | None], dict[str, int]]] = {}
         for pid, side, role, _name, kind, item, value in rows:
