@@ -56,12 +56,13 @@ def benchmark_frame(result: Result, benchmark: Benchmark | None) -> pd.DataFrame
     q = result.questionnaire
     titles = {"overall": _(OVERALL_LABEL), **{d.id: d.title for d in q.dimensions}}
     scores = scores_of(result)
-    stats = benchmark.stats.set_index("dimension_id") if benchmark is not None else pd.DataFrame()
+    records = benchmark.stats.to_dict("records") if benchmark is not None else []
+    stats = {r["dimension_id"]: r for r in records}  # by dimension, without pandas' row lookups
     rows = []
     for did, title in titles.items():
         row = {"dimension_id": did, "dimension": title, "score": _r(scores[did])}
-        if did in stats.index:
-            s = stats.loc[did]
+        if did in stats:
+            s = stats[did]
             row |= {k: _r(float(s[k])) if pd.notna(s[k]) else None for k in ("p25", "median", "p75", "mean")}
             row["n"] = int(s["n"])
             row["band"] = _(s["band"]) if isinstance(s["band"], str) else None  # disclosure's words
