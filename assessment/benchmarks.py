@@ -21,7 +21,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from assessment import disclosure, formats
+from assessment import disclosure, formats, memo
 from assessment.disclosure import MIN_ORGS, QUARTILE_MIN, suppressed_segments
 from assessment.i18n import N_, _
 from assessment.scoring import Result
@@ -256,6 +256,33 @@ def with_bands(stats: pd.DataFrame, scores: Mapping[str, float]) -> pd.DataFrame
     return frame.reset_index(drop=True)
 
 
+_PANELS = memo.Bounded(64)  # the synthetic sample's segments, per organisation profile
+
+
+def forget_panels() -> None:
+    """Drop the kept synthetic panels (the bench measures reading one, not keeping it)."""
+    _PANELS.clear()
+
+
+def _synthetic_segments(
+    store: Store, qkey: tuple[str, str], exclude: str, profile: tuple[str, str, str] | None
+) -> tuple[pd.DataFrame, dict[tuple[str, str], int]]:
+    """The synthetic sample's publishable segments as one organisation sees them (itself left
+    out), and every segment's number of organisations. Kept by a fingerprint of the rows they
+    are computed from, so a changed sample is read afresh, while a room of one organisation's
+    respondents finishing together reads it once. Callers must not change the frame."""
+    fingerprint = store.benchmark_sets.peer_fingerprint(qkey, synthetic=True, exclude_org=exclude)
+
+    def read() -> tuple[pd.DataFrame, dict[tuple[str, str], int]]:
+        segments = store.benchmark_sets.peer_panel(qkey, synthetic=True, exclude_org=exclude, profile=profile)
+        published = publishable_segments(segments).rename(columns={"n_orgs": "n"})
+        overall = segments[segments["dimension_id"] == formats.OVERALL]
+        keys = zip(overall["segment_type"], overall["segment_value"].fillna(""), strict=True)
+        return published, dict(zip(keys, overall["n_orgs"], strict=True))
+
+    return _PANELS.get((qkey, exclude, profile, fingerprint), read)
+
+
 def benchmark_panel(
     store: Store,
     qkey: tuple[str, str],
@@ -282,12 +309,8 @@ def benchmark_panel(
     profile = None
     if organisation is not None:
         profile = (organisation.industry, organisation.size_band, organisation.region)
-    segments = store.benchmark_sets.peer_panel(qkey, synthetic=True, exclude_org=exclude, profile=profile, scores=clean)
-    published = publishable_segments(segments).rename(columns={"n_orgs": "n"})
+    published, sizes = _synthetic_segments(store, qkey, exclude, profile)
     types, names = published["segment_type"].to_numpy(), published["segment_value"].to_numpy()
-    overall = segments[segments["dimension_id"] == formats.OVERALL]
-    keys = zip(overall["segment_type"], overall["segment_value"].fillna(""), strict=True)
-    sizes = dict(zip(keys, overall["n_orgs"], strict=True))
     out = {}
     for segment_type, value in values.items():
         stats = published.loc[(types == segment_type) & (names == (value or ""))]

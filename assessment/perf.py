@@ -45,6 +45,7 @@ def results_panel(store: Store, q: Questionnaire, round_id: str) -> None:
     """What the results page computes: the read model with its tables, plus every segment's
     panel (the page's peer-group picker offers all of them)."""
     source = benchmarks.SYNTHETIC  # the bench's organisations are the synthetic sample
+    benchmarks.forget_panels()  # each draw reads its panel, as a first view does
     scored = load_round(store, {q.key: q}, round_id, choice=BenchmarkChoice(source))
     _ = scored.gaps, scored.priorities, scored.benchmark_table, scored.recommendations
     panel = benchmarks.benchmark_panel(

@@ -357,6 +357,40 @@ def _csv(store: Store, q: Questionnaire, synthetic: bool = False) -> bytes:
     return exchange.export_benchmarks(store, q.key, synthetic=synthetic, generated_at=STAMP).encode()
 
 
+def test_the_synthetic_panel_is_kept_until_the_sample_changes(tiny_store, tiny):
+    """A room of one organisation's respondents reads the synthetic sample's segments once; any
+    change to the rows they come from (another organisation, a changed score, a changed
+    segment) is read afresh."""
+    add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, synthetic=True, name="Sample")
+    viewer = tiny_store.organisation(add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")], name="Viewer")[0])
+
+    def shown() -> tuple[int, float]:
+        bench = benchmarks.compare(tiny_store, tiny.key, "synthetic", "industry", viewer, {"overall": 4.0})
+        overall = bench.stats.set_index("dimension_id").loc["overall"]
+        return int(overall["n"]), float(overall["mean"])
+
+    assert shown() == (6, 3.0)
+    hits = benchmarks._PANELS.hits
+    assert shown() == (6, 3.0) and benchmarks._PANELS.hits == hits + 1  # read once, kept
+    added = add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")], [[5] * 9], synthetic=True, name="More")
+    n, mean = shown()
+    assert n == 7 and mean == pytest.approx((6 * 3 + 5) / 7)
+    # A changed score of the same organisation: the same rows, another value.
+    rnd = tiny_store.rounds_of(added[0])[0]
+    with tiny_store.db.transaction() as cur:
+        cur.execute(
+            "UPDATE answers SET level = 1 WHERE respondent_id IN (SELECT id FROM respondents WHERE round_id = ?)",
+            [rnd.id],
+        )
+    tiny_store.refresh_round_scores([rnd.id])
+    assert shown() == (7, pytest.approx((6 * 3 + 1) / 7))
+    # Moved to another industry: Retail's 6 would now give the one other organisation away.
+    with tiny_store.db.transaction() as cur:
+        cur.execute("UPDATE organisations SET industry = 'Technology' WHERE id = ?", [added[0]])
+    tiny_store.refresh_peer_scores([added[0]])
+    assert benchmarks.compare(tiny_store, tiny.key, "synthetic", "industry", viewer, {"overall": 4.0}) is None
+
+
 def test_imported_set_compares_with_bands_from_its_quartiles(tiny_store, tiny):
     add_peers(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 12, [[1 + i % 5] * 9 for i in range(12)])
     publish(tiny_store, tiny)

@@ -26,12 +26,7 @@ from assessment.store.peers import _LATEST
 # statistics are computed only for the organisation's own four segments.
 _PANEL = f"""
 WITH {_LATEST},
-mine AS (SELECT unnest(?::VARCHAR[]) AS dimension_id, unnest(?::DOUBLE[]) AS score),
-p AS MATERIALIZED (
-    SELECT peers.industry, peers.size_band, peers.region, peers.dimension_id, peers.score,
-           mine.score IS NOT NULL AS ranked, peers.score < mine.score AS below, peers.score = mine.score AS tie
-    FROM peers LEFT JOIN mine ON mine.dimension_id = peers.dimension_id
-),
+p AS MATERIALIZED (SELECT industry, size_band, region, dimension_id, score FROM peers),
 counts AS (
     SELECT 'all' AS segment_type, '' AS segment_value, dimension_id, count(*) AS n_orgs FROM p GROUP BY ALL
     UNION ALL SELECT 'industry', industry, dimension_id, count(*) FROM p GROUP BY ALL
@@ -39,36 +34,33 @@ counts AS (
     UNION ALL SELECT 'region', region, dimension_id, count(*) FROM p GROUP BY ALL
 ),
 own AS (
-    SELECT 'all' AS segment_type, '' AS segment_value, dimension_id, score, ranked, below, tie FROM p
-    UNION ALL SELECT 'industry', industry, dimension_id, score, ranked, below, tie FROM p WHERE industry = ?
-    UNION ALL SELECT 'size', size_band, dimension_id, score, ranked, below, tie FROM p WHERE size_band = ?
-    UNION ALL SELECT 'region', region, dimension_id, score, ranked, below, tie FROM p WHERE region = ?
+    SELECT 'all' AS segment_type, '' AS segment_value, dimension_id, score FROM p
+    UNION ALL SELECT 'industry', industry, dimension_id, score FROM p WHERE industry = ?
+    UNION ALL SELECT 'size', size_band, dimension_id, score FROM p WHERE size_band = ?
+    UNION ALL SELECT 'region', region, dimension_id, score FROM p WHERE region = ?
 ),
 stats AS (
     SELECT segment_type, segment_value, dimension_id, avg(score) AS mean,
-           quantile_cont(score, [0.25, 0.5, 0.75]) AS q,
-           -- the rank peer_stats gives: the share below, ties counted half
-           CASE WHEN bool_or(ranked) THEN 100.0 * (count_if(below) + 0.5 * count_if(tie)) / count(*) END AS percentile
+           quantile_cont(score, [0.25, 0.5, 0.75]) AS q
     FROM own GROUP BY segment_type, segment_value, dimension_id
 )
 SELECT c.segment_type, c.segment_value, c.dimension_id, c.n_orgs, s.mean,
-       s.q[1] AS p25, s.q[2] AS median, s.q[3] AS p75, s.percentile
+       s.q[1] AS p25, s.q[2] AS median, s.q[3] AS p75
 FROM counts c LEFT JOIN stats s ON s.segment_type = c.segment_type
      AND s.segment_value = c.segment_value AND s.dimension_id = c.dimension_id
 ORDER BY c.segment_type, c.segment_value, c.dimension_id
 """
 
-_PANEL_COLUMNS = (
-    "segment_type",
-    "segment_value",
-    "dimension_id",
-    "n_orgs",
-    "mean",
-    "p25",
-    "median",
-    "p75",
-    "percentile",
-)
+_PANEL_COLUMNS = ("segment_type", "segment_value", "dimension_id", "n_orgs", "mean", "p25", "median", "p75")
+
+# What ``peer_panel`` reads, as a number of rows and an order-free sum of their hashes: equal
+# fingerprints, equal panels (benchmarks keeps panels by it).
+_FINGERPRINT = f"""
+WITH {_LATEST}
+SELECT count(*), coalesce(sum(hash(organisation_id, industry, size_band, region, dimension_id, score)), 0)
+FROM peers
+"""
+
 _SET_COLS = (
     "id, source, generated_at, imported_at, questionnaire_id, questionnaire_version, content_hash, rows,"
     " release_id"
@@ -216,26 +208,20 @@ class BenchmarkSetQueries:
         synthetic: bool,
         exclude_org: str = "",
         profile: tuple[str, str, str] | None = None,
-        scores: dict[str, float] | None = None,
     ) -> pd.DataFrame:
-        """Every segment's organisation counts (the columns of ``peer_segments``), with mean,
-        quartiles and the percentile rank of ``scores`` filled in only for "all" and the segments
-        of ``profile`` (industry, size band, region). One query, so one organisation's whole
-        benchmark panel costs one pass over the peers instead of five."""
+        """Every segment's organisation counts (the columns of ``peer_segments``), with mean and
+        quartiles filled in only for "all" and the segments of ``profile`` (industry, size band,
+        region). One query, so one organisation's whole benchmark panel costs one pass over the
+        peers instead of five. No rank among the peers: a comparison never shows one."""
         industry, size_band, region = profile if profile is not None else (None, None, None)
-        scores = scores or {}
-        params = [
-            *qkey,
-            synthetic,
-            exclude_org,
-            list(scores),
-            list(scores.values()),
-            industry,
-            size_band,
-            region,
-        ]
+        params = [*qkey, synthetic, exclude_org, industry, size_band, region]
         # fetchall and a plain DataFrame: about 4 ms less than .df() for these ~200 rows.
         return pd.DataFrame(self.db.execute(_PANEL, params), columns=list(_PANEL_COLUMNS))
+
+    def peer_fingerprint(self, qkey: tuple[str, str], *, synthetic: bool, exclude_org: str = "") -> tuple[int, int]:
+        """The rows ``peer_panel`` reads for these arguments, as (count, sum of row hashes)."""
+        count, total = self.db.execute(_FINGERPRINT, [*qkey, synthetic, exclude_org])[0]
+        return int(count), int(total)
 
     def benchmark_row_count(self) -> int:
         """Rows over every imported set (for checks that a refused import wrote nothing)."""
