@@ -386,59 +386,62 @@ def priorities_panel(scored: ScoredRound) -> None:
             )
         )
     for item in items:
-        with st.container(border=True):
-            title = f"**{item['rank_label']}. {md_escape(str(item['dimension']))}**"
-            if item["kind"] == "reconcile":
-                st.markdown(
-                    _(
-                        "{title}: reconcile first. IT and marketing are {gap} levels apart "
-                        "(score {score}, importance {importance})."
-                    ).format(
-                        title=title, gap=fmt_score(abs(item["gap"])), score=fmt_score(item["score"]),
-                        importance=item["importance"],
-                    )  # fmt: skip
-                )
-                if item["reconcile"]:
-                    _action_lines(item["reconcile"])
-                for step in item["steps"]:
-                    st.markdown(
-                        _(
-                            "- *{question}* IT answered {it} (“{it_says}”); marketing {marketing} "
-                            "(“{marketing_says}”)."
-                        ).format(
-                            question=md_escape(step["question"]), it=fmt_score(step["it"]),
-                            it_says=md_escape(step["it_says"]), marketing=fmt_score(step["marketing"]),
-                            marketing_says=md_escape(step["marketing_says"]),
-                        )  # fmt: skip
-                    )
-                continue
-            st.markdown(
-                _("{title}: score {score} ({level}), importance {importance}, priority {priority}").format(
-                    title=title, score=fmt_score(item["score"]), level=item["level"],
-                    importance=fmt_number(item["importance"], ".1f"), priority=fmt_score(item["priority"]),
+        # One text per priority, not one element per line: the results page after Finish sends
+        # a third fewer elements (each is a message of its own to the phone).
+        st.container(border=True).markdown("\n\n".join(_priority_lines(item)))
+
+
+def _priority_lines(item: dict) -> list[str]:
+    """A priority as markdown blocks: its title line, then its steps (a list, each step's action
+    indented under it) or, to reconcile first, the action and where the sides' answers differ."""
+    title = f"**{item['rank_label']}. {md_escape(str(item['dimension']))}**"
+    if item["kind"] == "reconcile":
+        lines = [
+            _(
+                "{title}: reconcile first. IT and marketing are {gap} levels apart "
+                "(score {score}, importance {importance})."
+            ).format(
+                title=title, gap=fmt_score(abs(item["gap"])), score=fmt_score(item["score"]),
+                importance=item["importance"],
+            )  # fmt: skip
+        ]
+        if item["reconcile"]:
+            lines.append(_action_text(item["reconcile"]))
+        for step in item["steps"]:
+            lines.append(
+                _(
+                    "- *{question}* IT answered {it} (“{it_says}”); marketing {marketing} "
+                    "(“{marketing_says}”)."
+                ).format(
+                    question=md_escape(step["question"]), it=fmt_score(step["it"]),
+                    it_says=md_escape(step["it_says"]), marketing=fmt_score(step["marketing"]),
+                    marketing_says=md_escape(step["marketing_says"]),
                 )  # fmt: skip
             )
-            for step in item["steps"]:
-                if step["next_level"] is None:
-                    continue
-                st.markdown(
-                    _("- *{question}* Now {level}; next, {next_level}.").format(
-                        question=md_escape(step["question"]), level=step["level"], next_level=step["next_level"]
-                    )
-                )
-                if step["action"]:
-                    _action_lines(step["action"])
-                else:
-                    st.markdown(f"  {md_escape(step['description'])}")
-
-
-def _action_lines(action: dict[str, str]) -> None:
-    st.markdown(
-        _("  **{action}** Owner: {owner}.  \n  First step: {first_step}  \n  Check after 90 days: {measure}").format(
-            action=md_escape(action["action"]), owner=md_escape(action["owner"]),
-            first_step=md_escape(action["first_step"]), measure=md_escape(action["measure"]),
+        return lines
+    lines = [
+        _("{title}: score {score} ({level}), importance {importance}, priority {priority}").format(
+            title=title, score=fmt_score(item["score"]), level=item["level"],
+            importance=fmt_number(item["importance"], ".1f"), priority=fmt_score(item["priority"]),
         )  # fmt: skip
-    )
+    ]
+    for step in item["steps"]:
+        if step["next_level"] is None:
+            continue
+        lines.append(
+            _("- *{question}* Now {level}; next, {next_level}.").format(
+                question=md_escape(step["question"]), level=step["level"], next_level=step["next_level"]
+            )
+        )
+        lines.append(_action_text(step["action"]) if step["action"] else f"  {md_escape(step['description'])}")
+    return lines
+
+
+def _action_text(action: dict[str, str]) -> str:
+    return _("  **{action}** Owner: {owner}.  \n  First step: {first_step}  \n  Check after 90 days: {measure}").format(
+        action=md_escape(action["action"]), owner=md_escape(action["owner"]),
+        first_step=md_escape(action["first_step"]), measure=md_escape(action["measure"]),
+    )  # fmt: skip
 
 
 SPLIT_LEVEL = N_("Two views")  # the level box when the sides are a level or more apart
