@@ -272,15 +272,20 @@ def _synthetic_segments(
     are computed from, so a changed sample is read afresh, while a room of one organisation's
     respondents finishing together reads it once. Callers must not change the frame."""
     fingerprint = store.benchmark_sets.peer_fingerprint(qkey, synthetic=True, exclude_org=exclude)
-
-    def read() -> tuple[pd.DataFrame, dict[tuple[str, str], int]]:
-        segments = store.benchmark_sets.peer_panel(qkey, synthetic=True, exclude_org=exclude, profile=profile)
-        published = publishable_segments(segments).rename(columns={"n_orgs": "n"})
-        overall = segments[segments["dimension_id"] == formats.OVERALL]
-        keys = zip(overall["segment_type"], overall["segment_value"].fillna(""), strict=True)
-        return published, dict(zip(keys, overall["n_orgs"], strict=True))
-
-    return _PANELS.get((qkey, exclude, profile, fingerprint), read)
+    key = (qkey, exclude, profile, fingerprint)
+    kept = _PANELS.peek(key)
+    if kept is not None:
+        return kept
+    segments = store.benchmark_sets.peer_panel(qkey, synthetic=True, exclude_org=exclude, profile=profile)
+    published = publishable_segments(segments).rename(columns={"n_orgs": "n"})
+    overall = segments[segments["dimension_id"] == formats.OVERALL]
+    keys = zip(overall["segment_type"], overall["segment_value"].fillna(""), strict=True)
+    panel = published, dict(zip(keys, overall["n_orgs"], strict=True))
+    # Kept only if the rows did not change while it was read: otherwise it could later be
+    # served for rows it was not read from (an organisation added, then erased).
+    if store.benchmark_sets.peer_fingerprint(qkey, synthetic=True, exclude_org=exclude) == fingerprint:
+        _PANELS.put(key, panel)
+    return panel
 
 
 def benchmark_panel(

@@ -357,10 +357,28 @@ def _csv(store: Store, q: Questionnaire, synthetic: bool = False) -> bytes:
     return exchange.export_benchmarks(store, q.key, synthetic=synthetic, generated_at=STAMP).encode()
 
 
-def test_the_synthetic_panel_is_kept_until_the_sample_changes(tiny_store, tiny):
+def _count_panel_reads(store: Store, monkeypatch, during=None) -> list[int]:
+    """Counts reads of the synthetic panel; ``during`` runs inside each read, before the query
+    (after the fingerprint the panel is kept by was taken)."""
+    reads = [0]
+    original = store.benchmark_sets.peer_panel
+
+    def counted(*args, **kwargs):
+        reads[0] += 1
+        if during is not None:
+            during()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store.benchmark_sets, "peer_panel", counted)
+    return reads
+
+
+def test_the_synthetic_panel_is_kept_until_the_sample_changes(tiny_store, tiny, monkeypatch):
     """A room of one organisation's respondents reads the synthetic sample's segments once; any
     change to the rows they come from (another organisation, a changed score, a changed
     segment) is read afresh."""
+    benchmarks.forget_panels()
+    reads = _count_panel_reads(tiny_store, monkeypatch)
     add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, synthetic=True, name="Sample")
     viewer = tiny_store.organisation(add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")], name="Viewer")[0])
 
@@ -369,9 +387,8 @@ def test_the_synthetic_panel_is_kept_until_the_sample_changes(tiny_store, tiny):
         overall = bench.stats.set_index("dimension_id").loc["overall"]
         return int(overall["n"]), float(overall["mean"])
 
-    assert shown() == (6, 3.0)
-    hits = benchmarks._PANELS.hits
-    assert shown() == (6, 3.0) and benchmarks._PANELS.hits == hits + 1  # read once, kept
+    assert shown() == (6, 3.0) and reads == [1]
+    assert shown() == (6, 3.0) and reads == [1]  # read once, kept
     added = add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")], [[5] * 9], synthetic=True, name="More")
     n, mean = shown()
     assert n == 7 and mean == pytest.approx((6 * 3 + 5) / 7)
@@ -389,6 +406,33 @@ def test_the_synthetic_panel_is_kept_until_the_sample_changes(tiny_store, tiny):
         cur.execute("UPDATE organisations SET industry = 'Technology' WHERE id = ?", [added[0]])
     tiny_store.refresh_peer_scores([added[0]])
     assert benchmarks.compare(tiny_store, tiny.key, "synthetic", "industry", viewer, {"overall": 4.0}) is None
+
+
+def test_a_panel_read_while_the_sample_changed_is_not_kept(tiny_store, tiny, monkeypatch):
+    """An organisation added while the panel was read, then erased, brings the rows back to what
+    they were before: the panel read in between (with it) must not be served for them."""
+    benchmarks.forget_panels()
+    add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")] * 6, synthetic=True, name="Sample")
+    viewer = tiny_store.organisation(add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")], name="Viewer")[0])
+    added: list[str] = []
+    reads = _count_panel_reads(
+        tiny_store,
+        monkeypatch,
+        during=lambda: added or added.extend(
+            add_orgs(tiny_store, tiny, [("Retail", "1-249", "Europe")], [[5] * 9], synthetic=True, name="Late")
+        ),
+    )
+
+    def n_shown() -> int:
+        bench = benchmarks.compare(tiny_store, tiny.key, "synthetic", "all", viewer, {"overall": 4.0})
+        return int(bench.stats.set_index("dimension_id").loc["overall", "n"])
+
+    assert n_shown() == 7  # the late organisation's rows arrived just before the query
+    with tiny_store.db.transaction() as cur:
+        cur.execute("DELETE FROM peer_scores WHERE organisation_id = ?", [added[0]])
+    # The rows are as they were when the first fingerprint was taken: read again, not served
+    # the panel that still counts the erased organisation.
+    assert n_shown() == 6 and reads == [2]
 
 
 def test_imported_set_compares_with_bands_from_its_quartiles(tiny_store, tiny):
