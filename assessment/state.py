@@ -14,6 +14,7 @@ WORKSHOP_ROUND = "workshop_round"  # the round the console sent the workshop to
 QN_STEP = "qn_step"  # the questionnaire page's current step
 QN_STEP_OWNER = "qn_step_owner"  # whose step it is: a new respondent never inherits it
 QN_FINISHED = "qn_finished"  # the respondent who just pressed Finish: the page goes to the results
+START_JOINED = "start_joined"  # the respondent who just joined: Start goes to the questionnaire
 LANGUAGE = "tandem_language"  # the questionnaire language chosen in the sidebar (also ?lang=)
 
 # Cleared when a respondent signs out or starts over, so the next person starts afresh.

@@ -9,8 +9,12 @@ from assessment.store import InvalidInputError, RoundClosedError
 from assessment.text import md_escape
 
 store = ui.get_store()
-questionnaire = ui.current_questionnaire()
 record = ui.current_respondent()
+if record is not None and st.session_state.pop(state.START_JOINED, None) == record.id:
+    # Joined in the button's callback: straight to the first step, without drawing this page
+    # first (a workshop room joins within seconds of opening the link).
+    st.switch_page("pages/questionnaire.py", query_params=ui.link_params(record.token))
+questionnaire = ui.current_questionnaire()
 
 st.title(_("Tandem: how well do your CIO and CMO work together?"))
 st.markdown(
@@ -133,21 +137,36 @@ if choice == "new":
             ui.sign_in(new)
             st.switch_page("pages/questionnaire.py", query_params=ui.link_params(new.token))
 else:
-    code = st.text_input(_("Join code"), value=join_code, placeholder="ABCD-EFGH-JKMN-PQRS", key="start_code")
-    display = st.text_input(
+    st.text_input(_("Join code"), value=join_code, placeholder="ABCD-EFGH-JKMN-PQRS", key="start_code")
+    st.text_input(
         _("Your name (optional: shown only to the organiser, never in results)"), key="start_display"
     )
-    if st.button(_("Join"), type="primary", key="start_join"):
+
+    def join() -> None:
+        ui.use_session_language()  # a callback runs before the page run sets the language
         wait = ui.throttle("join")  # this client's own recent wrong codes, from any of its tabs
         if wait:
-            ui.too_many(wait, "join")
-            st.stop()
+            st.session_state["start_join_wait"] = wait
+            return
+        # From the session, not this run's variables: a code typed and Join clicked at once
+        # arrive together, and the callback runs before the page draws the new code.
+        given = st.session_state
+        chosen = given["start_side"]
         try:
-            new = sessions.join_round(store, code, side=side, role=role, display_name=display)
+            new = sessions.join_round(
+                store, given.get("start_code", ""), side=chosen, role=given[f"start_role_{chosen}"],
+                display_name=given.get("start_display", ""),
+            )  # fmt: skip
         except sessions.JoinError as exc:
             ui.record_failure("join")
-            st.error(str(exc))
+            st.session_state["start_join_error"] = str(exc)
         else:
             ui.record_success("join")
             ui.sign_in(new)
-            st.switch_page("pages/questionnaire.py", query_params=ui.link_params(new.token))
+            st.session_state[state.START_JOINED] = new.id
+
+    st.button(_("Join"), type="primary", key="start_join", on_click=join)
+    if wait := st.session_state.pop("start_join_wait", None):
+        ui.too_many(wait, "join")
+    if message := st.session_state.pop("start_join_error", None):
+        st.error(message)

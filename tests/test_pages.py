@@ -191,6 +191,30 @@ def test_cmo_joining_shows_the_gap(db_path, real):
     assert any("Marketing rates higher" in json.dumps(s) or "IT rates higher" in json.dumps(s) for s in specs)
 
 
+def test_a_code_typed_and_joined_in_one_go_joins_with_that_code(db_path, real):
+    """Typing the code and clicking Join reach the server together (the field commits as the
+    button takes the click): Join uses the code just typed, its role and its name."""
+    store = Store(db_path)
+    org = store.create_organisation("Typed Co", "Retail", "250-999", "Europe")
+    rnd = store.create_round(org.id, "Workshop", real, kind="consultant")
+    store.close()
+    at = app()
+    at.radio(key="start_mode").set_value("join").run()
+    at.radio(key="start_side").set_value("marketing").run()
+    at.text_input(key="start_code").input(rnd.join_code)
+    at.text_input(key="start_display").input("Maria")
+    at.button(key="start_join").click().run()
+    no_exception(at)
+    assert "Step 1 of 8" in at.header[0].value and not at.error
+    store = Store(db_path)
+    try:
+        (person,) = store.respondents_of(rnd.id)
+        assert person.side == "marketing"
+        assert store.engagements.named_respondents(rnd.id)["display_name"].tolist() == ["Maria"]
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("code", ["nonsense", "0000-0000-0000-0000", ""])
 def test_wrong_join_code_gets_a_clear_message(db_path, code):
     at = app(join=code) if code else app()
