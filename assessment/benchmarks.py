@@ -253,7 +253,7 @@ def with_bands(stats: pd.DataFrame, scores: Mapping[str, float]) -> pd.DataFrame
             frame["dimension_id"], frame["mean"], frame["p25"], frame["median"], frame["p75"], strict=True
         )
     ]
-    return frame.reset_index(drop=True)
+    return frame
 
 
 _PANELS = memo.Bounded(64)  # the synthetic sample's segments, per organisation profile

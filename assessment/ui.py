@@ -272,6 +272,19 @@ def link_params(token: str) -> dict[str, str]:
     return {PARAM: token, LANG_PARAM: i18n.current()}
 
 
+def done_in_callback(flag: str, respondent_id: str) -> None:
+    """A button's callback did the work (joined, finished): the run that follows goes on to the
+    next page (``go_on``) without drawing this one first."""
+    st.session_state[flag] = respondent_id
+
+
+def go_on(flag: str, record: RespondentRecord | None, page: str) -> None:
+    """Switch to ``page`` when ``done_in_callback(flag, ...)`` was said for this respondent: a
+    room joining or finishing together pays for the next page alone."""
+    if record is not None and st.session_state.pop(flag, None) == record.id:
+        st.switch_page(page, query_params=link_params(record.token))
+
+
 def app_root() -> str:
     """This app's address without the page's own path: the page names come from pages/."""
     base = (st.context.url or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")

@@ -18,10 +18,7 @@ if record is None:
     st.page_link("pages/start.py", label=_("Go to Start"))
     st.stop()
 
-if st.session_state.pop(state.QN_FINISHED, None) == record.id:
-    # Finish saved and completed in its callback: straight to the results, without drawing
-    # this page first (a room finishing together pays for the results page alone).
-    st.switch_page("pages/results.py", query_params=ui.link_params(record.token))
+ui.go_on(state.QN_FINISHED, record, "pages/results.py")  # saved and completed in Finish's callback
 
 rnd = store.round(record.round_id)
 q = ui.in_language(ui.questionnaire_for(rnd))  # words in the chosen language; ids and scoring unchanged
@@ -75,7 +72,7 @@ def finish() -> None:
         except (RoundClosedError, StoreError) as exc:  # closed a moment ago, or not written
             st.session_state["qn_error"] = str(exc)
             return
-    st.session_state[state.QN_FINISHED] = record.id
+    ui.done_in_callback(state.QN_FINISHED, record.id)
 
 
 def go(to: int) -> None:

@@ -10,10 +10,7 @@ from assessment.text import md_escape
 
 store = ui.get_store()
 record = ui.current_respondent()
-if record is not None and st.session_state.pop(state.START_JOINED, None) == record.id:
-    # Joined in the button's callback: straight to the first step, without drawing this page
-    # first (a workshop room joins within seconds of opening the link).
-    st.switch_page("pages/questionnaire.py", query_params=ui.link_params(record.token))
+ui.go_on(state.START_JOINED, record, "pages/questionnaire.py")  # joined in Join's callback
 questionnaire = ui.current_questionnaire()
 
 st.title(_("Tandem: how well do your CIO and CMO work together?"))
@@ -163,7 +160,7 @@ else:
         else:
             ui.record_success("join")
             ui.sign_in(new)
-            st.session_state[state.START_JOINED] = new.id
+            ui.done_in_callback(state.START_JOINED, new.id)
 
     st.button(_("Join"), type="primary", key="start_join", on_click=join)
     if wait := st.session_state.pop("start_join_wait", None):

@@ -113,12 +113,13 @@ class Browser:
         self.fetched.bytes += len(body)
         if not keep_text:
             return None
-        text = _STATIC_TEXTS.get(path) if path.startswith("/static/") else None
+        shared = path.startswith("/static/")  # hashed names: the same text for every phone
+        text = _STATIC_TEXTS.get(path) if shared else None
         if text is None:
             if headers.get("content-encoding") == "gzip":
                 body = gzip.decompress(body)
             text = body.decode("utf-8", "replace")
-            if path.startswith("/static/"):
+            if shared:
                 _STATIC_TEXTS[path] = text
         self.fetched.texts[path] = text
         return text
