@@ -40,9 +40,10 @@ REFERENCE = [
 ]
 consultant_pages = [CONSOLE, WORKSHOP, POOL, ADMIN] if account is None or account.is_admin else [CONSOLE, WORKSHOP]
 navigation = st.navigation([*ASSESSMENT, *consultant_pages, *REFERENCE], position="hidden")
+record = ui.current_respondent()
+ui.go_on_when_done(record)  # joined or finished in the button's callback: nothing drawn here first
 ui.register_questionnaires()
 ui.backup_schedule()
-record = ui.current_respondent()
 with st.sidebar:
     ui.language_picker()  # the whole app's language, the questionnaire's words included
     if account is None:

@@ -310,11 +310,12 @@ def load_round(
     respondent_id: str | None = None,
     choice: BenchmarkChoice | None = None,
     viewer_id: str | None = None,
+    sources: list[Source] | None = None,
 ) -> ScoredRound:
     """Read and score one round (only one respondent's answers when ``respondent_id`` is
     given), with the chosen benchmark, targets and the previous round. ``viewer_id`` names the
     respondent looking at it: the raw answers it hands out are then that person's only."""
-    return _scored(_read(store, questionnaires, round_id), respondent_id, choice, viewer_id)
+    return _scored(_read(store, questionnaires, round_id, sources=sources), respondent_id, choice, viewer_id)
 
 
 def load_round_and_own(
@@ -324,6 +325,7 @@ def load_round_and_own(
     respondent_id: str,
     *,
     choice: BenchmarkChoice | None = None,
+    sources: list[Source] | None = None,
 ) -> tuple[ScoredRound | None, ScoredRound]:
     """The whole round as ``respondent_id`` sees it (their raw answers only) and their own part
     of it: the same as ``load_round(..., viewer_id=respondent_id)`` and
@@ -332,7 +334,8 @@ def load_round_and_own(
     nor compared, which is most of the work when a workshop room finishes together."""
     released = store.pool.results_released(round_id)
     # Unreleased, only the respondent's own answers are read: the room's are not shown.
-    read = _read(store, questionnaires, round_id, released=released, only=None if released else respondent_id)
+    only = None if released else respondent_id
+    read = _read(store, questionnaires, round_id, released=released, only=only, sources=sources)
     mine = _scored(read, respondent_id, choice, None)
     if not released:
         return None, mine
@@ -363,10 +366,12 @@ def _read(
     *,
     released: bool | None = None,
     only: str | None = None,
+    sources: list[Source] | None = None,
 ) -> _Read:
     """``released``: whether the round's results are released, when the caller has just read
     it. ``only``: read that respondent's answers alone (and no one's progress), for a view of
-    their own part only."""
+    their own part only. ``sources``: the benchmark sources on offer for the round's
+    questionnaire version, when the caller has just read them (a page's picker has)."""
     rnd = store.round(round_id)
     if rnd is None:
         raise RoundError(f"No round {round_id}; `python -m assessment rounds` lists them.")
@@ -392,7 +397,7 @@ def _read(
         organisation=org,
         questionnaire=q,
         everyone=tuple(everyone),
-        sources=benchmarks.available_sources(store, q.key),
+        sources=benchmarks.available_sources(store, q.key) if sources is None else sources,
         previous=previous,
         targets=targets,
         targets_carried_from=carried,

@@ -248,18 +248,38 @@ def sign_out() -> None:
 
 
 def current_respondent() -> RespondentRecord | None:
-    """The respondent of this browser session, from session state or the personal link."""
+    """The respondent of this browser session, from session state or the personal link; read
+    once per script run (the router and the page both ask)."""
     token = st.session_state.get(TOKEN_KEY) or st.query_params.get(PARAM)
     if not token:
         return None
-    record = get_store().respondent_by_token(token)
+    run, known = _this_run(), _run_respondent.get()
+    if run is not None and known is not None and known[0] is run and known[1] == token:
+        record = known[2]
+    else:
+        record = get_store().respondent_by_token(token)
     if record is None:
         sign_out()  # drop the bad link from the URL too, so the message is shown once
         st.session_state[state.BAD_LINK] = True
         return None
+    _run_respondent.set((run, token, record))
     if st.session_state.get(TOKEN_KEY) != token or st.query_params.get(PARAM) != token:
         sign_in(record)  # navigation clears query parameters; put the personal link back
     return record
+
+
+# (this run, token, record): see current_respondent.
+_run_respondent: ContextVar[tuple[object, str, RespondentRecord] | None] = ContextVar(
+    "tandem_run_respondent", default=None
+)
+
+
+def _this_run() -> object | None:
+    """An object that lives as long as this script run (None outside one). Not a ContextVar of
+    its own: one thread runs a session's queued reruns one after another, so a thread's context
+    outlives its run. Streamlit gives every run new cursors."""
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.cursors
 
 
 def resume_link(token: str) -> str:
@@ -274,13 +294,19 @@ def link_params(token: str) -> dict[str, str]:
 
 def done_in_callback(flag: str, respondent_id: str) -> None:
     """A button's callback did the work (joined, finished): the run that follows goes on to the
-    next page (``go_on``) without drawing this one first."""
+    next page (``go_on_when_done``) without drawing this one first."""
     st.session_state[flag] = respondent_id
 
 
-def go_on(flag: str, record: RespondentRecord | None, page: str) -> None:
-    """Switch to ``page`` when ``done_in_callback(flag, ...)`` was said for this respondent: a
-    room joining or finishing together pays for the next page alone."""
+def go_on_when_done(record: RespondentRecord | None) -> None:
+    """After Join or Finish did their work in the button's callback (``done_in_callback``), on
+    to the next page before anything of this run is drawn: the router calls this before the
+    sidebar, so a room joining or finishing together pays for the next page alone."""
+    _go_on(state.START_JOINED, record, "pages/questionnaire.py")
+    _go_on(state.QN_FINISHED, record, "pages/results.py")
+
+
+def _go_on(flag: str, record: RespondentRecord | None, page: str) -> None:
     if record is not None and st.session_state.pop(flag, None) == record.id:
         st.switch_page(page, query_params=link_params(record.token))
 

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.elements import vega_charts as _vega
 
 from assessment import benchmarks, chart_text, charts, i18n, insight, memo, rounds, ui, workload
+from assessment.benchmarks import Source
 from assessment.i18n import N_, _
 from assessment.numbers import fmt_number, fmt_score
 from assessment.questionnaire import Questionnaire
@@ -37,13 +38,15 @@ def scored_round(
     respondent_id: str | None = None,
     choice: BenchmarkChoice | None = None,
     viewer_id: str | None = None,
+    sources: list[Source] | None = None,
 ) -> ScoredRound:
     """The read model of a round, or a clear message (and the page stops) when it cannot be read.
-    ``viewer_id``: the respondent looking, whose own answers are the only raw answers offered."""
+    ``viewer_id``: the respondent looking, whose own answers are the only raw answers offered.
+    ``sources``: what ``benchmark_choice`` offered, so that they are not read again."""
     try:
         scored = load_round(
             ui.get_store(), ui.get_questionnaires(), round_id, respondent_id=respondent_id, choice=choice,
-            viewer_id=viewer_id,
+            viewer_id=viewer_id, sources=sources,
         )  # fmt: skip
     except RoundError as exc:
         st.error(md_escape(str(exc)))
@@ -52,12 +55,14 @@ def scored_round(
 
 
 def scored_round_and_own(
-    round_id: str, respondent_id: str, *, choice: BenchmarkChoice
+    round_id: str, respondent_id: str, *, choice: BenchmarkChoice, sources: list[Source] | None = None
 ) -> tuple[ScoredRound | None, ScoredRound]:
     """The round as the respondent sees it (None until its results are released) and their own
     part of it, from one read of the round (or a clear message, and the page stops)."""
     try:
-        both = load_round_and_own(ui.get_store(), ui.get_questionnaires(), round_id, respondent_id, choice=choice)
+        both = load_round_and_own(
+            ui.get_store(), ui.get_questionnaires(), round_id, respondent_id, choice=choice, sources=sources
+        )
     except RoundError as exc:
         st.error(md_escape(str(exc)))
         st.stop()
@@ -66,9 +71,13 @@ def scored_round_and_own(
     return (None if organisation is None else rounds.in_language(organisation, lang)), rounds.in_language(mine, lang)
 
 
-def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key: str) -> BenchmarkChoice:
-    """The source and peer-group pickers; what they select travels with the round into reports."""
-    sources = {s.key: s for s in benchmarks.available_sources(ui.get_store(), q.key)}
+def benchmark_choice(
+    organisation: Organisation | None, q: Questionnaire, *, key: str
+) -> tuple[BenchmarkChoice, list[Source]]:
+    """The source and peer-group pickers; what they select travels with the round into reports.
+    Also returns the sources on offer, for the page to hand on to the read of the round."""
+    offered = benchmarks.available_sources(ui.get_store(), q.key)
+    sources = {s.key: s for s in offered}
     keys = list(sources)
     left, right = st.columns([2, 3])
     source = left.selectbox(
@@ -89,7 +98,7 @@ def benchmark_choice(organisation: Organisation | None, q: Questionnaire, *, key
         )
         or "all"
     )
-    return BenchmarkChoice(source, segment)
+    return BenchmarkChoice(source, segment), offered
 
 
 def benchmark_caption(scored: ScoredRound) -> None:

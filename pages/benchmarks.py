@@ -35,7 +35,7 @@ if record is None:
         )
     )
     st.page_link("pages/start.py", label=_("Go to Start"))
-    choice = ui_round.benchmark_choice(None, q, key="bench")
+    choice, offered = ui_round.benchmark_choice(None, q, key="bench")
     view = load_peers(store, q, choice)
     comparison, table, fallback = view.comparison, view.table, None
 else:
@@ -47,11 +47,11 @@ else:
             organisation=md_escape(organisation.name), round=md_escape(rnd.name), questionnaire=q.id, version=q.version
         )
     )
-    choice = ui_round.benchmark_choice(organisation, q, key="bench")
-    scored = ui_round.scored_round(rnd.id, choice=choice)
+    choice, offered = ui_round.benchmark_choice(organisation, q, key="bench")
+    scored = ui_round.scored_round(rnd.id, choice=choice, sources=offered)
     comparison, table, fallback = scored.comparison, scored.benchmark_table, scored.fallback_reason
 
-sources = {s.key: s for s in benchmarks.available_sources(store, q.key)}
+sources = {s.key: s for s in offered}
 benchmark = comparison.benchmark
 if fallback:
     st.warning(_(fallback))  # the reasons are benchmarks' N_() messages, translated as shown

@@ -17,8 +17,7 @@ if record is None:
     st.info(_("Start an assessment or open your personal link first."))
     st.page_link("pages/start.py", label=_("Go to Start"))
     st.stop()
-
-ui.go_on(state.QN_FINISHED, record, "pages/results.py")  # saved and completed in Finish's callback
+ui.go_on_when_done(record)  # as the router does (AppTest runs a page on its own after a switch)
 
 rnd = store.round(record.round_id)
 q = ui.in_language(ui.questionnaire_for(rnd))  # words in the chosen language; ids and scoring unchanged

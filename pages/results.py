@@ -25,8 +25,8 @@ st.caption(
 )
 headline = st.container()  # filled once the round is scored with the benchmark picked below it
 st.header(_("Against the benchmark"))
-choice = ui_round.benchmark_choice(org, q, key="results_bench")
-organisation, mine = ui_round.scored_round_and_own(rnd.id, record.id, choice=choice)
+choice, sources = ui_round.benchmark_choice(org, q, key="results_bench")
+organisation, mine = ui_round.scored_round_and_own(rnd.id, record.id, choice=choice, sources=sources)
 if not mine.has_answers:
     st.info(_("You have not answered any question yet."))
     st.page_link("pages/questionnaire.py", label=_("Go to the questionnaire"))

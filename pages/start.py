@@ -10,7 +10,7 @@ from assessment.text import md_escape
 
 store = ui.get_store()
 record = ui.current_respondent()
-ui.go_on(state.START_JOINED, record, "pages/questionnaire.py")  # joined in Join's callback
+ui.go_on_when_done(record)  # as the router does (AppTest runs a page on its own after a switch)
 questionnaire = ui.current_questionnaire()
 
 st.title(_("Tandem: how well do your CIO and CMO work together?"))

@@ -39,8 +39,8 @@ rnd = store.round(round_id)
 accounts.require(store, account, rnd.organisation_id)  # the one rule, also for a round carried over
 q = ui.questionnaire_for(rnd)
 headline = st.container()  # filled once the round is scored with the comparison chosen below
-choice = ui_round.benchmark_choice(store.organisation(org_id), q, key="workshop_bench")
-scored = ui_round.scored_round(rnd.id, choice=choice)
+choice, sources = ui_round.benchmark_choice(store.organisation(org_id), q, key="workshop_bench")
+scored = ui_round.scored_round(rnd.id, choice=choice, sources=sources)
 q = scored.questionnaire  # from here on, its words in the page's language (same ids as the round's)
 result = scored.result
 if not scored.has_answers:

@@ -73,6 +73,71 @@ def test_questionnaire_saves_a_step_when_the_respondent_moves_on(db_path, curren
     assert f"Step 2 of {len(current.dimensions)}" in at.header[0].value
 
 
+def _asks_twice() -> None:
+    """A run in which the router and then the page ask who the respondent is."""
+    import streamlit as st
+
+    from assessment import ui
+
+    first, second = ui.current_respondent(), ui.current_respondent()
+    st.write(f"{first.id} {second.id} {second.completed_at is not None}")
+
+
+def _two_runs_on_one_thread() -> None:
+    """The server runs a session's queued reruns on one thread: the second run must not reuse
+    the first run's respondent (AppTest gives every run a thread of its own)."""
+    import streamlit as st
+
+    from assessment import ui
+
+    this_run, first_run, second_run = ui._this_run, object(), object()
+    try:
+        ui._this_run = lambda: first_run
+        ui.current_respondent()
+        ui._this_run = lambda: second_run
+        ui.current_respondent()
+    finally:
+        ui._this_run = this_run
+    st.write("asked")
+
+
+def test_each_run_reads_the_respondent_once_and_afresh(db_path, current, monkeypatch):
+    store = Store(db_path)
+    try:
+        record = sessions.start_self_assessment(
+            store, current, organisation="Acme", industry="Retail", size_band="250-999", region="Europe",
+            side="it", role="CIO",
+        )  # fmt: skip
+    finally:
+        store.close()
+    lookups = []
+    looked_up = Store.respondent_by_token
+
+    def counted(self, token):  # noqa: ANN001, ANN202
+        lookups.append(token)
+        return looked_up(self, token)
+
+    at = AppTest.from_function(_asks_twice, default_timeout=TIMEOUT)
+    at.session_state["tandem_token"] = record.token
+    no_exception(at.run())  # the first run also looks up the round's language, once per session
+    monkeypatch.setattr(Store, "respondent_by_token", counted)
+    no_exception(at.run())
+    assert at.markdown[0].value == f"{record.id} {record.id} False"
+    assert lookups == [record.token]  # once for the run, however often it is asked
+    from assessment.ui import _open_store
+
+    _open_store(db_path).mark_complete(record.id)
+    no_exception(at.run())  # the next run reads it afresh: finished now
+    assert at.markdown[0].value == f"{record.id} {record.id} True"
+    assert lookups == [record.token, record.token]
+    lookups.clear()
+    one_thread = AppTest.from_function(_two_runs_on_one_thread, default_timeout=TIMEOUT)
+    one_thread.session_state["tandem_token"] = record.token
+    one_thread.query_params["lang"] = "en"  # no lookup of the round's language
+    no_exception(one_thread.run())
+    assert lookups == [record.token, record.token]
+
+
 def test_jumping_to_a_step_saves_the_step_and_an_untouched_step_writes_nothing(db_path, current):
     at = start_as_cio(app())
     token = at.session_state["tandem_token"]
