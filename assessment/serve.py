@@ -22,6 +22,7 @@ def main(streamlit_args: list[str]) -> int:
 
     PagesManager.uses_pages_directory = False
     _guard_uploads_from_the_start()
+    _admit_script_runs(script_slots())
     # The web server believes X-Forwarded-For only from the proxies the operator names (the
     # throttle applies the same list, see assessment.throttle.client_key).
     os.environ.setdefault("FORWARDED_ALLOW_IPS", os.environ.get("TANDEM_TRUSTED_PROXIES", ""))
@@ -43,3 +44,43 @@ def _guard_uploads_from_the_start() -> None:
         uploads.install()
 
     Runtime.__init__ = create_then_guard
+
+
+SCRIPT_SLOTS = 2
+
+
+def script_slots() -> int:
+    """``TANDEM_SCRIPT_SLOTS``: how many script runs may run at once (0: no limit)."""
+    value = os.environ.get("TANDEM_SCRIPT_SLOTS", "").strip()
+    if not value:
+        return SCRIPT_SLOTS
+    if not value.isdigit():
+        raise SystemExit(f"TANDEM_SCRIPT_SLOTS must be a whole number, 0 for no limit, not {value!r}.")
+    return int(value)
+
+
+def _admit_script_runs(slots: int) -> None:
+    """At most ``slots`` script runs at once (every rerun of every session is one); the others
+    wait their turn, roughly in the order they came.
+
+    Python runs one thread at a time. Left alone, a room's reruns all run together and share the
+    processor: when a room finishes within a few seconds, every results page takes as long as
+    all of them together, and the answers saved meanwhile wait behind them all. Taken a few at a
+    time, each is done in about its own time plus the wait for the ones ahead of it. Two at a
+    time keeps the second core busy while a run waits for the database (one at a time was
+    slower, three no better: see the README's Performance section). A run that switches page
+    (Join, Finish) keeps its slot for the next page."""
+    if slots <= 0:
+        return
+    import threading
+
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    gate = threading.BoundedSemaphore(slots)
+    run = ScriptRunner._run_script
+
+    def admitted(self, rerun_data):  # noqa: ANN001, ANN202 - Streamlit's signature
+        with gate:
+            return run(self, rerun_data)
+
+    ScriptRunner._run_script = admitted

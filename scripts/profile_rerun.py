@@ -116,7 +116,10 @@ async def drive(
     await session.click()
     out["open_cpu"] = [cpu() - before]  # the page's runs and the websocket, without its static files
     out["open_runs"].append(runs())
+    before, out["join_runs"] = cpu(), [runs()]
     await session.click(session.press(session.find("start_join")))
+    out["join_cpu"] = [cpu() - before]  # the join, and the questionnaire's first step drawn
+    out["join_runs"].append(runs())
     rng = random.Random(seed)
     for step in range(100):  # a questionnaire has far fewer steps
         await _answer_step(session, rng)
@@ -270,6 +273,11 @@ def main() -> int:
                   f"{1000 * statistics.median(opened):.1f} ms; server CPU median {1000 * statistics.median(open_cpu):.0f} ms, "
                   f"all {[round(1000 * c) for c in sorted(open_cpu)]} "
                   "(/proc, 10 ms resolution)")  # fmt: skip
+            joined = [sum(runs[one["join_runs"][0] : one["join_runs"][1]]) for one in clicks]
+            join_cpu = [c for one in clicks for c in one["join_cpu"]]
+            print(f"Join (the join and the questionnaire's first step): script thread CPU median "
+                  f"{1000 * statistics.median(joined):.1f} ms; server CPU median {1000 * statistics.median(join_cpu):.0f} ms, "
+                  f"all {[round(1000 * c) for c in sorted(join_cpu)]} (/proc, 10 ms resolution)")  # fmt: skip
             if script:
                 print(f"Finish, the script run's own thread CPU (ms): median {1000 * statistics.median(script):.0f}, "
                       f"all {[round(1000 * c) for c in script]}")  # fmt: skip
