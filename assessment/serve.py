@@ -23,6 +23,7 @@ def main(streamlit_args: list[str]) -> int:
     PagesManager.uses_pages_directory = False
     _guard_uploads_from_the_start()
     _admit_script_runs(script_slots())
+    _hand_over_sooner()
     # The web server believes X-Forwarded-For only from the proxies the operator names (the
     # throttle applies the same list, see assessment.throttle.client_key).
     os.environ.setdefault("FORWARDED_ALLOW_IPS", os.environ.get("TANDEM_TRUSTED_PROXIES", ""))
@@ -47,6 +48,16 @@ def _guard_uploads_from_the_start() -> None:
 
 
 SCRIPT_SLOTS = 2
+SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
+
+
+def _hand_over_sooner() -> None:
+    """Let a thread that waits for Python's interpreter lock have it after 1 ms instead of 5.
+    A results page makes about fifteen database queries, and DuckDB releases the lock during
+    each; coming back, the run waited up to the whole interval for a thread busy in Python.
+    100 phones through nginx, alternating on the same code (89c7721): 0.27 and 0.28 s p95 over
+    all clicks at 1 ms, 0.37 and 0.31 s at 5 ms, with the same server CPU."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def script_slots() -> int:

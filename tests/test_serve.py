@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -61,3 +62,12 @@ def test_a_bad_slot_count_is_refused_with_a_clear_message(value, monkeypatch):
     monkeypatch.setenv("TANDEM_SCRIPT_SLOTS", value)
     with pytest.raises(SystemExit, match="TANDEM_SCRIPT_SLOTS"):
         serve.script_slots()
+
+
+def test_the_server_hands_the_interpreter_lock_over_after_a_millisecond():
+    before = sys.getswitchinterval()
+    try:
+        serve._hand_over_sooner()
+        assert sys.getswitchinterval() == pytest.approx(0.001)
+    finally:
+        sys.setswitchinterval(before)
