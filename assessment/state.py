@@ -13,10 +13,9 @@ CONSOLE_ORG = "console_org"  # the organisation chosen in the console, kept for 
 WORKSHOP_ROUND = "workshop_round"  # the round the console sent the workshop to
 QN_STEP = "qn_step"  # the questionnaire page's current step
 QN_STEP_OWNER = "qn_step_owner"  # whose step it is: a new respondent never inherits it
-QN_FINISHED = "qn_finished"  # the respondent who just pressed Finish: the page goes to the results
-START_JOINED = "start_joined"  # the respondent who just joined: Start goes to the questionnaire
+GO_ON = "go_on"  # (respondent, page): Join or Finish did its work in the callback; the run goes there
 LANGUAGE = "tandem_language"  # the questionnaire language chosen in the sidebar (also ?lang=)
 
 # Cleared when a respondent signs out or starts over, so the next person starts afresh.
 RESPONDENT_PREFIXES = ("qn_", "results_", "start_", "bench_")
-RESPONDENT_KEYS = (TOKEN, QN_STEP, QN_STEP_OWNER, QN_FINISHED)
+RESPONDENT_KEYS = (TOKEN, QN_STEP, QN_STEP_OWNER, GO_ON)

@@ -292,22 +292,18 @@ def link_params(token: str) -> dict[str, str]:
     return {PARAM: token, LANG_PARAM: i18n.current()}
 
 
-def done_in_callback(flag: str, respondent_id: str) -> None:
-    """A button's callback did the work (joined, finished): the run that follows goes on to the
-    next page (``go_on_when_done``) without drawing this one first."""
-    st.session_state[flag] = respondent_id
+def done_in_callback(respondent_id: str, page: str) -> None:
+    """A button's callback did the work (joined, finished): the run that follows goes on to
+    ``page`` (``go_on_when_done``) without drawing this one first."""
+    st.session_state[state.GO_ON] = (respondent_id, page)
 
 
 def go_on_when_done(record: RespondentRecord | None) -> None:
     """After Join or Finish did their work in the button's callback (``done_in_callback``), on
     to the next page before anything of this run is drawn: the router calls this before the
     sidebar, so a room joining or finishing together pays for the next page alone."""
-    _go_on(state.START_JOINED, record, "pages/questionnaire.py")
-    _go_on(state.QN_FINISHED, record, "pages/results.py")
-
-
-def _go_on(flag: str, record: RespondentRecord | None, page: str) -> None:
-    if record is not None and st.session_state.pop(flag, None) == record.id:
+    respondent_id, page = st.session_state.pop(state.GO_ON, None) or (None, None)
+    if record is not None and respondent_id == record.id:
         st.switch_page(page, query_params=link_params(record.token))
 
 

@@ -71,7 +71,7 @@ def finish() -> None:
         except (RoundClosedError, StoreError) as exc:  # closed a moment ago, or not written
             st.session_state["qn_error"] = str(exc)
             return
-    ui.done_in_callback(state.QN_FINISHED, record.id)
+    ui.done_in_callback(record.id, "pages/results.py")
 
 
 def go(to: int) -> None:

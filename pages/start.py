@@ -160,7 +160,7 @@ else:
         else:
             ui.record_success("join")
             ui.sign_in(new)
-            ui.done_in_callback(state.START_JOINED, new.id)
+            ui.done_in_callback(new.id, "pages/questionnaire.py")
 
     st.button(_("Join"), type="primary", key="start_join", on_click=join)
     if wait := st.session_state.pop("start_join_wait", None):
