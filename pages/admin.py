@@ -8,6 +8,7 @@ import streamlit as st
 
 from assessment import accounts, auth, backups, formats, ui, ui_round, ui_signin
 from assessment.i18n import _, ngettext
+from assessment.numbers import fmt_count, fmt_date
 from assessment.store import InvalidInputError, StoreError
 from assessment.text import md_escape, one_line
 
@@ -214,7 +215,7 @@ else:
     set_labels = {
         int(r.id): _("{source} · {questionnaire} {version} · {rows} rows · imported {date}").format(
             source=one_line(r.source), questionnaire=r.questionnaire_id, version=r.questionnaire_version,
-            rows=r.rows, date=f"{r.imported_at:%Y-%m-%d}",
+            rows=fmt_count(r.rows), date=fmt_date(r.imported_at, "short"),
         )  # fmt: skip
         for r in sets.itertuples()
     }

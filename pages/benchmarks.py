@@ -15,6 +15,7 @@ from assessment import (
     ui_signin,
 )
 from assessment.i18n import _
+from assessment.numbers import fmt_count, fmt_date
 from assessment.rounds import load_peers
 from assessment.store import DuplicateBenchmarkSetError
 from assessment.text import md_escape
@@ -145,7 +146,13 @@ if st.button(_("Import"), key="bench_import_go", type="primary"):
         st.error(
             _("**{file} was rejected; nothing was imported.**").format(file=md_escape(upload.name)) + "\n\n" + listing
         )
-    except (DuplicateBenchmarkSetError, ValueError) as exc:
+    except DuplicateBenchmarkSetError as exc:
+        st.error(
+            _("This benchmark set was already imported on {date} as '{source}'; nothing was imported.").format(
+                date=fmt_date(exc.imported_at, "short"), source=md_escape(exc.source)
+            )
+        )
+    except ValueError as exc:
         st.error(md_escape(str(exc)))
     else:
         found = store.benchmark_sets.benchmark_set(set_id)
@@ -159,7 +166,7 @@ if st.button(_("Import"), key="bench_import_go", type="primary"):
         )
         st.session_state[IMPORTED_KEY] = (
             _("Imported **{source}** ({rows} rows, generated {date}).").format(
-                source=md_escape(found.source), rows=found.rows, date=f"{found.generated_at:%Y-%m-%d}"
+                source=md_escape(found.source), rows=fmt_count(found.rows), date=fmt_date(found.generated_at, "short")
             )
             + " "
             + where

@@ -137,3 +137,38 @@ def test_importing_a_bad_csv_lists_every_problem_and_a_good_one_becomes_a_source
 
     at.button(key="bench_import_go").click().run()  # the same file again
     assert "already imported on" in at.error[0].value
+
+
+def test_importing_in_french_gives_dates_and_the_repeat_message_in_french(db_path, current):
+    from datetime import UTC, datetime
+
+    from babel.dates import format_date
+
+    store = Store(db_path)
+    seed_demo(store, current, 20)
+    good = exchange.export_benchmarks(store, current.key, synthetic=True)
+    store.close()
+    today = format_date(datetime.now(UTC).date(), "medium", locale="fr")  # e.g. "26 nov. 2026"
+
+    # French from the sidebar's picker, after the start page: AppTest formats a radio's value
+    # with the page's format function in the test's own (English) thread, so the start page's
+    # side radio cannot be drawn in French and then left.
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.session_state["tandem_language"] = "fr"
+    no_exception(at.switch_page(PAGE).run())
+    sign_in_as(at, db_path, "admin@example.com", "admin")
+    assert at.button(key="bench_import_go").label == "Importer"  # the page is in French
+    at.file_uploader(key="bench_upload").set_value(("good.csv", good.encode(), "text/csv"))
+    at.button(key="bench_import_go").click().run()
+    no_exception(at)
+    assert f"généré le {today})" in at.success[0].value
+
+    at.button(key="bench_import_go").click().run()  # the same file again
+    message = at.error[0].value
+    assert f"déjà été importé le {today} sous le nom" in message
+    assert "already imported" not in message
+
+    at.switch_page("pages/admin.py").run()
+    no_exception(at)
+    (label,) = at.selectbox(key="admin_set_pick").options
+    assert label.endswith(f" · importé le {today}")
