@@ -37,7 +37,7 @@ if record is None:
     )
     st.page_link("pages/start.py", label=_("Go to Start"))
     choice, offered = ui_round.benchmark_choice(None, q, key="bench")
-    view = load_peers(store, q, choice)
+    view = load_peers(store, ui.in_language(q), choice)  # its dimension titles, as the page reads
     comparison, table, fallback = view.comparison, view.table, None
 else:
     rnd = store.round(record.round_id)

@@ -172,3 +172,22 @@ def test_importing_in_french_gives_dates_and_the_repeat_message_in_french(db_pat
     no_exception(at)
     (label,) = at.selectbox(key="admin_set_pick").options
     assert label.endswith(f" · importé le {today}")
+
+
+def test_the_peers_without_a_respondent_are_named_in_the_page_language(db_path, current):
+    from assessment import translations
+
+    store = Store(db_path)
+    seed_demo(store, current, 20)
+    store.close()
+    french = translations.load_translation(current, "fr")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.session_state["tandem_language"] = "fr"  # as the picker sets it (see the test above)
+    no_exception(at.switch_page(PAGE).run())
+    titles = [d.title for d in french.dimensions]
+    english = {d.title for d in current.dimensions} - set(titles)
+    names = list(at.dataframe[0].value.iloc[:, 0])
+    assert [n for n in names if n in titles] == titles  # every dimension, in order, in French
+    _, data = chart_data(at)
+    assert set(titles) <= set(data["dimension"])
+    assert not english & (set(names) | set(data["dimension"]))  # no English title left
