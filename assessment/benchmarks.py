@@ -24,6 +24,7 @@ import pandas as pd
 from assessment import disclosure, formats, memo
 from assessment.disclosure import MIN_ORGS, QUARTILE_MIN, suppressed_segments
 from assessment.i18n import N_, _
+from assessment.numbers import fmt_date
 from assessment.scoring import Result
 from assessment.store import Organisation, Release, Store
 
@@ -218,7 +219,7 @@ def _set_label(source: str, generated_at: datetime) -> str:
 
 def set_label(source: str, generated_at: datetime) -> str:
     """An imported set named for a reader, in the language in force."""
-    return _("{source} (imported set, generated {date})").format(source=source, date=f"{generated_at:%Y-%m-%d}")
+    return _("{source} (imported set, generated {date})").format(source=source, date=fmt_date(generated_at, "short"))
 
 
 def is_synthetic(source: str) -> bool:

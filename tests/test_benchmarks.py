@@ -640,3 +640,16 @@ def test_export_and_import_commands(tmp_path, current, capsys):
     store = Store(db)
     assert _db_state(store)[0] == 1
     store.close()
+
+
+def test_an_imported_set_is_dated_in_the_readers_language():
+    from assessment import i18n
+
+    when = datetime(2026, 3, 5, 9, 30)
+    assert benchmarks.set_label("Survey", when) == "Survey (imported set, generated 2026-03-05)"
+    i18n.use("fr")
+    try:
+        label = benchmarks.set_label("Survey", when)
+    finally:
+        i18n.use(i18n.SOURCE_LANGUAGE)
+    assert label.startswith("Survey") and "5 mars 2026" in label and "2026-03-05" not in label
