@@ -1,10 +1,10 @@
 """Organisation profile choices. Segments for benchmarks are built from these, so they are a
 closed list: free text would scatter peers into segments too small to show."""
 
-from assessment.i18n import N_
+from assessment.i18n import N_, _
 
 # The choices are data (stored and benchmarked in English); N_ marks them for translation
-# where they are shown (assessment.ui.role_label, choice_label).
+# where they are shown (choice_label below, assessment.ui.role_label).
 INDUSTRIES = (
     N_("Consumer goods"),
     N_("Energy and utilities"),
@@ -39,3 +39,8 @@ ALL_CHOICES = frozenset(INDUSTRIES + SIZE_BANDS + REGIONS)
 def is_leader(role: str) -> bool:
     """Whether a respondent in this role is asked leaders-only questions."""
     return role not in TEAM_ROLES
+
+
+def choice_label(value: str) -> str:
+    """An industry, size band or region, in the language in force (stored in English)."""
+    return _(value) if value in ALL_CHOICES else value

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from assessment import disclosure
+from assessment import disclosure, profile
 from assessment.benchmarks import segment_name
 from assessment.i18n import _, ngettext
+from assessment.numbers import fmt_date
 from assessment.questionnaire import Questionnaire
 from assessment.store import Release, Store
 
@@ -102,10 +103,10 @@ def _status(row: pd.Series) -> str:
         return _("Not in the benchmark")
     if pd.notna(row["withdrawn_at"]):
         return _("Withdrawn by {person} on {date}").format(
-            person=row["withdrawn_by"], date=f"{row['withdrawn_at']:%Y-%m-%d}"
+            person=row["withdrawn_by"], date=fmt_date(row["withdrawn_at"], "short")
         )
     return _("Counts: {round}, consent recorded by {person} on {date}").format(
-        round=row["round_name"], person=row["consent_by"], date=f"{row['consent_at']:%Y-%m-%d}"
+        round=row["round_name"], person=row["consent_by"], date=fmt_date(row["consent_at"], "short")
     )
 
 
@@ -115,9 +116,9 @@ def pool_table(overview: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Organisation": overview["name"],
-            "Industry": overview["industry"],
-            "Employees": overview["size_band"],
-            "Region": overview["region"],
+            "Industry": overview["industry"].map(profile.choice_label),
+            "Employees": overview["size_band"].map(profile.choice_label),
+            "Region": overview["region"].map(profile.choice_label),
             "Finished respondents": overview["finished_respondents"].astype("int64"),
             "Benchmark": [_status(row) for _, row in overview.iterrows()],
         }

@@ -355,7 +355,7 @@ def role_label(role: str) -> str:
 
 def choice_label(value: str) -> str:
     """An industry, size band or region, in this run's language (stored in English)."""
-    return _(value) if value in profile.ALL_CHOICES else value
+    return profile.choice_label(value)
 
 
 @st.cache_resource(show_spinner=False)

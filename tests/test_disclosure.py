@@ -355,3 +355,33 @@ def test_consent_records_who_and_when_and_test_organisations_never_count(tiny_st
     with pytest.raises(InvalidInputError, match="test organisations never count"):
         tiny_store.pool.approve_round(f"rnd-{ids[1]}", "Grace Hopper")
     assert publish(tiny_store, tiny).n_orgs == 5
+
+
+def test_the_pool_lists_profiles_and_dates_in_the_readers_language():
+    from datetime import datetime
+
+    from assessment import i18n
+
+    overview = pd.DataFrame(
+        {
+            "name": ["Client SA", "Gone SA"], "industry": ["Consumer goods", "Retail"],
+            "size_band": ["250-999", "1-249"], "region": ["Europe", "Europe"],
+            "finished_respondents": [3, 2], "is_test": [False, False], "round_id": ["r1", "r2"],
+            "round_name": ["Workshop", "Pilot"], "consent_by": ["ana@example.com", "bob@example.com"],
+            "consent_at": [datetime(2026, 3, 5, 9), datetime(2026, 2, 1, 9)],
+            "withdrawn_at": [pd.NaT, datetime(2026, 4, 7, 9)], "withdrawn_by": [None, "bob@example.com"],
+        }
+    )  # fmt: skip
+    english = releases.pool_table(overview)
+    assert list(english["Industry"]) == ["Consumer goods", "Retail"]
+    assert english["Benchmark"][0].endswith("on 2026-03-05")
+    i18n.use("fr")
+    try:
+        french = releases.pool_table(overview)
+        consumer_goods, retail = i18n._("Consumer goods"), i18n._("Retail")
+    finally:
+        i18n.use(i18n.SOURCE_LANGUAGE)
+    assert consumer_goods != "Consumer goods"  # the French catalogue is compiled and in use
+    assert list(french["Industry"]) == [consumer_goods, retail]
+    assert list(french["Region"]) == ["Europe", "Europe"]
+    assert french["Benchmark"][0].endswith("5 mars 2026") and "7 avr. 2026" in french["Benchmark"][1]
