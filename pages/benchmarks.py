@@ -107,6 +107,7 @@ if release is not None:
         file_name=f"tandem-benchmark-{q.id}-{q.version}-release-{release.id}.csv",
         mime="text/csv",
         key="bench_download",
+        on_click="ignore",
         help=_("The published release, as it was published: its id and date are in every row."),
     )
 else:

@@ -140,4 +140,5 @@ for release in store.pool.benchmark_releases(q.key):
             file_name=f"tandem-benchmark-{q.id}-{q.version}-release-{release.id}.csv",
             mime="text/csv",
             key=f"pool_download_{release.id}",
+            on_click="ignore",
         )

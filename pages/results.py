@@ -148,4 +148,5 @@ st.download_button(
     file_name=f"tandem-answers-{record.id}.csv",
     mime="text/csv",
     key="results_download",
+    on_click="ignore",  # nothing on the page changes: no rerun of the whole results page
 )
