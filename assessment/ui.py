@@ -353,11 +353,6 @@ def role_label(role: str) -> str:
     return _(role) if role in profile.ALL_ROLES else role
 
 
-def choice_label(value: str) -> str:
-    """An industry, size band or region, in this run's language (stored in English)."""
-    return profile.choice_label(value)
-
-
 @st.cache_resource(show_spinner=False)
 def _throttle() -> Throttle:
     return Throttle()

@@ -26,9 +26,9 @@ with st.expander(_("New client organisation"), expanded=not accounts.visible(sto
     with st.form("console_new_org", clear_on_submit=True):
         name = st.text_input(_("Organisation name"), max_chars=profile.MAX_NAME_LENGTH)
         c1, c2, c3 = st.columns(3)
-        industry = c1.selectbox(_("Industry"), profile.INDUSTRIES, format_func=ui.choice_label)
-        size_band = c2.selectbox(_("Employees"), profile.SIZE_BANDS, index=1, format_func=ui.choice_label)
-        region = c3.selectbox(_("Region"), profile.REGIONS, index=2, format_func=ui.choice_label)
+        industry = c1.selectbox(_("Industry"), profile.INDUSTRIES, format_func=profile.choice_label)
+        size_band = c2.selectbox(_("Employees"), profile.SIZE_BANDS, index=1, format_func=profile.choice_label)
+        region = c3.selectbox(_("Region"), profile.REGIONS, index=2, format_func=profile.choice_label)
         if st.form_submit_button(_("Create organisation"), type="primary"):
             try:
                 org = accounts.create_organisation(store, account, name, industry, size_band, region)
@@ -65,7 +65,7 @@ if not organisations:
 ids = [o.id for o in organisations]
 names = {
     o.id: " · ".join(
-        [o.name, ui.choice_label(o.industry), ui.choice_label(o.size_band), ui.choice_label(o.region)]
+        [o.name, profile.choice_label(o.industry), profile.choice_label(o.size_band), profile.choice_label(o.region)]
         + ([_("archived")] if o.archived_at else [])
     )
     for o in organisations

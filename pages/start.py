@@ -118,9 +118,9 @@ role = st.selectbox(_("Your role"), profile.ROLES[side], format_func=ui.role_lab
 if choice == "new":
     name = st.text_input(_("Organisation name"), max_chars=profile.MAX_NAME_LENGTH, key="start_org")
     c1, c2, c3 = st.columns(3)
-    industry = c1.selectbox(_("Industry"), profile.INDUSTRIES, format_func=ui.choice_label, key="start_industry")
-    size_band = c2.selectbox(_("Employees"), profile.SIZE_BANDS, index=1, format_func=ui.choice_label, key="start_size")
-    region = c3.selectbox(_("Region"), profile.REGIONS, index=2, format_func=ui.choice_label, key="start_region")
+    industry = c1.selectbox(_("Industry"), profile.INDUSTRIES, format_func=profile.choice_label, key="start_industry")
+    size_band = c2.selectbox(_("Employees"), profile.SIZE_BANDS, index=1, format_func=profile.choice_label, key="start_size")
+    region = c3.selectbox(_("Region"), profile.REGIONS, index=2, format_func=profile.choice_label, key="start_region")
     st.caption(_("Industry, size and region choose your peer group; they are never shown to others."))
     if st.button(_("Start the assessment"), type="primary", key="start_go"):
         try:
